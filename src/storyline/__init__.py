@@ -1,0 +1,8 @@
+"""storyline: news articles → an evidence-linked record of political events and their stories."""
+from __future__ import annotations
+
+from .model import ArticleResult, to_dict
+from .pipeline import process
+
+__all__ = ["ArticleResult", "process", "to_dict", "__version__"]
+__version__ = "0.1.0"

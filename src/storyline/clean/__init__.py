@@ -1,0 +1,35 @@
+"""Clean: `RawDocument` → `Article` (HTML extraction, then the text-level cleaner)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..errors import Reason, reject
+from ..model import Article, RawDocument, Rejected
+from .html import extract_html
+from .text import clean_text, load_rules
+
+__all__ = ["clean", "clean_text", "load_rules"]
+
+
+def clean(doc: RawDocument, published: dt.date | None = None) -> Article | Rejected:
+    """Clean one document. `published` (the user's date) wins over any found in the input."""
+    title, url, outlet = doc.title, doc.url, doc.outlet
+    date, date_source = doc.published, doc.published_source
+    text = doc.content
+    if doc.kind == "html":
+        found = extract_html(doc.content)
+        if found is None:
+            return reject(doc.source, Reason.NO_TEXT, detail=" from the HTML")
+        text = found.text
+        title, url, outlet = title or found.title, url or found.url, outlet or found.outlet
+        if date is None and found.published is not None:
+            date, date_source = found.published, "htmldate"
+    if published is not None:
+        date, date_source = published, "user"
+    cleaned, removed = clean_text(text, title)
+    if not cleaned.strip():
+        return reject(doc.source, Reason.NO_TEXT, detail=": everything left was boilerplate")
+    return Article(
+        id=doc.id, text=cleaned, source=doc.source, title=title, url=url, outlet=outlet,
+        published=date, published_source=date_source, removed=removed,
+    )

@@ -1,0 +1,154 @@
+"""The text-level cleaner: drops appeals, prompts, captions and link junk by data rules.
+
+Works on paragraphs (non-empty lines). Rules come from `data/cleaning.toml`; this module
+only knows the rule kinds (tail, line, inline, repeat), never a site or a phrase.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from ..model import Removed
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’')]*\s+[A-Z“\"]")
+_SPACES = re.compile(r"[ \t]{2,}")
+
+
+@dataclass(frozen=True)
+class LineRule:
+    name: str
+    reason: str
+    pattern: re.Pattern[str]
+    max_words: int | None = None
+    single_sentence: bool = False
+    unless: re.Pattern[str] | None = None
+
+    def matches(self, paragraph: str) -> bool:
+        if self.max_words is not None and len(paragraph.split()) > self.max_words:
+            return False
+        if self.single_sentence and _SENTENCE_END.search(paragraph):
+            return False
+        if self.unless is not None and self.unless.search(paragraph):
+            return False
+        return self.pattern.search(paragraph) is not None
+
+
+@dataclass(frozen=True)
+class TailRule:
+    name: str
+    reason: str
+    start: re.Pattern[str]
+    end: re.Pattern[str] | None
+    max_paragraphs: int
+
+
+@dataclass(frozen=True)
+class InlineRule:
+    name: str
+    reason: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Rules:
+    tail: tuple[TailRule, ...]
+    line: tuple[LineRule, ...]
+    inline: tuple[InlineRule, ...]
+    repeat: tuple[tuple[str, str], ...]
+
+
+def _compile(value: str | None) -> re.Pattern[str] | None:
+    return re.compile(value) if value else None
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> Rules:
+    """Read and compile `data/cleaning.toml` once per process."""
+    raw = tomllib.loads(resources.files("storyline.data").joinpath("cleaning.toml").read_text("utf-8"))
+    return Rules(
+        tail=tuple(
+            TailRule(r["name"], r["reason"], re.compile(r["start"]), _compile(r.get("end")), r.get("max_paragraphs", 15))
+            for r in raw.get("tail", [])
+        ),
+        line=tuple(
+            LineRule(
+                r["name"], r["reason"], re.compile(r["pattern"]), r.get("max_words"),
+                r.get("single_sentence", False), _compile(r.get("unless")),
+            )
+            for r in raw.get("line", [])
+        ),
+        inline=tuple(InlineRule(r["name"], r["reason"], re.compile(r["pattern"])) for r in raw.get("inline", [])),
+        repeat=tuple((r["name"], r["reason"]) for r in raw.get("repeat", [])),
+    )
+
+
+def paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def clean_text(text: str, title: str | None = None, rules: Rules | None = None) -> tuple[str, tuple[Removed, ...]]:
+    """Return the cleaned text (paragraphs joined by blank lines) and what was removed."""
+    rules = rules or load_rules()
+    paras = paragraphs(text)
+    removed: list[Removed] = []
+    paras = _drop_tail(paras, rules.tail, removed)
+    paras = _drop_repeated_title(paras, title, rules.repeat, removed)
+    kept: list[str] = []
+    for para in paras:
+        rule = next((r for r in rules.line if r.matches(para)), None)
+        if rule is not None:
+            removed.append(Removed(para, rule.reason, rule.name))
+            continue
+        para = _strip_inline(para, rules.inline, removed)
+        if para:
+            kept.append(para)
+    return "\n\n".join(kept), tuple(removed)
+
+
+def _drop_tail(paras: list[str], rules: tuple[TailRule, ...], removed: list[Removed]) -> list[str]:
+    for rule in rules:
+        for index, para in enumerate(paras):
+            if not rule.start.search(para) or len(paras) - index - 1 > rule.max_paragraphs:
+                continue
+            stop = _tail_end(paras, index, rule)
+            removed.append(Removed("\n".join(paras[index:stop]), rule.reason, rule.name))
+            paras = paras[:index] + paras[stop:]
+            break
+    return paras
+
+
+def _tail_end(paras: list[str], index: int, rule: TailRule) -> int:
+    if rule.end is None:
+        return len(paras)
+    for later in range(index, len(paras)):
+        if rule.end.search(paras[later]):
+            return later + 1
+    return len(paras)
+
+
+def _drop_repeated_title(
+    paras: list[str], title: str | None, rules: tuple[tuple[str, str], ...], removed: list[Removed]
+) -> list[str]:
+    if not rules or not title or not paras or paras[0].strip().casefold() != title.strip().casefold():
+        return paras
+    name, reason = rules[0]
+    removed.append(Removed(paras[0], reason, name))
+    return paras[1:]
+
+
+def _strip_inline(para: str, rules: tuple[InlineRule, ...], removed: list[Removed]) -> str:
+    for rule in rules:
+        while True:
+            match = rule.pattern.search(para)
+            if match is None:
+                break
+            group = "junk" if "junk" in rule.pattern.groupindex else 0
+            start, end = match.span(group)
+            if start == end:
+                break
+            removed.append(Removed(para[start:end].strip(), rule.reason, rule.name))
+            para = _SPACES.sub(" ", para[:start] + " " + para[end:]).strip()
+    return para

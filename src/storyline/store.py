@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 
 from .errors import StorylineError
-from .model import Actor, Article, ArticleResult, Event, Rejected, Removed, to_dict
+from .model import Actor, Article, ArticleResult, Attribution, Event, Evidence, Place, Rejected, Removed, TimeSpan, to_dict
 
 SCHEMA_VERSION = 1
 metadata = MetaData()
@@ -64,6 +64,7 @@ events = Table(
     "events", metadata,
     Column("id", String(40), primary_key=True),
     Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), index=True, nullable=False),
+    Column("seq", Integer, nullable=False),
     Column("type", String(16), index=True, nullable=False),
     Column("mode", String(32)),
     Column("cameo", String(8)),
@@ -90,6 +91,8 @@ event_actors = Table(
     Column("country", String(3), index=True),
     Column("sector", String(3)),
     Column("text", Text),
+    Column("start", Integer),
+    Column("end", Integer),
 )
 stories = Table(
     "stories", metadata,
@@ -158,8 +161,8 @@ def save_result(engine: Engine, result: ArticleResult) -> bool:
                 {"article_id": article.id, "seq": i, "text": r.text, "reason": r.reason, "rule": r.rule}
                 for i, r in enumerate(article.removed)
             ])
-        for ev in result.events:
-            _insert_event(conn, article.id, ev)
+        for seq, ev in enumerate(result.events):
+            _insert_event(conn, article.id, seq, ev)
     return True
 
 
@@ -172,9 +175,9 @@ def _article_row(article: Article) -> dict[str, Any]:
     }
 
 
-def _insert_event(conn: Connection, article_id: str, ev: Event) -> None:
+def _insert_event(conn: Connection, article_id: str, seq: int, ev: Event) -> None:
     conn.execute(insert(events).values(
-        id=ev.id, article_id=article_id, type=ev.type, mode=ev.mode, cameo=ev.cameo, quad=ev.quad,
+        id=ev.id, article_id=article_id, seq=seq, type=ev.type, mode=ev.mode, cameo=ev.cameo, quad=ev.quad,
         status=ev.status,
         date_start=ev.date.start if ev.date else None, date_end=ev.date.end if ev.date else None,
         date_precision=ev.date.precision if ev.date else None, date_text=ev.date.text if ev.date else None,
@@ -189,8 +192,8 @@ def _insert_event(conn: Connection, article_id: str, ev: Event) -> None:
 
 
 def _actor_row(event_id: str, role: str, seq: int, actor: Actor) -> dict[str, Any]:
-    return {"event_id": event_id, "role": role, "seq": seq, "name": actor.name,
-            "country": actor.country, "sector": actor.sector, "text": actor.text}
+    return {"event_id": event_id, "role": role, "seq": seq, "name": actor.name, "country": actor.country,
+            "sector": actor.sector, "text": actor.text, "start": actor.start, "end": actor.end}
 
 
 def save_rejection(engine: Engine, rejected: Rejected) -> bool:
@@ -224,6 +227,15 @@ def load_article(engine: Engine, article_id: str) -> Article | None:
     )
 
 
+def stored_result(engine: Engine, article_id: str) -> ArticleResult | None:
+    """A stored article with its events, or None when the id is not stored."""
+    with engine.connect() as conn:
+        if not has_article(conn, article_id):
+            return None
+    article = load_article(engine, article_id)
+    return ArticleResult(article, tuple(load_events(engine, article_id))) if article else None
+
+
 def list_articles(engine: Engine, limit: int | None = None) -> Sequence[dict[str, Any]]:
     """Articles with their removal and event counts, newest publication first."""
     n_removed = select(func.count()).where(removals.c.article_id == articles.c.id).scalar_subquery()
@@ -236,6 +248,43 @@ def list_articles(engine: Engine, limit: int | None = None) -> Sequence[dict[str
     )
     with engine.connect() as conn:
         return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def load_events(engine: Engine, article_id: str | None = None) -> list[Event]:
+    """Stored events (of one article, or all), in article order then text order."""
+    query = select(events).order_by(events.c.article_id, events.c.seq)
+    if article_id is not None:
+        query = query.where(events.c.article_id == article_id)
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+        ids = [r["id"] for r in rows]
+        people: dict[str, dict[str, list[Actor]]] = {}
+        for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+            found = conn.execute(select(event_actors).where(event_actors.c.event_id.in_(chunk))
+                                 .order_by(event_actors.c.event_id, event_actors.c.role, event_actors.c.seq))
+            for a in found.mappings():
+                people.setdefault(a["event_id"], {}).setdefault(a["role"], []).append(
+                    Actor(a["name"], a["country"], a["sector"], a["text"] or "", a["start"], a["end"]))
+    return [_event_from_row(r, people.get(r["id"], {})) for r in rows]
+
+
+def _event_from_row(row: Any, people: dict[str, list[Actor]]) -> Event:
+    date = None
+    if row["date_precision"] is not None:
+        date = TimeSpan(row["date_start"], row["date_end"], row["date_precision"], row["date_text"] or "")
+    location = Place(**row["location"]) if row["location"] else None
+    attributed = None
+    if row["attributed_to"]:
+        data = dict(row["attributed_to"])
+        anonymous = bool(data.pop("anonymous", False))
+        attributed = Attribution(Actor(**data), anonymous)
+    return Event(
+        id=row["id"], type=row["type"], mode=row["mode"], cameo=row["cameo"], quad=row["quad"],
+        actors=tuple(people.get("actor", [])), recipients=tuple(people.get("recipient", [])),
+        status=row["status"], date=date, location=location, attributed_to=attributed,
+        evidence=Evidence(row["evidence_sentence"], row["evidence_start"], row["evidence_end"]),
+        confidence=row["confidence"],
+    )
 
 
 def list_rejections(engine: Engine) -> Sequence[dict[str, Any]]:

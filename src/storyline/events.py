@@ -1,0 +1,357 @@
+"""Events: trigger words from the pattern dictionary and their arguments from the parse.
+
+A trigger is a verb or noun whose lemma has a pattern in `data/events.toml`. Its argument
+slots (subject, object, possessor, "with"/"between" objects …) are read off the dependency
+parse, following control ("agreed to meet"), relative clauses ("Trump, who was set to
+meet"), conjunctions, passives and the verbs that carry nominal events ("held a summit").
+Slots are mapped to actors through the `ActorIndex`, and to roles by the pattern.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from .actors import ActorIndex
+from .lexicon import Lexicon, Pattern, polarity as lexicon_polarity
+from .model import Actor
+
+SUBJ = ("nsubj", "csubj")
+PASSIVE_SUBJ = ("nsubjpass", "csubjpass")
+RELATIVE = ("who", "that", "which", "whom")
+PHONE = ("telephone", "phone", "video", "videoconference", "videolink")
+POS_OF = {"VERB": "VERB", "NOUN": "NOUN", "PROPN": "NOUN", "ADJ": "ADJ", "ADP": "ADP"}
+NAMED = ("DATE", "TIME", "PERSON", "GPE", "NORP", "LOC", "FAC", "ORG", "WORK_OF_ART", "LAW", "EVENT", "PRODUCT")
+TARGET_PREPS = ("with", "on", "against", "at", "to")
+OBJECT_CONTROL = ("urge", "ask", "invite", "call", "tell", "persuade", "allow", "press", "encourage", "force", "want")
+
+Slots = dict[str, list[Token]]
+
+
+@dataclass(frozen=True)
+class Trigger:
+    token: Token
+    pattern: Pattern
+    slots: tuple[tuple[str, tuple[Token, ...]], ...]
+    governor: Token | None
+
+    def slot(self, name: str) -> tuple[Token, ...]:
+        return next((tokens for key, tokens in self.slots if key == name), ())
+
+    @property
+    def phone(self) -> bool:
+        return bool(self.slot("phone"))
+
+
+def find_triggers(sent: Span, lex: Lexicon, actors: ActorIndex) -> Iterator[Trigger]:
+    """Every token of the sentence that matches a pattern (the first matching one)."""
+    for token in sent:
+        pos = POS_OF.get(token.pos_)
+        if pos is None or (token.pos_ == "PROPN" and token.ent_type_ in NAMED):
+            continue
+        patterns = lex.candidates(token.lemma_.lower(), pos)
+        if not patterns:
+            continue
+        slots = _slots(token, pos, lex)
+        pattern = next((p for p in patterns if _applies(p, slots, actors)), None)
+        if pattern is not None:
+            governor = slots.get("governor", [None])[0]
+            yield Trigger(token, pattern, tuple((k, tuple(v)) for k, v in slots.items()), governor)
+
+
+def _slots(token: Token, pos: str, lex: Lexicon) -> Slots:
+    if pos == "VERB":
+        return verb_slots(token)
+    if pos == "NOUN":
+        return noun_slots(token, lex)
+    return predicate_slots(token)
+
+
+def predicate_slots(token: Token) -> Slots:
+    """An adjective or preposition predicated of a subject: "Russia is responsible for the
+    attack", "Russia appeared to be behind the attack"."""
+    copula = token.head
+    slots: Slots = {"subj": [], "obj": []}
+    if token.dep_ in ("acomp", "prep", "attr") and copula.lemma_.lower() == "be":
+        slots["subj"] = _expand(subject_of(copula))
+    for child in token.children:
+        _add_child(slots, child)
+    slots["obj"] = [g for g in token.children if g.dep_ == "pobj"] or [
+        g for c in token.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    return slots
+
+
+def _applies(pattern: Pattern, slots: Slots, actors: ActorIndex) -> bool:
+    present = {name for name, tokens in slots.items() if tokens}
+    if not pattern.needs <= present or (pattern.needs_any and not pattern.needs_any & present):
+        return False
+    if pattern.without & present:
+        return False
+    if pattern.particle and pattern.particle not in {t.lower_ for t in slots.get("particle", [])}:
+        return False
+    if pattern.obj_lemmas and not _object_fits(pattern, slots):
+        return False
+    if pattern.predicate and not _predicate_fits(pattern.predicate, slots):
+        return False
+    if pattern.min_actors and sum(1 for t in slots.get("subj", []) if actors.at(t.i)) < pattern.min_actors:
+        return False
+    return all(any(actors.at(t.i) for t in slots.get(name, [])) for name in pattern.actor_slots)
+
+
+def _predicate_fits(polarity: str, slots: Slots) -> bool:
+    """ "called the expulsions a provocative gesture": the predicate's words carry the polarity."""
+    words = lexicon_polarity()[polarity]
+    return any(t.lemma_.lower() in words or t.lower_ in words for p in slots.get("predicate", []) for t in p.subtree)
+
+
+def _object_fits(pattern: Pattern, slots: Slots) -> bool:
+    objects = slots.get("obj") or slots.get("prep_obj") or []
+    if not objects:
+        return pattern.allow_no_obj
+    return any(t.lemma_.lower() in pattern.obj_lemmas or t.lower_ in pattern.obj_lemmas for t in objects)
+
+
+# ---------------------------------------------------------------- verb slots
+def verb_slots(verb: Token) -> Slots:
+    slots: Slots = {"subj": _expand(subject_of(verb)), "obj": _expand(object_of(verb))}
+    for child in verb.children:
+        _add_child(slots, child)
+    if verb.dep_ in ("amod", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
+        slots["modified"] = [verb.head]
+    slots["predicate"] = [c for c in verb.children if c.dep_ in ("oprd", "xcomp", "ccomp") and c.pos_ in ("NOUN", "ADJ", "PROPN")]
+    slots["xcomp_obj"] = [t for c in verb.children if c.dep_ == "xcomp" for t in _expand(object_of(c) or _with_object(c))]
+    slots["prep_obj"] = [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"][:1]
+    return slots
+
+
+def _add_child(slots: Slots, child: Token) -> None:
+    if child.dep_ == "prep":
+        objects = [g for g in child.children if g.dep_ in ("pobj", "pcomp")] or _stranded_object(child)
+        slots.setdefault(f"prep:{child.lower_}", []).extend(t for o in objects for t in _expand([o]))
+        if child.lower_ in ("by", "over", "on", "via") and any(o.lemma_.lower() in PHONE for o in objects):
+            slots["phone"] = objects
+    elif child.dep_ == "agent":
+        slots.setdefault("prep:by", []).extend(t for g in child.children if g.dep_ == "pobj" for t in _expand([g]))
+    elif child.dep_ == "dative":
+        objects = [g for g in child.children if g.dep_ == "pobj"] or [child]
+        slots.setdefault("dative", []).extend(t for o in objects for t in _expand([o]))
+    elif child.dep_ == "prt":
+        slots.setdefault("particle", []).append(child)
+    elif child.dep_ in ("advcl", "xcomp") and any(g.dep_ == "mark" and g.lower_ == "with" for g in child.children):
+        # a misparse of "meet ... with X to discuss": "with" taken as a clause mark
+        subjects = [g for g in child.children if g.dep_ in SUBJ]
+        slots.setdefault("prep:with", []).extend(t for g in subjects for t in _expand([g]))
+
+
+def _stranded_object(prep: Token) -> list[Token]:
+    """A preposition the parser left without its object ("the call between Rubio and Lavrov
+    'productive'"): the proper noun right after it."""
+    doc = prep.doc
+    if prep.i + 1 < len(doc) and doc[prep.i + 1].pos_ == "PROPN":
+        return [doc[prep.i + 1]]
+    return []
+
+
+def _with_object(verb: Token) -> Token | None:
+    """The object of a preposition that names whom an action is aimed at ("rain fire on X")."""
+    return next((g for c in verb.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPS
+                 for g in c.children if g.dep_ == "pobj"), None)
+
+
+def subject_of(verb: Token, depth: int = 0) -> Token | None:
+    """The verb's subject, inherited through control, coordination and relative clauses."""
+    if depth > 6:
+        return None
+    passive = any(c.dep_ in PASSIVE_SUBJ for c in verb.children)
+    for child in verb.children:
+        if child.dep_ in SUBJ or (child.dep_ in PASSIVE_SUBJ and verb.dep_ == "xcomp"):
+            return _antecedent(child)
+        if child.dep_ == "agent" and (passive or verb.tag_ == "VBN"):
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+    for child in verb.children:  # "for the government and the opposition to respect"
+        if child.dep_ == "mark" and child.lower_ == "for":
+            found = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if found is not None:
+                return found
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
+        return subject_of(verb.head.head, depth + 1)
+    if verb.dep_ == "xcomp":
+        head = verb.head
+        if head.lemma_.lower() in OBJECT_CONTROL:
+            found = object_of(head)
+            if found is not None:
+                return found
+        return _controller(head, depth)
+    if verb.dep_ in ("conj", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
+        return subject_of(verb.head, depth + 1)
+    if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return owner_of(verb.head, depth + 1) if verb.dep_ == "acl" else verb.head
+    return None
+
+
+def _controller(head: Token, depth: int) -> Token | None:
+    for child in head.children:
+        if child.dep_ in SUBJ + PASSIVE_SUBJ:
+            return _antecedent(child)
+    return subject_of(head, depth + 1)
+
+
+def _antecedent(token: Token) -> Token:
+    """A relative pronoun stands for the noun its clause modifies."""
+    if token.lower_ in RELATIVE and token.head.dep_ == "relcl":
+        return token.head.head
+    return token
+
+
+def owner_of(noun: Token, depth: int = 0) -> Token | None:
+    """Whose is a noun ("Trump has no plans", "his plans", "plans by Trump")."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+        if child.dep_ == "prep" and child.lower_ == "by":
+            found = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if found is not None:
+                return found
+    if noun.dep_ in ("dobj", "attr") and noun.head.pos_ in ("VERB", "AUX"):
+        return subject_of(noun.head, depth + 1)
+    return None
+
+
+def object_of(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in ("dobj", "obj"):
+            return child
+    for child in verb.children:  # "kidnapped up to 16 advisers": a counted object after a preposition
+        if child.dep_ == "prep":
+            counted = next((g for g in child.children if g.dep_ == "pobj" and any(n.dep_ == "nummod" for n in g.children)), None)
+            if counted is not None and child.i == verb.i + 1 or (counted is not None and verb.doc[child.i - 1].dep_ == "prt"):
+                return counted
+    for child in verb.children:
+        if child.dep_ in PASSIVE_SUBJ:
+            return _antecedent(child)
+    if verb.dep_ in ("relcl", "acl") and any(c.dep_ in PASSIVE_SUBJ for c in verb.children):
+        return verb.head
+    if verb.dep_ == "acl" and verb.tag_ == "VBN":  # reduced passive: "a deal brokered by X"
+        return verb.head
+    return None
+
+
+def _expand(tokens: Iterable[Token | None] | Token | None) -> list[Token]:
+    """A token and its conjuncts ("Trump and Putin")."""
+    if tokens is None or isinstance(tokens, Token):
+        tokens = [tokens] if tokens is not None else []
+    out: list[Token] = []
+    for token in tokens:
+        if token is None:
+            continue
+        out.append(token)
+        out.extend(c for c in token.conjuncts if c not in out)
+    return out
+
+
+# ---------------------------------------------------------------- noun slots
+def noun_slots(noun: Token, lex: Lexicon) -> Slots:
+    slots: Slots = {"poss": [], "compound": [], "amod": []}
+    for child in noun.children:
+        if child.dep_ == "poss":
+            slots["poss"].extend(_expand([child]))
+        elif child.dep_ in ("compound", "nmod") and child.pos_ in ("PROPN", "NOUN", "ADJ"):
+            slots["compound"].append(child)
+        elif child.dep_ == "amod":
+            slots["amod"].append(child)
+        else:
+            _add_child(slots, child)
+    slots["obj"] = list(slots.get("prep:of", []))
+    if not slots["poss"]:
+        slots["poss"] = _host_noun(noun)
+    governor = governing_verb(noun, lex)
+    if governor is not None:
+        slots["governor"] = [governor]
+        if noun.dep_ in ("dobj", "pobj", "attr") and _carries(governor, lex):
+            slots["gov_subj"] = _expand(subject_of(governor))
+    return slots
+
+
+def _host_noun(noun: Token) -> list[Token]:
+    """ "Prime Minister Mahathir, on a visit to Tokyo": the person a phrase describes."""
+    prep = noun.head
+    if noun.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in ("on", "during") and prep.head.pos_ == "PROPN":
+        return [prep.head]
+    return []
+
+
+def _carries(verb: Token, lex: Lexicon) -> bool:
+    """A support verb whose subject takes part in the nominal event; "call" and "pull" only
+    with their particle ("called off the summit", not "called the call productive")."""
+    lemma = verb.lemma_.lower()
+    if lemma not in lex.support_verbs:
+        return False
+    if lemma in lex.particle_verbs:
+        return any(c.dep_ == "prt" and c.lower_ in ("off", "out") for c in verb.children)
+    return True
+
+
+def governing_verb(noun: Token, lex: Lexicon) -> Token | None:
+    """The verb that carries a nominal event: "held [a summit]", "[the meeting] will take place"."""
+    head = noun.head
+    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB":
+        head = head.head if head.lower_ in ("out", "off", "on", "for", "in") else noun
+    if head.i == noun.i or head.pos_ not in ("VERB", "AUX"):
+        return None
+    lemma = head.lemma_.lower()
+    if noun.dep_ in ("dobj", "pobj", "attr") and lemma in lex.support_verbs:
+        return head
+    if noun.dep_ in SUBJ + PASSIVE_SUBJ and lemma in lex.happening_verbs:
+        return head
+    return None
+
+
+# ---------------------------------------------------------------- participants
+def slot_actors(tokens: Iterable[Token], actors: ActorIndex, lex: Lexicon) -> list[Actor]:
+    found: list[Actor] = []
+    for token in tokens:
+        mention = actors.at(token.i)
+        if mention is None and token.lemma_.lower() in lex.group_nouns:
+            members = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                       for g in _expand([x for x in c.children if x.dep_ == "pobj"])]
+            found.extend(a for m in members if (mm := actors.at(m.i)) for a in mm.actors)
+            continue
+        if mention is not None:
+            found.extend(mention.actors)
+    return _unique(found)
+
+
+def _unique(actors: Iterable[Actor]) -> list[Actor]:
+    seen: set[tuple[str, str | None]] = set()
+    out = []
+    for actor in actors:
+        key = (actor.name, actor.country)
+        if key not in seen:
+            seen.add(key)
+            out.append(actor)
+    return out
+
+
+def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[list[Actor], list[Actor]]:
+    """Actors and recipients of a trigger by the roles of its pattern."""
+    sides: dict[str, list[Actor]] = {"actor": [], "recipient": []}
+    for slot, role in trigger.pattern.roles:
+        if slot == "obj_owner":
+            tokens: tuple[Token, ...] = tuple(t for o in trigger.slot("obj") for c in o.children
+                                              if c.dep_ in ("poss",) or (c.dep_ == "prep" and c.lower_ in ("by", "from"))
+                                              for t in ([c] if c.dep_ == "poss" else [g for g in c.children if g.dep_ == "pobj"]))
+        else:
+            tokens = trigger.slot(slot)
+        found = slot_actors(tokens, actors, lex)
+        if role == "pooled":
+            if not sides["actor"] and found:
+                sides["actor"].append(found.pop(0))
+            sides["recipient"].extend(found)
+        elif role in sides:
+            sides[role].extend(found)
+    if not sides["actor"] and trigger.pattern.pos == "NOUN":
+        sides["actor"].extend(slot_actors(trigger.slot("gov_subj"), actors, lex))
+    actor_side = _unique(sides["actor"])
+    keys = {(a.name, a.country) for a in actor_side}
+    return actor_side, [a for a in _unique(sides["recipient"]) if (a.name, a.country) not in keys]

@@ -1,0 +1,114 @@
+"""Event extraction on the real model: the seed's key facts, status, attribution, dates,
+places, evidence offsets, the store round trip, and the gold/PLOVER quality floors."""
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+from conftest import ROOT, SEED, gold, json_lines, run_cli, shared_path
+
+from storyline.clean import clean
+from storyline.evaluate import events as event_eval
+from storyline.extract import Extractor
+from storyline.ingest import make_document
+from storyline.output import result_dict
+
+FLOORS = tomllib.loads((ROOT / "quality" / "floors.toml").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def events_of(extractor: Extractor, text: str, published: str | None = "2025-10-21") -> list[dict]:
+    import datetime as dt
+
+    article = clean(make_document("t.txt", text, "text"), dt.date.fromisoformat(published) if published else None)
+    return result_dict(extractor(article))["events"]
+
+
+def test_seed_required_events_all_right(db: str) -> None:
+    expected = gold("seed.json")
+    result = run_cli("process", str(SEED), "--published", "2025-10-21", "--format", "json", "--db", db)
+    assert result.returncode == 0, result.stderr
+    (output,) = json_lines(result.stdout)
+    scores = event_eval.score(event_eval.load_gold([shared_path("gold", "seed.json")]), {"seed": output})
+    required = [d for d in scores.details if d.required]
+    assert len(required) == sum(e["required"] for e in expected["events"]) == 10
+    assert all(d.paired for d in required), [d for d in required if not d.paired]
+    wrong = {d.gold_id: d.wrong for d in required if set(d.wrong) & {"status", "date", "location", "attribution"}}
+    assert not wrong, wrong
+
+
+def test_evidence_offsets_slice_the_article_text(extractor: Extractor) -> None:
+    article = clean(make_document("seed", SEED.read_text("utf-8"), "text"))
+    for event in extractor(article).events:
+        assert article.text[event.evidence.start:event.evidence.end] == event.evidence.sentence
+        for actor in event.actors + event.recipients:
+            if actor.start is not None:
+                assert article.text[actor.start:actor.end] == actor.text
+
+
+def test_events_are_stored_and_shown_and_reprocessing_changes_nothing(db: str) -> None:
+    first = json_lines(run_cli("process", str(SEED), "--published", "2025-10-21", "--format", "json", "--db", db).stdout)[0]
+    again = json_lines(run_cli("process", str(SEED), "--published", "2025-10-21", "--format", "json", "--db", db).stdout)[0]
+    shown = json_lines(run_cli("show", first["article"]["id"], "--format", "json", "--db", db).stdout)[0]
+    assert len(first["events"]) >= 10
+    assert again == first and shown == first
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("Putin met Erdogan in Sochi on Monday.", "occurred"),
+    ("Putin will meet Erdogan in Sochi next week, the Kremlin said.", "planned"),
+    ("Putin and Erdogan are set to meet in Sochi next week.", "planned"),
+    ("Putin could meet Erdogan in Sochi if talks go well.", "hypothetical"),
+    ("Erdogan canceled his planned meeting with Putin.", "cancelled"),
+    ("There are no plans for Putin to meet Erdogan, the Kremlin said.", "cancelled"),
+    ("Putin called off the summit with Erdogan on Friday.", "cancelled"),
+])
+def test_status_from_modality_negation_and_cancellation(extractor: Extractor, text: str, status: str) -> None:
+    consults = [e for e in events_of(extractor, text) if e["type"] == "CONSULT"]
+    assert consults and consults[0]["status"] == status, consults
+
+
+def test_reported_speech_dates_and_attribution(extractor: Extractor) -> None:
+    text = ("Erdogan spoke by telephone on Thursday with Putin.\n\n"
+            "Erdogan then said that he would meet Putin within two weeks in Ankara.")
+    events = events_of(extractor, text, "2025-10-21")
+    call = next(e for e in events if e["mode"] == "phone")
+    planned = next(e for e in events if e["status"] == "planned")
+    assert call["date"]["start"] == call["date"]["end"] == "2025-10-16"
+    assert (planned["date"]["start"], planned["date"]["end"]) == ("2025-10-16", "2025-10-30")
+    assert planned["attributed_to"]["name"] == "Recep Tayyip Erdoğan"
+    assert planned["location"]["country"] == "TUR"
+
+
+def test_no_publication_date_leaves_relative_dates_unresolved(extractor: Extractor) -> None:
+    events = events_of(extractor, "Putin met Erdogan in Sochi on Monday.", None)
+    assert events and events[0]["date"] is None
+
+
+def test_anonymous_source_is_flagged(extractor: Extractor) -> None:
+    text = "Putin will not meet Erdogan this month, a Kremlin official said on condition of anonymity."
+    event = next(e for e in events_of(extractor, text) if e["type"] == "CONSULT")
+    assert event["status"] == "cancelled"
+    assert event["attributed_to"]["anonymous"] is True and event["attributed_to"]["country"] == "RUS"
+
+
+def test_dev_gold_scores_are_at_or_above_the_floors() -> None:
+    result = run_cli("eval", "events", str(shared_path("gold", "seed.json")), str(shared_path("gold", "dev")), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    (scores,) = json_lines(result.stdout)
+    for name, floor in FLOORS["events"].items():
+        assert scores[name] >= floor, (name, scores)
+
+
+def test_plover_accuracy_is_at_or_above_the_floor() -> None:
+    path = shared_path("peer", "plover", "PLOVER_GSR_CAMEO.txt")
+    result = run_cli("eval", "plover", str(path), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    (scores,) = json_lines(result.stdout)
+    assert scores["n"] == 322
+    for name, floor in FLOORS["plover"].items():
+        assert scores[name] >= floor, (name, scores)

@@ -237,7 +237,7 @@ def _attach_timexes(doc: Doc, timexes: Sequence[Timex], lex: Lexicon) -> Iterabl
         if span is None or len(span) == 0:
             continue
         node = span.root
-        for _ in range(6):
+        for _ in range(10):
             if node.head.i == node.i:
                 break
             node = node.head
@@ -287,7 +287,7 @@ def _date(trigger: Trigger, report: Report | None, status: str, ctx: Context) ->
     found = _event_timexes(trigger, ctx)
     anchor, known = _anchor(trigger.token, report, ctx)
     if not found:
-        return _present_report_date(trigger, report, anchor, known)
+        return _present_report_date(trigger, report, anchor, known) or _paragraph_time(trigger, status, ctx)
     if not known and all(t.type == "DURATION" for t in found):
         return None  # "within two weeks" said at an unknown time
     tense = "past" if status in ("occurred", "denied") else "future"
@@ -299,6 +299,26 @@ def _date(trigger: Trigger, report: Report | None, status: str, ctx: Context) ->
     if before and before[-1].lower() in RANGE_WORDS and anchor is not None and span.end and span.end >= anchor:
         return TimeSpan(anchor, span.end, "range", text=f"{before[-1]} {timex.text}", value=timex.value)
     return span
+
+
+def _paragraph_time(trigger: Trigger, status: str, ctx: Context) -> TimeSpan | None:
+    """An undated past event takes the reference time of its paragraph: the day named just
+    before it by a main or reporting verb of the same paragraph ("Trump on Thursday canceled
+    the summit and scolded Kim"; "... failed Thursday. The talks collapsed when Lavrov refused")."""
+    published = ctx.article.published
+    if status != "occurred" or published is None:
+        return None
+    token = trigger.token
+    paragraph = ctx.article.text.rfind("\n", 0, token.idx) + 1
+    for index, timex in reversed(ctx.anchors):
+        if not paragraph <= timex.end <= token.idx or timex.type != "DATE":
+            continue
+        host = ctx.doc[index]
+        if _is_narrative(host, ctx) or host.tag_ == "VBD" or host.i == token.head.i and token.dep_ == "conj":
+            span = resolve(timex, published, "past")
+            if span is not None and span.precision == "day":
+                return TimeSpan(span.start, span.end, "day", text="", value=span.value)
+    return None
 
 
 def _present_report_date(trigger: Trigger, report: Report | None, anchor: dt.date | None, known: bool) -> TimeSpan | None:

@@ -1,10 +1,16 @@
 """Rule-based English time tagger (TimeML TIMEX3), in the spirit of HeidelTime.
 
-`tag(text, dct)` finds time expressions with TempEval-3 extents and gives each a TimeML type
-(DATE, TIME, DURATION, SET) and value, resolved against the document creation time `dct`
-and, for anaphoric expressions ("the following day", "that year", "two days later"),
-against the latest date mentioned before them (the discourse reference). Without a `dct`,
-expressions relative to it keep X placeholders (`XXXX-WXX-4`, `XXXX-08`); nothing is guessed.
+`tag(text, dct)` finds time expressions with TempEval-3 (TimeML TIMEX3) extents and gives
+each a TimeML type (DATE, TIME, DURATION, SET) and value, resolved against the document
+creation time `dct` and, for anaphoric expressions ("the following day", "that year", "two
+days later"), against the latest date mentioned before them that is fine enough for them
+(the discourse reference; the `dct` when there is none). Without a `dct`, expressions
+relative to it keep X placeholders (`XXXX-WXX-4`, `XXXX-08`); nothing is guessed. Extents
+follow TimeML: determiners and modifiers such as "the", "about", "early" are in, a possessive
+"'s", prepositions and "earlier"/"later" are out ("earlier this month" is "this month"; the
+span `resolve` gives still stops at the anchor). Where the text leaves the year or week
+open, `tag` places the expression by the tense it guesses from the nearest tense cue in the
+sentence ("said", "will", "-ed"); a dated day within 90 days of the `dct` keeps its year.
 
 `resolve(timex, anchor, tense)` turns an expression into the calendar span it names as an
 event date, relative to `anchor` (the time of the statement, chosen by the caller) and the
@@ -14,20 +20,23 @@ tense of the clause. Choices made where English is open:
   such day (month) on or before the anchor, in a future-tense clause the first one on or
   after it. The anchor's own day counts in both directions: news style names the day of
   publication by its weekday ("the Senate will vote Tuesday" in a Tuesday paper is that
-  Tuesday). "last Friday" / "next Friday" exclude the anchor's day. With no tense, the
-  nearest occurrence wins (a weekday: the latest on or before the anchor).
+  Tuesday). "last Friday" / "next Friday" exclude the anchor's day. `tense` None means the
+  tense `tag` guessed; when that is unknown too, the nearest occurrence wins (a weekday:
+  the latest on or before the anchor).
 - "earlier this month" runs from the month's first day to the anchor, "later this year"
   from the anchor to the year's end; the precision stays the unit's.
 - Durations and sets name no date: `resolve` gives None, except "within two weeks" and
   "the next three days", which span anchor .. anchor + N units (precision "range").
 - PRESENT_REF, PAST_REF and FUTURE_REF give None.
 
-How it works: each rule is a compiled regular expression (built once from the word lists in
-`data/timex.toml`) with a builder that reads the match into a `Sense`, the structured
-meaning. Candidates from all rules are reduced to the longest non-overlapping ones, widened
-by modifiers ("early", "the end of"), and resolved left to right so that anaphoric
-expressions see the latest date before them. A cheap trigger scan limits the rules to the
-stretches of text that can hold a time expression.
+How it works: the rules are regular expressions in `data/timex_rules.toml`, compiled once
+with fragments built from the word lists of `data/timex.toml`; each has a builder here that
+reads its match into a `Sense`, the structured meaning. One scan of the text finds trigger
+words (a month, a weekday, a unit, "now", a year ...); each rule is tried only at the few
+word starts just before a trigger that can begin it, so time costs grow with the number of
+time expressions, not with the length of the text. Candidates are reduced to the longest
+non-overlapping ones, widened by modifiers ("early", "the end of"), and resolved left to
+right so that anaphoric expressions see the latest date before them.
 """
 from __future__ import annotations
 
@@ -724,8 +733,15 @@ def _rule(item: dict[str, Any], rank: int) -> Rule:
 def first_letters(pattern: re.Pattern[str], size: int = 6) -> tuple[str, ...] | None:
     """How a match of `pattern` can begin, read off the parsed pattern: up to `size`
     lower-case letters ("0" for a digit), with a space after a word that ends there ("a "
-    is the word "a", "jan" any word so beginning); None when it could begin otherwise."""
-    found = _firsts(list(sre_parse.parse(pattern.pattern, pattern.flags)), size, False)
+    is the word "a", "jan" any word so beginning); None when it could begin otherwise.
+
+    It only saves match attempts: if the (private) parser of `re` changes shape, the answer
+    is None and every position is tried, with the same results.
+    """
+    try:
+        found = _firsts(list(sre_parse.parse(pattern.pattern, pattern.flags)), size, False)
+    except (AttributeError, TypeError, ValueError, IndexError):
+        return None
     return None if "" in found else tuple(sorted(found))
 
 

@@ -176,12 +176,14 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 
 def match(gold: Sequence[GoldTimex], predicted: Sequence[Timex]) -> list[tuple[GoldTimex, Timex]]:
-    """One-to-one relaxed pairs: each gold takes the free prediction it overlaps most."""
+    """One-to-one relaxed pairs: each gold takes the free prediction it overlaps most (on a
+    tie, the one whose extent is closest to its own)."""
     free = list(predicted)
     pairs: list[tuple[GoldTimex, Timex]] = []
     for item in gold:
         span = (item.start, item.end)
-        best = max(free, key=lambda p: _overlap(span, (p.start, p.end)), default=None)
+        best = max(free, key=lambda p: (_overlap(span, (p.start, p.end)), -abs(p.start - item.start)
+                                        - abs(p.end - item.end)), default=None)
         if best is not None and _overlap(span, (best.start, best.end)) > 0:
             free.remove(best)
             pairs.append((item, best))

@@ -350,7 +350,8 @@ def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[li
             sides["recipient"].extend(found)
         elif role in sides:
             sides[role].extend(found)
-    if not sides["actor"] and trigger.pattern.pos == "NOUN":
+    explicit = any(slot == "gov_subj" for slot, _ in trigger.pattern.roles)
+    if not sides["actor"] and trigger.pattern.pos == "NOUN" and not explicit:
         sides["actor"].extend(slot_actors(trigger.slot("gov_subj"), actors, lex))
     actor_side = _unique(sides["actor"])
     keys = {(a.name, a.country) for a in actor_side}

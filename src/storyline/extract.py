@@ -28,6 +28,7 @@ from .timex import Timex, resolve, tag
 LOCATION_PREPS = ("in", "at", "near", "inside", "outside", "on")
 VISIT_PREPS = ("to",)
 TARGET_OF = ("ASSAULT", "COERCE", "MOBILIZE")
+PHONE_NOUNS = ("call", "phone call", "conversation")
 DEFINITE = ("the", "this", "that", "these", "those", "its", "their", "his", "her")
 RANGE_WORDS = ("by", "before", "until", "till")
 
@@ -131,8 +132,9 @@ def _antecedent_event(trigger: Trigger, earlier: Sequence[Event]) -> tuple[list[
     token = trigger.token
     if trigger.pattern.pos != "NOUN" or not any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in token.children):
         return [], []
+    phone = token.lemma_.lower() in PHONE_NOUNS
     for event in reversed(earlier):
-        if event.type == trigger.pattern.type and event.actors:
+        if event.type == trigger.pattern.type and event.actors and (event.mode == "phone") == phone:
             return list(event.actors), list(event.recipients)
     return [], []
 
@@ -162,8 +164,12 @@ def _within(day: TimeSpan | None, span: TimeSpan | None) -> bool:
 
 
 def _same_happening(a: Event, b: Event) -> bool:
+    """Two reports of one planned happening: same type, and the participants of one are all
+    among the other's (at least two people in all)."""
     people = lambda e: frozenset((x.name, x.country) for x in e.actors + e.recipients)  # noqa: E731
-    return a.type == b.type and a.status in ("planned", "cancelled", "hypothetical") and people(a) == people(b) and len(people(a)) >= 2
+    small, large = sorted((people(a), people(b)), key=len)
+    return (a.type == b.type and a.status in ("planned", "cancelled", "hypothetical")
+            and bool(small) and small <= large and len(large) >= 2)
 
 
 def _event(trigger: Trigger, actors: list[Actor], recipients: list[Actor], sent: Span, report: Report | None, ctx: Context) -> Event:
@@ -265,7 +271,7 @@ def _event_timexes(trigger: Trigger, ctx: Context) -> list[Timex]:
         hosts.add(governor.i)
     for child in trigger.token.children:
         lemma = child.lemma_.lower()
-        if child.dep_ == "acl" and lemma in ctx.cues.governors["planned"]:
+        if child.dep_ in ("acl", "relcl") and lemma in ctx.cues.governors["planned"]:
             hosts.add(child.i)  # "a ceasefire scheduled to take effect at sundown Monday"
             hosts.update(g.i for g in child.children if g.dep_ == "xcomp")
         elif child.dep_ in ("advcl", "xcomp", "conj") and lemma in ctx.cues.reporting_verbs:

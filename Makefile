@@ -26,6 +26,9 @@ install-test: $(VENV)/.installed-test
 
 demo: install
 	$(BIN)/storyline process $(EXAMPLE) --published 2025-10-21 --db $(DB)
+	$(BIN)/storyline stories --db $(DB)
+	$(BIN)/storyline story $$($(BIN)/storyline stories --actor Putin --status cancelled --limit 1 --format json --db $(DB) \
+		| $(BIN)/python -c "import json, sys; print(json.loads(sys.stdin.readline())['id'])") --db $(DB)
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -18,7 +18,7 @@ from . import output, pipeline
 from . import store
 from .errors import StorylineError
 from .ingest import expand, make_document, read_inputs
-from .model import ArticleResult, Rejected
+from .model import STATUSES, ArticleResult, Rejected
 from .settings import Settings, db_url
 
 app = typer.Typer(
@@ -201,6 +201,70 @@ def articles(
         out.print(output.articles_table(rows))
 
 
+StatusOption = Annotated[Optional[str], typer.Option("--status", help="Only this status: occurred, planned, cancelled, denied, hypothetical")]
+SinceOption = Annotated[Optional[str], typer.Option("--since", help="Only what was reported on or after this date (YYYY-MM-DD)")]
+ActorOption = Annotated[Optional[str], typer.Option("--actor", help="Only with this participant: words of a name, or a country code (PRK)")]
+
+
+def _status(value: str | None) -> str | None:
+    if value is not None and value not in STATUSES:
+        raise StorylineError(f"--status {value!r}: expected one of {', '.join(STATUSES)}")
+    return value
+
+
+@app.command("stories")
+def stories_command(
+    actor: ActorOption = None,
+    status: StatusOption = None,
+    since: SinceOption = None,
+    limit: Annotated[Optional[int], typer.Option(help="Show at most this many")] = None,
+    format: Annotated[Format, typer.Option("--format")] = Format.table,
+    db: DbOption = None,
+) -> None:
+    """List stories (one happening across articles), latest first: participants, current status, articles."""
+    found = store.list_stories(_engine(db), status=_status(status), since=_date(since, "--since"), actor=actor, limit=limit)
+    if format is Format.json:
+        for story in found:
+            _emit(output.json_line(output.story_dict(story)))
+    else:
+        out.print(output.stories_table(found))
+
+
+@app.command("story")
+def story_command(
+    story_id: Annotated[str, typer.Argument(help="Story id (or a unique prefix of 4+ characters)")],
+    format: Annotated[Format, typer.Option("--format")] = Format.table,
+    db: DbOption = None,
+) -> None:
+    """A story's timeline: one row per claim (published, status, event date, place, who says so, outlet, evidence)."""
+    found = store.load_story(_engine(db), story_id)
+    if found is None:
+        raise StorylineError(f"story {story_id!r}: not in the store (or the prefix is ambiguous)")
+    if format is Format.json:
+        _emit(output.json_line(output.story_dict(found, claims=True)))
+    else:
+        output.print_story(out, found)
+
+
+@app.command("export")
+def export_command(
+    format: Annotated[str, typer.Option("--format", help="plover (JSONL), gdelt (TSV), csv or parquet")] = "plover",
+    out_path: Annotated[Optional[Path], typer.Option("--out", help="Write here instead of standard output (required for parquet)")] = None,
+    table: Annotated[str, typer.Option("--table", help="csv/parquet: events or stories")] = "events",
+    actor: ActorOption = None,
+    status: StatusOption = None,
+    since: SinceOption = None,
+    db: DbOption = None,
+) -> None:
+    """Export stored events (PLOVER JSONL, GDELT-style table, CSV, Parquet) or stories (CSV, Parquet)."""
+    from . import export
+
+    export.choose(format, table, out_path)
+    written = export.export(_engine(db), format, table, out_path, sys.stdout, status=_status(status),
+                            since=_date(since, "--since"), actor=actor)
+    err.print(f"{written} {table if format in ('csv', 'parquet') else 'events'} → {out_path or 'stdout'}", highlight=False)
+
+
 @eval_app.command("extraction")
 def eval_extraction(
     directory: Annotated[Path, typer.Argument(help="article-extraction-benchmark folder (ground-truth.json, html/)")],
@@ -324,6 +388,106 @@ def _print_scores(scores: dict, format: Format) -> None:
         _emit(output.json_line(scores))
     else:
         out.print(output.rows_table([{"measure": k, "value": v} for k, v in scores.items()], title="scores"))
+
+
+@app.command("batch")
+def batch_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, globs, JSONL, WARC (.warc, .warc.gz)")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder: one Parquet file per table and partition")],
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Join the Dask scheduler at this address (tcp://host:8786)")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", help="Worker processes of a local cluster (default: one per core)")] = None,
+    partition_size: Annotated[Optional[int], typer.Option("--partition-size", help="Documents per partition (default: 64)")] = None,
+    published: Annotated[Optional[str], typer.Option(help="Publication date (YYYY-MM-DD) for every input")] = None,
+    format: Annotated[Format, typer.Option("--format", help="json: one summary line on stdout")] = Format.table,
+    max_bytes: MaxBytes = None,
+    model: ModelOption = None,
+) -> None:
+    """Process many inputs on a Dask cluster (local, or joined with --scheduler) into Parquet."""
+    from . import batch
+
+    settings = _settings(None, max_bytes)
+    options = batch.BatchOptions(
+        out=out_dir, published=_date(published, "--published"), model=model or settings.model,
+        max_bytes=settings.max_bytes, partition_size=partition_size or batch.DEFAULT_PARTITION,
+    )
+    with batch.cluster(scheduler, workers) as client:
+        err.print(f"dask dashboard: {batch.dashboard(client)}", highlight=False, soft_wrap=True)
+        with _BatchProgress() as listener:
+            summary = batch.run(paths, options, client, listener)
+    err.print(
+        f"{summary.articles} article(s), {summary.events} event(s), {summary.rejected} rejected "
+        f"({summary.duplicates} duplicate(s) skipped) in {summary.partitions} partition(s), "
+        f"{summary.seconds:.1f} s, peak worker RSS {summary.peak_rss_mb:.0f} MB → {out_dir}",
+        highlight=False, soft_wrap=True,
+    )
+    if format is Format.json:
+        _emit(output.json_line(summary.as_dict()))
+    if summary.articles == 0 and summary.rejected:
+        raise typer.Exit(1)
+
+
+class _BatchProgress:
+    """Rich progress over completed partitions, on stderr (the total grows while reading)."""
+
+    def __init__(self) -> None:
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                            console=err, transient=True, disable=not err.is_terminal)
+        self.task = self.bar.add_task("partitions (reading input)", total=None)
+
+    def __enter__(self) -> _BatchProgress:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.bar.stop()
+
+    def submitted(self, index: int) -> None:
+        self.bar.update(self.task, total=index + 1)
+
+    def completed(self, stats: object) -> None:
+        self.bar.advance(self.task)
+
+    def read_all(self, partitions: int) -> None:
+        self.bar.update(self.task, total=partitions, description="partitions")
+
+
+@app.command("load")
+def load_command(
+    directory: Annotated[Path, typer.Argument(help="A folder written by `storyline batch --out`")],
+    format: Annotated[Format, typer.Option("--format", help="json: one summary line on stdout")] = Format.table,
+    db: DbOption = None,
+) -> None:
+    """Store the Parquet written by `storyline batch` (idempotent), then link stories."""
+    from . import batch
+
+    partitions = batch.read_manifest(directory)["partitions"]
+    engine = _engine(db)
+    with _progress(partitions) as bar:
+        task = bar.add_task("loading partitions", total=partitions)
+        summary = batch.load(directory, engine, on_partition=lambda _: bar.advance(task))
+    linked = "story linking not available" if summary.buckets_linked is None else f"{summary.buckets_linked} story bucket(s) relinked"
+    err.print(
+        f"{summary.new + summary.known} article(s): {summary.new} new, {summary.known} already stored; "
+        f"{summary.rejections_new} new rejection(s); {linked} → {_settings(db).db}", highlight=False, soft_wrap=True,
+    )
+    if format is Format.json:
+        _emit(output.json_line(summary.as_dict()))
+
+
+@app.command("serve")
+def serve_command(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on")] = 8000,
+    max_bytes: MaxBytes = None,
+    model: ModelOption = None,
+    access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request on stderr")] = True,
+) -> None:
+    """Serve the web app and the JSON API (OpenAPI at /openapi.json) over the store."""
+    from .web import serve
+
+    base = _settings(db, max_bytes)
+    serve(Settings(db=base.db, model=model or base.model, max_bytes=base.max_bytes), host, port, access_log)
 
 
 def _clean_html(html: str) -> str:

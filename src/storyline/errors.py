@@ -20,6 +20,8 @@ class Reason(str, Enum):
     BAD_RECORD = "E008"
     BAD_DATE = "E009"
     NO_MATCH = "E010"
+    NOT_ARTICLE = "E011"
+    BAD_WARC = "E012"
     FAILED = "E099"
 
 
@@ -34,6 +36,8 @@ MESSAGES: dict[Reason, str] = {
     Reason.BAD_RECORD: "JSONL record {detail}",
     Reason.BAD_DATE: "invalid date {detail!r}: expected YYYY-MM-DD",
     Reason.NO_MATCH: "the pattern matches no file",
+    Reason.NOT_ARTICLE: "WARC record is not an article: {detail}",
+    Reason.BAD_WARC: "broken WARC record, the rest of the file is skipped: {detail}",
     Reason.FAILED: "processing failed: {detail}",
 }
 

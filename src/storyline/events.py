@@ -127,7 +127,8 @@ def verb_slots(verb: Token) -> Slots:
 
 def _add_child(slots: Slots, child: Token) -> None:
     if child.dep_ == "prep":
-        objects = [g for g in child.children if g.dep_ in ("pobj", "pcomp")] or _stranded_object(child)
+        objects = ([g for g in child.children if g.dep_ in ("pobj", "pcomp")] or _compound_prep_object(child)
+                   or _stranded_object(child))
         slots.setdefault(f"prep:{child.lower_}", []).extend(t for o in objects for t in _expand([o]))
         if child.lower_ in ("by", "over", "on", "via") and any(o.lemma_.lower() in PHONE for o in objects):
             slots["phone"] = objects
@@ -142,6 +143,11 @@ def _add_child(slots: Slots, child: Token) -> None:
         # a misparse of "meet ... with X to discuss": "with" taken as a clause mark
         subjects = [g for g in child.children if g.dep_ in SUBJ]
         slots.setdefault("prep:with", []).extend(t for g in subjects for t in _expand([g]))
+
+
+def _compound_prep_object(prep: Token) -> list[Token]:
+    """ "out of the country", "ahead of the summit": the object hangs from the second word."""
+    return [g for c in prep.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
 
 
 def _stranded_object(prep: Token) -> list[Token]:

@@ -142,10 +142,18 @@ class Claim:
     attributed_to: Attribution | None
     outlet: str | None
     evidence: Evidence
+    said: dt.date | None = None          # time of the statement, when the text gives it
+    earlier: bool = False                # the text puts the claim before its present ("days after X said")
+    change: str | None = None            # what this claim changed in the story ("called off")
+    conflict: bool = False               # another source says otherwise at the same moment
+    type: str | None = None              # the event type of the report
+    url: str | None = None
 
 
 @dataclass(frozen=True)
 class Story:
+    """Reports of one happening across articles: its claims in publication order."""
+
     id: str
     type: str
     participants: tuple[Actor, ...]
@@ -153,6 +161,11 @@ class Story:
     status: str
     conflict: bool
     claims: tuple[Claim, ...] = field(default=())
+    date: TimeSpan | None = None
+    articles: int = 0
+    updated: dt.date | None = None       # publication date of the latest claim
+    first_published: dt.date | None = None
+    n_claims: int = 0                    # how many claims, also when `claims` is not loaded
 
 
 @dataclass(frozen=True)

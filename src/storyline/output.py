@@ -10,7 +10,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .model import Article, ArticleResult, Event, to_dict
+from .model import Actor, Article, ArticleResult, Claim, Event, Story, TimeSpan, to_dict
+from .stories import history
 
 
 def article_dict(article: Article) -> dict[str, Any]:
@@ -122,3 +123,95 @@ def rows_table(rows: Sequence[Mapping[str, Any]], title: str | None = None) -> T
     for row in rows:
         table.add_row(*(f"{row[c]:.4f}" if isinstance(row[c], float) else str(row[c]) for c in columns))
     return table
+
+
+# ---------------------------------------------------------------- stories
+def _actor(actor: Actor) -> dict[str, Any]:
+    return {"name": actor.name, "country": actor.country, "sector": actor.sector}
+
+
+def _span(date: TimeSpan | None) -> dict[str, Any] | None:
+    if date is None:
+        return None
+    return {"start": _iso(date.start), "end": _iso(date.end), "precision": date.precision, "text": date.text}
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def story_dict(story: Story, claims: bool = False) -> dict[str, Any]:
+    """A line of `storyline stories --format json`; with `claims`, `storyline story ID`."""
+    out = {
+        "id": story.id, "type": story.type, "participants": [_actor(a) for a in story.participants],
+        "location": to_dict(story.location), "status": story.status, "conflict": story.conflict,
+        "articles": story.articles, "date": _span(story.date), "updated": _iso(story.updated),
+    }
+    if claims:
+        out["claims"] = [claim_dict(c) for c in story.claims]
+        out["history"] = [{"published": _iso(p), "status": s} for p, s in history(story)]
+    return out
+
+
+def claim_dict(claim: Claim) -> dict[str, Any]:
+    who = claim.attributed_to
+    return {
+        "published": _iso(claim.published), "status": claim.status, "date": _span(claim.date),
+        "location": to_dict(claim.location),
+        "attributed_to": {**_actor(who.actor), "anonymous": who.anonymous} if who else None,
+        "article": claim.article_id, "outlet": claim.outlet,
+        "evidence": {"sentence": claim.evidence.sentence, "start": claim.evidence.start, "end": claim.evidence.end},
+        "event": claim.event_id, "type": claim.type, "said": _iso(claim.said), "earlier": claim.earlier,
+        "change": claim.change,
+        "conflict": claim.conflict, "url": claim.url,
+    }
+
+
+def _people(actors: Sequence[Actor]) -> str:
+    return ", ".join(actor_label(_actor(a)) for a in actors)
+
+
+def _when(date: TimeSpan | None) -> str:
+    if date is None or date.start is None:
+        return ""
+    return date.start.isoformat() if date.start == date.end else f"{date.start}..{date.end}"
+
+
+def stories_table(stories: Sequence[Story]) -> Table:
+    table = Table(title=f"{len(stories)} stories")
+    for name in ("id", "type", "participants", "status", "place", "date", "articles", "updated"):
+        table.add_column(name, overflow="fold")
+    for s in stories:
+        status = Text(s.status, style="bold red" if s.conflict else "")
+        if s.conflict:
+            status.append(" (conflict)", style="red")
+        table.add_row(s.id, s.type, _people(s.participants), status, s.location.name if s.location else "",
+                      _when(s.date), str(s.articles), _iso(s.updated) or "")
+    return table
+
+
+def print_story(console: Console, story: Story) -> None:
+    """`storyline story ID`: the story, then its timeline, one row per claim; status changes
+    in bold, claims that conflict at the same moment in red."""
+    head = Table.grid(padding=(0, 2))
+    for label, value in (
+        ("story", story.id), ("type", story.type), ("participants", _people(story.participants)),
+        ("status", story.status + (" (conflicting sources)" if story.conflict else "")),
+        ("place", story.location.name if story.location else ""), ("date", _when(story.date)),
+        ("articles", str(story.articles)),
+    ):
+        head.add_row(Text(label, style="bold"), value)
+    console.print(head)
+    table = Table(title="timeline", show_lines=True)
+    for name in ("published", "status", "change", "event date", "place", "says who", "outlet", "evidence"):
+        table.add_column(name, overflow="fold")
+    for claim in story.claims:
+        style = "red" if claim.conflict else ("bold" if claim.change else "")
+        who = claim.attributed_to
+        says = (actor_label(_actor(who.actor)) + (" (anon.)" if who.anonymous else "")) if who else "(narrator)"
+        if claim.said or claim.earlier:
+            says += f", {claim.said or 'earlier'}"
+        table.add_row(_iso(claim.published) or "", claim.status, claim.change or "", _when(claim.date),
+                      claim.location.name if claim.location else "", says, claim.outlet or "",
+                      claim.evidence.sentence, style=style)
+    console.print(table)

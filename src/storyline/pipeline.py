@@ -6,8 +6,11 @@ Stages, each a plain function over typed records (see DESIGN.md):
 2. clean   (`clean/`)     `RawDocument` → `Article`: HTML main text, then the text cleaner
 3. extract (`extract.py`) `Article` → events: actors, time, places, status, attribution
 4. store   (`store.py`)   everything → SQL, idempotently, one transaction per article
+5. stories (`stories.py`) stored articles' events linked into stories: only the buckets
+   (participants) of new events are rebuilt, never the corpus; once per `link_every` new
+   articles (a bucket rebuild costs its size, so a large batch links in rounds) and at the end
 
-`process` runs stages 1–3 on one text; `run` runs all four over many inputs.
+`process` runs stages 1–3 on one text; `run` runs all five over many inputs.
 """
 from __future__ import annotations
 
@@ -75,14 +78,19 @@ def run(
     extractor: BatchExtractor | None = None,
     save: bool = True,
     on_item: Callable[[ArticleResult | Rejected, bool], None] | None = None,
+    link_every: int = BATCH,
 ) -> Summary:
     """Ingest, clean, extract and (when `save`) store every input; never stops on bad input.
 
     Articles are extracted in batches (one `nlp.pipe` call per batch); each article is then
-    stored in its own transaction, in input order.
+    stored in its own transaction, in input order, and linked into stories every `link_every`
+    new articles and at the end (`link_every=1`: after each article).
     """
     engine = db.connect(settings.db) if save else None
+    if engine is not None:
+        db.link_pending(engine)  # what an interrupted run left unlinked
     summary = Summary()
+    unlinked = 0
     stored = (lambda article_id: db.stored_result(engine, article_id)) if engine is not None else (lambda _: None)
     for outcome, known in _outcomes(read_inputs(paths, settings.max_bytes), published, extractor, stored):
         is_new = False
@@ -93,8 +101,14 @@ def run(
         else:
             is_new = not known and (db.save_result(engine, outcome) if engine is not None else True)
             summary.new, summary.known = summary.new + is_new, summary.known + (not is_new)
+            unlinked += is_new and engine is not None
+            if unlinked >= link_every and engine is not None:
+                db.link_pending(engine)
+                unlinked = 0
         if on_item is not None:
             on_item(outcome, is_new)
+    if unlinked and engine is not None:
+        db.link_pending(engine)
     return summary
 
 

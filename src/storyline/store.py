@@ -1,9 +1,15 @@
-"""Store: articles, removals, rejections, events, actors and stories in SQL.
+"""Store: articles, removals, rejections, events, actors, claims and stories in SQL.
 
 SQLAlchemy Core over SQLite in WAL mode (one writer, many readers) by default; the same
 code runs on a PostgreSQL URL. Writes are idempotent: an article id is a content hash, and
 re-ingesting an article changes nothing. Each article is committed in its own transaction,
 so a crash mid-batch leaves every committed article whole.
+
+Stories: every event is a claim (`claims`) in a bucket of the same participants
+(`stories.bucket_key`); an article is saved with its claims unlinked, and `link_pending`
+rebuilds each bucket that has unlinked claims from all of the bucket's claims, replacing that
+bucket's stories and nothing else. A crash between the two leaves unlinked claims, which the
+next `link_pending` picks up.
 """
 from __future__ import annotations
 
@@ -11,19 +17,25 @@ import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
     JSON, Column, Connection, Date, DateTime, Engine, Float, ForeignKey, Integer, MetaData,
-    String, Table, Text, UniqueConstraint, create_engine, event, func, insert, select,
+    String, Table, Text, UniqueConstraint, bindparam, create_engine, delete, event, func, insert,
+    select, text, update,
 )
 from sqlalchemy.engine import make_url
 
+from . import stories as linking
 from .errors import StorylineError
-from .model import Actor, Article, ArticleResult, Attribution, Event, Evidence, Place, Rejected, Removed, TimeSpan, to_dict
+from .model import (
+    Actor, Article, ArticleResult, Attribution, Claim, Event, Evidence, Place, Rejected, Removed, Story, TimeSpan,
+    to_dict,
+)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: stories rebuilt from claims; the unused events.story_id dropped
 metadata = MetaData()
 
 meta = Table(
@@ -80,7 +92,6 @@ events = Table(
     Column("evidence_start", Integer, nullable=False),
     Column("evidence_end", Integer, nullable=False),
     Column("confidence", Float),
-    Column("story_id", String(40), index=True),
 )
 event_actors = Table(
     "event_actors", metadata,
@@ -94,15 +105,35 @@ event_actors = Table(
     Column("start", Integer),
     Column("end", Integer),
 )
+claims = Table(
+    "claims", metadata,
+    Column("event_id", String(40), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("bucket", String(24), index=True, nullable=False),
+    Column("story_id", String(40), index=True),          # NULL: not linked yet
+    Column("seq", Integer),                              # place in the story's timeline
+    Column("said", Date),                                # time of the statement, when given
+    Column("earlier", Integer, nullable=False, default=0),
+    Column("status", String(16)),                        # the status the claim implies
+    Column("change", String(16)),
+    Column("conflict", Integer, nullable=False, default=0),
+)
 stories = Table(
     "stories", metadata,
     Column("id", String(40), primary_key=True),
+    Column("bucket", String(24), index=True, nullable=False),
     Column("type", String(16), nullable=False),
     Column("participants", JSON, nullable=False),
     Column("location", JSON),
-    Column("status", String(16), nullable=False),
+    Column("date_start", Date),
+    Column("date_end", Date),
+    Column("date_precision", String(16)),
+    Column("date_text", Text),
+    Column("status", String(16), index=True, nullable=False),
     Column("conflict", Integer, nullable=False, default=0),
-    Column("updated", Date),
+    Column("articles", Integer, nullable=False),
+    Column("claims", Integer, nullable=False),
+    Column("first_published", Date),
+    Column("updated", Date, index=True),
 )
 
 
@@ -125,18 +156,39 @@ def connect(url: str) -> Engine:
     engine = create_engine(url, future=True)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    meta.create(engine, checkfirst=True)
+    found = _check_version(engine, url)
+    if found is not None and found < SCHEMA_VERSION:
+        _migrate(engine)
     metadata.create_all(engine)
-    _check_version(engine, url)
+    if found != SCHEMA_VERSION:
+        _record_version(engine, found is None)
+    if found is not None and found < SCHEMA_VERSION:
+        relink(engine)
     return engine
 
 
-def _check_version(engine: Engine, url: str) -> None:
-    with engine.begin() as conn:
+def _check_version(engine: Engine, url: str) -> int | None:
+    with engine.connect() as conn:
         found = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
-        if found is None:
+    if found is not None and int(found) > SCHEMA_VERSION:
+        raise StorylineError(f"{url}: schema version {found} is newer than this storyline ({SCHEMA_VERSION})")
+    return None if found is None else int(found)
+
+
+def _record_version(engine: Engine, new: bool) -> None:
+    with engine.begin() as conn:
+        if new:
             conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
-        elif int(found) > SCHEMA_VERSION:
-            raise StorylineError(f"{url}: schema version {found} is newer than this storyline ({SCHEMA_VERSION})")
+        else:
+            conn.execute(update(meta).where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
+
+
+def _migrate(engine: Engine) -> None:
+    """From version 1: its `stories` table was never written; drop it for the new one (the
+    stories are then rebuilt from the stored events by `relink`)."""
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS stories"))
 
 
 @contextmanager
@@ -163,6 +215,7 @@ def save_result(engine: Engine, result: ArticleResult) -> bool:
             ])
         for seq, ev in enumerate(result.events):
             _insert_event(conn, article.id, seq, ev)
+        _insert_claims(conn, article, result.events)
     return True
 
 
@@ -257,15 +310,20 @@ def load_events(engine: Engine, article_id: str | None = None) -> list[Event]:
         query = query.where(events.c.article_id == article_id)
     with engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
-        ids = [r["id"] for r in rows]
-        people: dict[str, dict[str, list[Actor]]] = {}
-        for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-            found = conn.execute(select(event_actors).where(event_actors.c.event_id.in_(chunk))
-                                 .order_by(event_actors.c.event_id, event_actors.c.role, event_actors.c.seq))
-            for a in found.mappings():
-                people.setdefault(a["event_id"], {}).setdefault(a["role"], []).append(
-                    Actor(a["name"], a["country"], a["sector"], a["text"] or "", a["start"], a["end"]))
+        people = _people(conn, [r["id"] for r in rows])
     return [_event_from_row(r, people.get(r["id"], {})) for r in rows]
+
+
+def _people(conn: Connection, ids: Sequence[str]) -> dict[str, dict[str, list[Actor]]]:
+    """The actors and recipients of the given events, by event id and role."""
+    people: dict[str, dict[str, list[Actor]]] = {}
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        found = conn.execute(select(event_actors).where(event_actors.c.event_id.in_(chunk))
+                             .order_by(event_actors.c.event_id, event_actors.c.role, event_actors.c.seq))
+        for a in found.mappings():
+            people.setdefault(a["event_id"], {}).setdefault(a["role"], []).append(
+                Actor(a["name"], a["country"], a["sector"], a["text"] or "", a["start"], a["end"]))
+    return people
 
 
 def _event_from_row(row: Any, people: dict[str, list[Actor]]) -> Event:
@@ -295,3 +353,202 @@ def list_rejections(engine: Engine) -> Sequence[dict[str, Any]]:
 
 def dump(value: Any) -> str:
     return json.dumps(to_dict(value), ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- claims and stories
+def _insert_claims(conn: Connection, article: Article, found: Sequence[Event]) -> None:
+    """Each event of a new article as an unlinked claim in its bucket."""
+    rows = [
+        {"event_id": r.event.id, "bucket": linking.bucket_key(r.event), "story_id": None, "seq": None,
+         "said": r.said, "earlier": int(r.earlier), "status": linking.implied_status(r), "change": None, "conflict": 0}
+        for r in linking.reports_of(article, found)
+    ]
+    if rows:
+        conn.execute(insert(claims), rows)
+
+
+def link_pending(engine: Engine) -> list[str]:
+    """Rebuild, in one transaction, the stories of every bucket with unlinked claims; the
+    buckets rebuilt. Cheap when nothing is pending (one indexed query)."""
+    with engine.begin() as conn:
+        buckets = sorted(conn.execute(select(claims.c.bucket).where(claims.c.story_id.is_(None)).distinct()).scalars())
+        for bucket in buckets:
+            rebuild(conn, bucket)
+    return buckets
+
+
+def relink(engine: Engine) -> int:
+    """Recompute every claim and story from the stored events (after a schema migration or a
+    change of the linking rules); the number of stories."""
+    with engine.begin() as conn:
+        conn.execute(delete(stories))
+        conn.execute(delete(claims))
+        for article_id in conn.execute(select(articles.c.id).order_by(articles.c.id)).scalars():
+            article = _article(conn, article_id)
+            rows = conn.execute(select(events).where(events.c.article_id == article_id).order_by(events.c.seq)).mappings().all()
+            people = _people(conn, [r["id"] for r in rows])
+            _insert_claims(conn, article, [_event_from_row(r, people.get(r["id"], {})) for r in rows])
+    link_pending(engine)
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(stories)).scalar() or 0)
+
+
+def _article(conn: Connection, article_id: str) -> Article:
+    row = conn.execute(select(articles).where(articles.c.id == article_id)).mappings().one()
+    return Article(id=row["id"], text=row["text"], source=row["source"] or "", title=row["title"], url=row["url"],
+                   outlet=row["outlet"], published=row["published"], published_source=row["published_source"])
+
+
+def rebuild(conn: Connection, bucket: str) -> list[Story]:
+    """Replace the stories of one bucket by those built from all of its claims."""
+    built = linking.build(_bucket_reports(conn, bucket))
+    conn.execute(delete(stories).where(stories.c.bucket == bucket))
+    if built:
+        conn.execute(insert(stories), [_story_row(s, bucket) for s in built])
+    old = {r["event_id"]: r for r in conn.execute(select(claims).where(claims.c.bucket == bucket)).mappings()}
+    changed = [
+        {"eid": c.event_id, "story_id": s.id, "seq": seq, "status": c.status, "change": c.change, "conflict": int(c.conflict)}
+        for s in built for seq, c in enumerate(s.claims)
+        if _claim_state(old[c.event_id]) != (s.id, seq, c.status, c.change, int(c.conflict))
+    ]
+    if changed:
+        conn.execute(update(claims).where(claims.c.event_id == bindparam("eid")).values(
+            story_id=bindparam("story_id"), seq=bindparam("seq"), status=bindparam("status"),
+            change=bindparam("change"), conflict=bindparam("conflict")), changed)
+    return built
+
+
+def _claim_state(row: Any) -> tuple[Any, ...]:
+    return row["story_id"], row["seq"], row["status"], row["change"], row["conflict"]
+
+
+def _bucket_reports(conn: Connection, bucket: str) -> list[linking.Report]:
+    query = (
+        select(events, claims.c.said, claims.c.earlier, articles.c.published, articles.c.outlet, articles.c.url)
+        .select_from(claims.join(events, events.c.id == claims.c.event_id).join(articles, articles.c.id == events.c.article_id))
+        .where(claims.c.bucket == bucket)
+    )
+    rows = conn.execute(query).mappings().all()
+    people = _people(conn, [r["id"] for r in rows])
+    return [
+        linking.Report(_event_from_row(r, people.get(r["id"], {})), r["article_id"], r["published"], r["outlet"],
+                       r["url"], r["said"], bool(r["earlier"]))
+        for r in rows
+    ]
+
+
+def _story_row(story: Story, bucket: str) -> dict[str, Any]:
+    date = story.date
+    return {
+        "id": story.id, "bucket": bucket, "type": story.type,
+        "participants": [actor_dict(a) for a in story.participants], "location": to_dict(story.location),
+        "date_start": date.start if date else None, "date_end": date.end if date else None,
+        "date_precision": date.precision if date else None, "date_text": date.text if date else None,
+        "status": story.status, "conflict": int(story.conflict), "articles": story.articles,
+        "claims": story.n_claims, "first_published": story.first_published, "updated": story.updated,
+    }
+
+
+def actor_dict(actor: Actor) -> dict[str, Any]:
+    """An actor as the stories carry it: `{"name", "country", "sector"}`."""
+    return {"name": actor.name, "country": actor.country, "sector": actor.sector}
+
+
+def _story_from_row(row: Any, story_claims: Sequence[Claim] = ()) -> Story:
+    date = None
+    if row["date_precision"] is not None:
+        date = TimeSpan(row["date_start"], row["date_end"], row["date_precision"], row["date_text"] or "")
+    return Story(
+        id=row["id"], type=row["type"], participants=tuple(Actor(**a) for a in row["participants"]),
+        location=Place(**row["location"]) if row["location"] else None, status=row["status"],
+        conflict=bool(row["conflict"]), claims=tuple(story_claims), date=date, articles=row["articles"],
+        updated=row["updated"], first_published=row["first_published"], n_claims=row["claims"],
+    )
+
+
+def list_stories(
+    engine: Engine, status: str | None = None, since: dt.date | None = None, actor: str | None = None,
+    limit: int | None = None,
+) -> list[Story]:
+    """Stories (without their claims), latest first: `status` is the current status, `since`
+    the latest claim's publication date, `actor` a participant (`stories.actor_matches`)."""
+    query = select(stories).order_by(stories.c.updated.desc().nulls_last(), stories.c.articles.desc(), stories.c.id)
+    if status is not None:
+        query = query.where(stories.c.status == status)
+    if since is not None:
+        query = query.where(stories.c.updated >= since)
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    found = [_story_from_row(r) for r in rows]
+    if actor is not None:
+        found = [s for s in found if any(linking.actor_matches(actor, a) for a in s.participants)]
+    return found[:limit] if limit is not None else found
+
+
+def load_story(engine: Engine, story_id: str) -> Story | None:
+    """A story with its claims in timeline order, by id or a unique id prefix (4+ characters)."""
+    if len(story_id) < 4:
+        return None
+    with engine.connect() as conn:
+        rows = conn.execute(select(stories).where(stories.c.id.startswith(story_id, autoescape=True)).limit(2)).mappings().all()
+        if len(rows) != 1:
+            return None
+        query = (
+            select(events, claims.c.said, claims.c.earlier, claims.c.status.label("claim_status"), claims.c.change,
+                   claims.c.conflict, articles.c.published, articles.c.outlet, articles.c.url)
+            .select_from(claims.join(events, events.c.id == claims.c.event_id).join(articles, articles.c.id == events.c.article_id))
+            .where(claims.c.story_id == rows[0]["id"]).order_by(claims.c.seq)
+        )
+        found = [_claim_from_row(r) for r in conn.execute(query).mappings()]
+    return _story_from_row(rows[0], found)
+
+
+def _claim_from_row(row: Any) -> Claim:
+    ev = _event_from_row(row, {})
+    return Claim(
+        event_id=ev.id, article_id=row["article_id"], published=row["published"], status=row["claim_status"],
+        date=ev.date, location=ev.location, attributed_to=ev.attributed_to, outlet=row["outlet"], evidence=ev.evidence,
+        said=row["said"], change=row["change"], conflict=bool(row["conflict"]), type=ev.type, url=row["url"],
+        earlier=bool(row["earlier"]),
+    )
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event with its article's metadata and its story: one row of an export."""
+
+    event: Event
+    article_id: str
+    published: dt.date | None
+    outlet: str | None
+    url: str | None
+    title: str | None
+    story_id: str | None
+    claim_status: str | None
+    change: str | None
+
+
+def iter_stored_events(engine: Engine, status: str | None = None, since: dt.date | None = None,
+                       actor: str | None = None, batch: int = 500) -> Iterator[StoredEvent]:
+    """Every stored event with its context, in publication order then text order; filters as
+    for stories, on the event (its status, its article's date, its actors and recipients)."""
+    query = (
+        select(events, articles.c.published, articles.c.outlet, articles.c.url, articles.c.title,
+               claims.c.story_id, claims.c.status.label("claim_status"), claims.c.change)
+        .select_from(events.join(articles, articles.c.id == events.c.article_id)
+                     .outerjoin(claims, claims.c.event_id == events.c.id))
+        .order_by(articles.c.published.nulls_first(), events.c.article_id, events.c.seq)
+    )
+    if status is not None:
+        query = query.where(events.c.status == status)
+    if since is not None:
+        query = query.where(articles.c.published >= since)
+    with engine.connect() as conn:
+        result = conn.execute(query).mappings()
+        while rows := result.fetchmany(batch):
+            people = _people(conn, [r["id"] for r in rows])
+            for r in rows:
+                ev = _event_from_row(r, people.get(r["id"], {}))
+                if actor is None or any(linking.actor_matches(actor, a) for a in ev.actors + ev.recipients):
+                    yield StoredEvent(ev, r["article_id"], r["published"], r["outlet"], r["url"], r["title"],
+                                      r["story_id"], r["claim_status"], r["change"])

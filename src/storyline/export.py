@@ -1,0 +1,302 @@
+"""Exports of stored events and stories: PLOVER JSONL, a GDELT-style event table, CSV, Parquet.
+
+- PLOVER: one JSON record per event with the fields of the PLOVER manual ("JSON Data Fields":
+  `id`, `date`, `enddate`, `source`, `recipient`, `event`, `mode`, `context`, `quad_code`,
+  `event_loc`, `event_text`, `text`, `text_info`, `cite_info`, `link`, `coder`). The event
+  category is PLOVER's for storyline's status (`lexicon.plover_type`: a planned meeting is
+  AGREE); storyline's own fields are prefixed `storyline_` (status, type, CAMEO code,
+  attribution, where the date comes from). `link` is the story id: PLOVER's "common reference
+  across multiple related events".
+- GDELT: one row per event with GDELT 2.0 event-table column names (CAMEO codes, QuadClass,
+  actors, dates, source URL) and storyline's additions prefixed `SL_`; see README.
+- CSV / Parquet: the `events` or `stories` table, typed columns (`data/export.toml`).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import tomllib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, TextIO
+
+from .errors import StorylineError
+from .lexicon import plover_type
+from .model import Actor, Place, Story
+from .store import StoredEvent
+
+FORMATS = ("plover", "gdelt", "csv", "parquet")
+TABLES = ("events", "stories")
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """`data/export.toml`, loaded once."""
+
+    plover: dict[str, Any]
+    quad: dict[str, int]
+    columns: dict[str, dict[str, str]]
+
+
+@lru_cache(maxsize=1)
+def spec() -> Spec:
+    raw = tomllib.loads(resources.files("storyline.data").joinpath("export.toml").read_text("utf-8"))
+    plover = {k: v for k, v in raw["plover"].items() if k != "quad"}
+    return Spec(plover, dict(raw["plover"]["quad"]), {t: dict(raw[t]) for t in ("gdelt", "events", "stories")})
+
+
+# ---------------------------------------------------------------- PLOVER
+def plover_record(item: StoredEvent) -> Row:
+    """One event as a PLOVER record (only non-null fields besides the required ones)."""
+    ev = item.event
+    event = plover_type(ev.type, ev.status)
+    start, end, source = _dates(item)
+    record: Row = {
+        "id": ev.id, "date": _iso(start), "enddate": _iso(end) if end != start else None,
+        "source": [_plover_actor(a) for a in ev.actors], "recipient": [_plover_actor(a) for a in ev.recipients],
+        "event": [event], "mode": [ev.mode] if ev.mode and event == ev.type else None, "context": None,
+        "quad_code": spec().quad.get(event), "event_loc": _plover_place(ev.location),
+        "event_text": [ev.evidence.sentence], "text": ev.evidence.sentence,
+        "text_info": {"start": ev.evidence.start, "end": ev.evidence.end},
+        "cite_info": _drop_none({"citation": item.article_id, "url": item.url, "title": item.title,
+                                 "publication": item.outlet, "language": spec().plover["language"],
+                                 "coder": spec().plover["coder"], "codebook": spec().plover["codebook"]}),
+        "link": item.story_id, "coder": spec().plover["coder"],
+        "storyline_status": ev.status, "storyline_event": ev.type, "storyline_mode": ev.mode, "cameo": ev.cameo,
+        "storyline_attributed_to": _attribution(item), "storyline_date_source": source,
+        "storyline_published": _iso(item.published),
+    }
+    required = set(spec().plover["required"])
+    return {k: v for k, v in record.items() if v is not None or k in required}
+
+
+def _plover_actor(actor: Actor) -> Row:
+    code = actor.country if actor.country and actor.country != "XXX" else None
+    if code is None and actor.sector in spec().plover["nonstate"]:
+        code = actor.sector
+    return _drop_none({"code": code, "sector": actor.sector, "actor_text": actor.text or actor.name,
+                       "identifier_text": actor.name})
+
+
+def _plover_place(place: Place | None) -> Row | None:
+    if place is None:
+        return None
+    return _drop_none({"geonameid": place.geonameid, "name": place.name, "latitude": place.lat,
+                       "longitude": place.lon, "cc3": place.country})
+
+
+def _attribution(item: StoredEvent) -> Row | None:
+    who = item.event.attributed_to
+    if who is None:
+        return None
+    return {"name": who.actor.name, "country": who.actor.country, "sector": who.actor.sector, "anonymous": who.anonymous}
+
+
+def _drop_none(row: Row) -> Row:
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def _dates(item: StoredEvent) -> tuple[dt.date | None, dt.date | None, str]:
+    """The event's own date when the text gives it, else the publication date (as GDELT)."""
+    date = item.event.date
+    if date is not None and date.start is not None:
+        return date.start, date.end or date.start, "event"
+    return item.published, item.published, "published"
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+# ---------------------------------------------------------------- GDELT-style
+def gdelt_row(item: StoredEvent) -> Row:
+    ev = item.event
+    start, end, source = _dates(item)
+    one, two = _dyad(ev.actors, ev.recipients)
+    cameo = ev.cameo or ""
+    place = ev.location
+    return {
+        "GLOBALEVENTID": ev.id, "SQLDATE": _ymd(start), "MonthYear": start.year * 100 + start.month if start else None,
+        "Year": start.year if start else None, "FractionDate": _fraction(start),
+        **_gdelt_actor("Actor1", one), **_gdelt_actor("Actor2", two),
+        "EventCode": cameo or None, "EventBaseCode": cameo[:3] or None, "EventRootCode": cameo[:2] or None,
+        "QuadClass": ev.quad, "ActionGeo_FullName": place.name if place else None,
+        "ActionGeo_CountryCode": place.country if place else None, "ActionGeo_Lat": place.lat if place else None,
+        "ActionGeo_Long": place.lon if place else None,
+        "ActionGeo_FeatureID": str(place.geonameid) if place and place.geonameid else None,
+        "DATEADDED": _ymd(item.published), "SOURCEURL": item.url, "SL_DateSource": source,
+        "SL_EventEndDate": _ymd(end), "SL_Status": ev.status, "SL_PloverEvent": plover_type(ev.type, ev.status),
+        "SL_Mode": ev.mode, "SL_AttributedTo": _actor_label(ev.attributed_to.actor) if ev.attributed_to else None,
+        "SL_StoryID": item.story_id, "SL_ArticleID": item.article_id, "SL_Outlet": item.outlet,
+    }
+
+
+def _dyad(actors: tuple[Actor, ...], recipients: tuple[Actor, ...]) -> tuple[Actor | None, Actor | None]:
+    """GDELT's Actor1/Actor2: the first actor and the first recipient (a meeting without a
+    recipient: its first two actors)."""
+    if recipients:
+        return (actors[0] if actors else None), recipients[0]
+    return (actors[0] if actors else None), (actors[1] if len(actors) > 1 else None)
+
+
+def _gdelt_actor(prefix: str, actor: Actor | None) -> Row:
+    if actor is None:
+        return {f"{prefix}{k}": None for k in ("Code", "Name", "CountryCode", "Type1Code")}
+    country = actor.country if actor.country and actor.country != "XXX" else ""
+    code = f"{country}{actor.sector or ''}" or None
+    return {f"{prefix}Code": code, f"{prefix}Name": actor.name.lstrip("~").upper(),
+            f"{prefix}CountryCode": country or None, f"{prefix}Type1Code": actor.sector}
+
+
+def _ymd(day: dt.date | None) -> int | None:
+    return int(day.strftime("%Y%m%d")) if day else None
+
+
+def _fraction(day: dt.date | None) -> float | None:
+    if day is None:
+        return None
+    length = (dt.date(day.year + 1, 1, 1) - dt.date(day.year, 1, 1)).days
+    return round(day.year + day.timetuple().tm_yday / length, 4)
+
+
+# ---------------------------------------------------------------- tables
+def event_row(item: StoredEvent) -> Row:
+    ev, date, place, who = item.event, item.event.date, item.event.location, item.event.attributed_to
+    return {
+        "event_id": ev.id, "article_id": item.article_id, "published": item.published, "outlet": item.outlet,
+        "url": item.url, "title": item.title, "type": ev.type, "mode": ev.mode, "cameo": ev.cameo, "quad": ev.quad,
+        "plover_event": plover_type(ev.type, ev.status), "status": ev.status,
+        "date_start": date.start if date else None, "date_end": date.end if date else None,
+        "date_precision": date.precision if date else None, "date_text": (date.text or None) if date else None,
+        "location_name": place.name if place else None, "location_country": place.country if place else None,
+        "location_lat": place.lat if place else None, "location_lon": place.lon if place else None,
+        "location_geonameid": place.geonameid if place else None,
+        "actors": _actors(ev.actors), "recipients": _actors(ev.recipients),
+        "attributed_to": _actor_label(who.actor) if who else None,
+        "attributed_anonymous": who.anonymous if who else None, "evidence": ev.evidence.sentence,
+        "evidence_start": ev.evidence.start, "evidence_end": ev.evidence.end, "confidence": ev.confidence,
+        "story_id": item.story_id, "claim_status": item.claim_status, "change": item.change,
+    }
+
+
+def story_row(story: Story) -> Row:
+    date, place = story.date, story.location
+    return {
+        "story_id": story.id, "type": story.type, "participants": _actors(story.participants),
+        "location_name": place.name if place else None, "location_country": place.country if place else None,
+        "date_start": date.start if date else None, "date_end": date.end if date else None,
+        "status": story.status, "conflict": story.conflict, "articles": story.articles, "claims": story.n_claims,
+        "first_published": story.first_published, "updated": story.updated,
+    }
+
+
+def _actor_label(actor: Actor) -> str:
+    """`Name|ISO3|SECTOR`, as in the gold files."""
+    return f"{actor.name}|{actor.country or ''}|{actor.sector or ''}"
+
+
+def _actors(actors: Iterable[Actor]) -> str | None:
+    return "; ".join(_actor_label(a) for a in actors) or None
+
+
+# ---------------------------------------------------------------- writers
+def write_jsonl(records: Iterable[Row], out: TextIO) -> int:
+    n = 0
+    for n, record in enumerate(records, 1):
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return n
+
+
+def write_delimited(rows: Iterable[Row], columns: Iterable[str], out: TextIO, delimiter: str = ",") -> int:
+    """CSV (or GDELT's tab-separated table) with a header line; dates as ISO, empty for null."""
+    names = list(columns)
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(names)
+    n = 0
+    for n, row in enumerate(rows, 1):
+        writer.writerow([_cell(row[c]) for c in names])
+    return n
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def arrow_schema(table: str) -> Any:
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "date": pa.date32()}
+    return pa.schema([(name, types[kind]) for name, kind in spec().columns[table].items()])
+
+
+def write_parquet(rows: Iterable[Row], table: str, path: Path) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data = list(rows)
+    pq.write_table(pa.Table.from_pylist(data, schema=arrow_schema(table)), path)
+    return len(data)
+
+
+def columns(table: str) -> list[str]:
+    return list(spec().columns[table])
+
+
+def rows(table: str, items: Iterable[Any]) -> Iterator[Row]:
+    """The rows of `table` ("events", "stories" or "gdelt") from stored events or stories."""
+    makers: dict[str, Callable[[Any], Row]] = {"events": event_row, "stories": story_row, "gdelt": gdelt_row}
+    make = makers[table]
+    return (make(item) for item in items)
+
+
+def check_plover(record: Mapping[str, Any]) -> list[str]:
+    """The required PLOVER fields a record lacks (empty when it is valid)."""
+    return [k for k in spec().plover["required"] if k not in record]
+
+
+def choose(format: str, table: str, out: Path | None) -> None:
+    """Reject impossible combinations before anything is read."""
+    if format not in FORMATS:
+        raise StorylineError(f"--format {format!r}: expected one of {', '.join(FORMATS)}")
+    if table not in TABLES:
+        raise StorylineError(f"--table {table!r}: expected one of {', '.join(TABLES)}")
+    if format in ("plover", "gdelt") and table != "events":
+        raise StorylineError(f"--format {format} exports events; --table stories needs csv or parquet")
+    if format == "parquet" and out is None:
+        raise StorylineError("--format parquet writes a file: give --out PATH")
+    if out is not None and not out.parent.is_dir():
+        raise StorylineError(f"{out}: the folder {out.parent} does not exist")
+
+
+def export(engine: Any, format: str, table: str, out: Path | None, stream: TextIO,
+           status: str | None = None, since: dt.date | None = None, actor: str | None = None) -> int:
+    """Write the chosen export to `out` (or `stream`); the number of records written."""
+    from . import store
+
+    choose(format, table, out)
+    if table == "stories":
+        items: Iterable[Any] = store.list_stories(engine, status=status, since=since, actor=actor)
+    else:
+        items = store.iter_stored_events(engine, status=status, since=since, actor=actor)
+    if format == "parquet":
+        assert out is not None
+        return write_parquet(rows(table, items), table, out)
+    handle = out.open("w", encoding="utf-8", newline="") if out is not None else stream
+    try:
+        if format == "plover":
+            return write_jsonl((plover_record(i) for i in items), handle)
+        if format == "gdelt":
+            return write_delimited(rows("gdelt", items), columns("gdelt"), handle, delimiter="\t")
+        return write_delimited(rows(table, items), columns(table), handle)
+    finally:
+        if out is not None:
+            handle.close()

@@ -1,0 +1,486 @@
+"""Stories: the reports of one happening across articles, and its status history.
+
+A `Report` is an event with what its article says about it: the publication date, the outlet
+and, when the text gives it, the time of the statement. Linking runs in two steps:
+
+1. `bucket_key(event)`: the participants of the event after actor resolution (names and
+   countries; generic actors as their country and sector). It depends on the event alone, so a
+   new article only touches the buckets of its own events; an event with fewer than two
+   participants is a bucket, and a story, of its own.
+2. `build(reports)`: the reports of one bucket split into stories, by family of event type
+   (a planned and a held meeting are one happening), direction (for directed types), mode
+   class (a phone call is not the meeting it prepares) and time: occurrences dated within a
+   few weeks of each other and at one place are one held happening; a plan or a cancellation
+   belongs to the next occurrence after it (the plan was re-dated if the dates differ), an
+   undated occurrence or denial to the latest one before it; what is left, not yet held,
+   forms stories split where reports are more than `max_gap_days` apart.
+
+`build` is a function of the set of reports, never of the order they arrived in: processing
+the same articles in any order, or twice, gives the same stories with the same ids (a story's
+id derives from its first claim's event id). Claims are ordered by publication date, then by
+the time of the statement, then by the lifecycle of statuses (a plan is reported before its
+cancellation); each claim carries the change it made ("called off", "revived" ...), and claims
+that contradict each other at the same moment from different sources are flagged `conflict`.
+The rules are data: `data/stories.toml`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import tomllib
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from .model import Actor, Article, Claim, Event, Place, Story, TimeSpan
+from .timex import resolve, tag
+
+Moment = tuple[dt.date, dt.date, int]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """`data/stories.toml`, loaded once."""
+
+    families: dict[str, str]
+    meeting_as_type: str
+    meeting_as_statuses: frozenset[str]
+    symmetric: frozenset[str]
+    canonical: dict[str, str]
+    separate_modes: frozenset[str]
+    min_participants: int
+    ignore_sectors: frozenset[str]
+    generic_prefix: str
+    max_gap: dt.timedelta
+    anchor_precisions: frozenset[str]
+    anchor_max_days: int
+    anchor_slack: dt.timedelta
+    lifecycle: tuple[str, ...]
+    future_occurred: str
+    conflicts: frozenset[frozenset[str]]
+    changes: dict[str, str]
+    said_verbs: tuple[str, ...]
+    said_window: int
+    earlier: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    raw: dict[str, Any] = tomllib.loads(resources.files("storyline.data").joinpath("stories.toml").read_text("utf-8"))
+    fam = raw["families"]
+    return Rules(
+        families={k: v for k, v in fam.items() if isinstance(v, str)},
+        meeting_as_type=fam["meeting_as"]["type"], meeting_as_statuses=frozenset(fam["meeting_as"]["statuses"]),
+        symmetric=frozenset(fam["symmetric"]["names"]), canonical=dict(fam["canonical"]),
+        separate_modes=frozenset(raw["modes"]["separate"]),
+        min_participants=raw["participants"]["min"], ignore_sectors=frozenset(raw["participants"]["ignore_sectors"]),
+        generic_prefix=raw["participants"]["generic_prefix"],
+        max_gap=dt.timedelta(days=raw["time"]["max_gap_days"]),
+        anchor_precisions=frozenset(raw["time"]["anchor_precisions"]),
+        anchor_max_days=raw["time"]["anchor_max_days"],
+        anchor_slack=dt.timedelta(days=raw["time"]["anchor_slack_days"]),
+        lifecycle=tuple(raw["status"]["lifecycle"]), future_occurred=raw["status"]["future_occurred"],
+        conflicts=frozenset(frozenset(pair) for pair in raw["status"]["conflicts"]),
+        changes=dict(raw["changes"]), said_verbs=tuple(raw["said"]["verbs"]), said_window=raw["said"]["window"],
+        earlier=tuple(raw["said"]["earlier"]),
+    )
+
+
+@dataclass(frozen=True)
+class Report:
+    """One event as one article reports it: the material of a claim."""
+
+    event: Event
+    article_id: str
+    published: dt.date | None
+    outlet: str | None = None
+    url: str | None = None
+    said: dt.date | None = None
+    earlier: bool = False      # "after X said ...": said before the article's present
+
+
+# ---------------------------------------------------------------- participants and buckets
+def fold(text: str) -> str:
+    """Lower case, no accents, single spaces: how names are compared."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return " ".join(plain.casefold().split())
+
+
+def participant_key(actor: Actor) -> str | None:
+    """Who an actor is, for linking: name and country; a generic actor is its country and
+    sector; None for an actor that identifies nobody."""
+    r = rules()
+    if actor.sector in r.ignore_sectors:
+        return None
+    if actor.name.startswith(r.generic_prefix):
+        return f"{r.generic_prefix}{actor.country}/{actor.sector}" if actor.country else None
+    return f"{fold(actor.name)}/{actor.country or ''}"
+
+
+def _keys(actors: Iterable[Actor]) -> tuple[str, ...]:
+    return tuple(sorted({k for k in (participant_key(a) for a in actors) if k is not None}))
+
+
+def participant_keys(event: Event) -> tuple[str, ...]:
+    return _keys(event.actors + event.recipients)
+
+
+def bucket_key(event: Event) -> str:
+    """The bucket of an event: a hash of its participants, or of its own id when it has too
+    few participants to be linked."""
+    keys = participant_keys(event)
+    basis = "\n".join(keys) if len(keys) >= rules().min_participants else f"event:{event.id}"
+    return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:24]
+
+
+def actor_matches(query: str, actor: Actor) -> bool:
+    """`--actor` filters: a country code, or every word of the query in the actor's name."""
+    if query.isupper() and len(query) == 3:
+        return actor.country == query
+    words = set(fold(actor.name).lstrip("~").split())
+    wanted = fold(query).split()
+    return bool(wanted) and all(w in words for w in wanted)
+
+
+# ---------------------------------------------------------------- the time of a statement
+@lru_cache(maxsize=1)
+def _said_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    verbs = "|".join(re.escape(v) for v in rules().said_verbs)
+    verb_then_time = re.compile(rf"^\s*(?:\w+\s+)?(?:{verbs})(?:\s+\w+)?\s+(?:on\s+)?$", re.I)
+    time_then_verb = re.compile(rf"^\s*,?\s*(?:\w+\s+)?(?:{verbs})\b", re.I)
+    only_on = re.compile(r"^\s*,?\s*(?:on\s+)?$", re.I)
+    return verb_then_time, time_then_verb, only_on
+
+
+def statement_date(text: str, event: Event, published: dt.date | None) -> dt.date | None:
+    """The day the event's source made its statement, when the text names it next to the
+    source ("a U.S. official said Tuesday", "Trump on Tuesday declared", "On Wednesday, the
+    ministry said"); None when it does not (then the statement counts as of publication)."""
+    source = event.attributed_to.actor if event.attributed_to else None
+    if published is None or source is None or source.start is None or source.end is None:
+        return None
+    window = rules().said_window
+    after = text[source.end:source.end + window].split("\n")[0]
+    before = text[max(0, source.start - window):source.start].split("\n")[-1]
+    verb_then_time, time_then_verb, only_on = _said_patterns()
+    for timex in tag(after, published)[:1]:
+        gap, rest = after[:timex.start], after[timex.end:]
+        if verb_then_time.match(gap) or (only_on.match(gap) and time_then_verb.match(rest)):
+            return _day(timex, published)
+    for timex in tag(before, published)[-1:]:
+        head, gap = before[:timex.start], before[timex.end:]
+        opens = re.search(r"(?:^|[.!?\"”]\s+)(?:on\s+)?$", head, re.I)
+        if opens and re.fullmatch(r"\s*,\s*", gap) and time_then_verb.match(text[source.end:source.end + window]):
+            return _day(timex, published)
+    return None
+
+
+def _day(timex: Any, published: dt.date) -> dt.date | None:
+    span = resolve(timex, published, "past")
+    if span is None or span.start is None or span.start != span.end or span.start > published:
+        return None
+    return span.start
+
+
+def said_earlier(text: str, event: Event) -> bool:
+    """ "days after Trump said they would meet", "hours after Trump called off the summit": the
+    claim is older than the article's present (looked for before the source or, for the
+    narrator's own claims, before the first participant named)."""
+    named = [a for a in event.actors + event.recipients if a.start is not None]
+    source = event.attributed_to.actor if event.attributed_to else min(named, key=lambda a: a.start or 0, default=None)
+    if source is None or source.start is None:
+        return False
+    words = "|".join(re.escape(w) for w in rules().earlier)
+    before = text[max(event.evidence.start, source.start - rules().said_window):source.start]
+    return re.search(rf"\b(?:{words})\b[^,;:.!?\"“”]*$", before, re.I) is not None
+
+
+def reports_of(article: Article, events: Sequence[Event]) -> list[Report]:
+    """The reports an article makes, with the time of each statement where the text gives it."""
+    return [
+        Report(ev, article.id, article.published, article.outlet, article.url,
+               statement_date(article.text, ev, article.published), said_earlier(article.text, ev))
+        for ev in events
+    ]
+
+
+# ---------------------------------------------------------------- status of a report
+def implied_status(report: Report) -> str:
+    """The status a report implies: an "occurred" dated after its publication is a plan."""
+    ev = report.event
+    if ev.status == "occurred" and ev.date and ev.date.start and report.published and ev.date.start > report.published:
+        return rules().future_occurred
+    return ev.status
+
+
+def _rank(status: str) -> int:
+    order = rules().lifecycle
+    return order.index(status) if status in order else len(order)
+
+
+def moment(report: Report) -> Moment:
+    """When a claim was made: publication date, then the time of the statement (a statement
+    the text puts before its present comes first)."""
+    published = report.published or dt.date.min
+    return published, report.said or published, 0 if report.earlier and report.said is None else 1
+
+
+def order_key(report: Report) -> tuple[Any, ...]:
+    ev = report.event
+    return (*moment(report), _rank(implied_status(report)), report.article_id, ev.evidence.start, ev.id)
+
+
+# ---------------------------------------------------------------- lanes: family, direction, mode
+def family(event_type: str, cameo: str | None = None) -> str:
+    known = rules().families
+    return known.get(f"{event_type}:{cameo}") or known.get(event_type, event_type)
+
+
+def _mode_class(event: Event) -> str:
+    return event.mode if event.mode in rules().separate_modes else ""
+
+
+def _lane(report: Report, meetings: bool) -> tuple[str, ...]:
+    ev, r = report.event, rules()
+    fam = family(ev.type, ev.cameo)
+    if meetings and ev.type == r.meeting_as_type and implied_status(report) in r.meeting_as_statuses:
+        fam = family("CONSULT")
+    if fam in r.symmetric:
+        return fam, _mode_class(ev), "", ""
+    return fam, _mode_class(ev), "\n".join(_keys(ev.actors)), "\n".join(_keys(ev.recipients))
+
+
+def lanes(reports: Sequence[Report]) -> dict[tuple[str, ...], list[Report]]:
+    """Reports grouped by what must be equal for one happening: family, mode class and, for
+    directed families, who acts on whom. An AGREE about a future meeting joins the meetings
+    of its participants when they have one on record."""
+    meeting = family("CONSULT")
+    meetings = any(family(r.event.type, r.event.cameo) == meeting and not _mode_class(r.event) for r in reports)
+    out: dict[tuple[str, ...], list[Report]] = {}
+    for report in reports:
+        out.setdefault(_lane(report, meetings), []).append(report)
+    return out
+
+
+# ---------------------------------------------------------------- happenings in time
+@dataclass(frozen=True)
+class Held:
+    """One occurrence: overlapping dated reports that it happened, at one place."""
+
+    start: dt.date
+    end: dt.date
+    country: str | None
+    members: tuple[Report, ...]
+
+
+def _is_anchor(report: Report) -> bool:
+    date = report.event.date
+    if implied_status(report) != "occurred" or date is None or date.start is None or date.end is None:
+        return False
+    r = rules()
+    sharp = bool(date.text) and date.precision in r.anchor_precisions and (date.end - date.start).days <= r.anchor_max_days
+    return sharp and (report.published is None or date.start <= report.published)
+
+
+def _country(report: Report) -> str | None:
+    return report.event.location.country if report.event.location else None
+
+
+def _span(report: Report) -> tuple[dt.date, dt.date]:
+    date = report.event.date
+    assert date is not None and date.start is not None and date.end is not None  # an anchor's
+    return date.start, date.end
+
+
+def _held(anchors: Sequence[Report]) -> list[Held]:
+    """Anchors merged into occurrences: overlapping (within the slack) and at one place."""
+    out: list[Held] = []
+    for report in sorted(anchors, key=lambda r: (*_span(r), r.event.id)):
+        (start, end), country = _span(report), _country(report)
+        last = out[-1] if out else None
+        if last is not None and start <= last.end + rules().anchor_slack and (country is None or last.country in (None, country)):
+            out[-1] = Held(last.start, max(last.end, end), last.country or country, last.members + (report,))
+        else:
+            out.append(Held(start, end, country, (report,)))
+    return out
+
+
+def _target(report: Report, held: Sequence[Held]) -> int | None:
+    """The occurrence a report is about: the one its date falls in; else, for a plan, the next
+    one after the report, for an occurrence or denial, the latest before it."""
+    date, country, gap = report.event.date, _country(report), rules().max_gap
+    if date is not None and date.start is not None and date.end is not None:
+        for i, h in enumerate(held):
+            if h.start <= date.end and date.start <= h.end and (country is None or h.country in (None, country)):
+                return i
+    when = report.said or report.published
+    if when is None:
+        return None
+    if implied_status(report) in ("occurred", "denied"):
+        past = [i for i, h in enumerate(held) if h.start <= when and when - h.end <= gap]
+        return past[-1] if past else None
+    future = [i for i, h in enumerate(held) if h.end >= when and h.start - when <= gap]
+    return future[0] if future else None
+
+
+def _segments(reports: Sequence[Report]) -> list[list[Report]]:
+    """Not-yet-held reports, split where they are more than `max_gap_days` apart."""
+    out: list[list[Report]] = []
+    previous: dt.date | None = None
+    for report in sorted(reports, key=order_key):
+        when = report.published or dt.date.min
+        if not out or previous is None or when - previous > rules().max_gap:
+            out.append([])
+        out[-1].append(report)
+        previous = when
+    return out
+
+
+def happenings(reports: Sequence[Report]) -> list[list[Report]]:
+    """One lane's reports split into happenings (see the module docstring)."""
+    anchors = [r for r in reports if _is_anchor(r)]
+    held = _held(anchors)
+    groups: list[list[Report]] = [list(h.members) for h in held]
+    pending: list[Report] = []
+    chosen = {id(r) for r in anchors}
+    for report in reports:
+        if id(report) in chosen:
+            continue
+        target = _target(report, held)
+        (groups[target] if target is not None else pending).append(report)
+    return [g for g in groups if g] + _segments(pending)
+
+
+# ---------------------------------------------------------------- stories
+def build(reports: Sequence[Report]) -> list[Story]:
+    """The stories of one bucket's reports, sorted by id; the same for any order of `reports`."""
+    stories: list[Story] = []
+    for lane, members in sorted(lanes(reports).items()):
+        for group in happenings(members):
+            stories.append(story(sorted(group, key=order_key), lane[0]))
+    return sorted(stories, key=lambda s: s.id)
+
+
+def story_id(first_event_id: str) -> str:
+    return hashlib.sha1(f"story:{first_event_id}".encode()).hexdigest()[:16]
+
+
+def story(ordered: Sequence[Report], fam: str) -> Story:
+    """One happening's story from its reports in claim order."""
+    claims = tuple(_claims(ordered))
+    last_moment = moment(ordered[-1])
+    current = [c for c, r in zip(claims, ordered) if moment(r) == last_moment]
+    dated = [r.event.date for r in ordered if _explicit(r.event.date)] or [
+        r.event.date for r in ordered if r.event.date is not None and r.event.date.start is not None]
+    placed = [r.event.location for r in ordered if r.event.location is not None]
+    return Story(
+        id=story_id(ordered[0].event.id), type=_story_type(ordered, fam),
+        participants=tuple(_participants(ordered)), location=placed[-1] if placed else None,
+        status=claims[-1].status, conflict=any(c.conflict for c in current), claims=claims,
+        date=dated[-1] if dated else None, articles=len({r.article_id for r in ordered}),
+        updated=max((r.published for r in ordered if r.published), default=None),
+        first_published=ordered[0].published, n_claims=len(claims),
+    )
+
+
+def _story_type(ordered: Sequence[Report], fam: str) -> str:
+    r = rules()
+    if fam == family("CONSULT"):
+        return r.canonical.get(fam, "CONSULT")
+    counts = Counter(rep.event.type for rep in ordered)
+    preferred = r.canonical.get(fam)
+    return min(counts, key=lambda t: (-counts[t], t != preferred, t))
+
+
+def _participants(ordered: Sequence[Report]) -> list[Actor]:
+    """One actor per participant: the most frequent name/country/sector under its key, in the
+    order of the first claim, then the others by name."""
+    seen: dict[str, Counter[tuple[str, str | None, str | None]]] = {}
+    for report in ordered:
+        for actor in report.event.actors + report.event.recipients:
+            key = participant_key(actor)
+            if key is not None:
+                seen.setdefault(key, Counter())[(actor.name, actor.country, actor.sector)] += 1
+    first = [k for k in (participant_key(a) for a in ordered[0].event.actors + ordered[0].event.recipients) if k]
+    first = list(dict.fromkeys(first))
+    keys = first + sorted(k for k in seen if k not in first)
+    best = [min(seen[k], key=lambda v: (-seen[k][v], v[0], v[1] or "", v[2] or "")) for k in keys]
+    return [Actor(name, country, sector) for name, country, sector in best]
+
+
+def _claims(ordered: Sequence[Report]) -> list[Claim]:
+    conflicted = _conflicts(ordered)
+    out: list[Claim] = []
+    previous: str | None = None
+    date: TimeSpan | None = None
+    place: Place | None = None
+    for report in ordered:
+        status = implied_status(report)
+        change = _change(previous, status, date, place, report.event)
+        out.append(_claim(report, status, change, id(report) in conflicted))
+        previous = status
+        date = report.event.date if _explicit(report.event.date) else date
+        place = report.event.location or place
+    return out
+
+
+def _change(previous: str | None, status: str, date: TimeSpan | None, place: Place | None, event: Event) -> str | None:
+    table = rules().changes
+    if previous != status:
+        return table.get(f"{previous or ''}->{status}") or table.get(f"*->{status}")
+    new = event.date
+    if date and new and _explicit(new) and date.start and date.end and new.start and new.end and (
+            new.end < date.start or new.start > date.end):
+        return table["redated"]
+    if place and event.location and place.country and event.location.country and place.country != event.location.country:
+        return table["relocated"]
+    return None
+
+
+def _explicit(date: TimeSpan | None) -> bool:
+    """A date the text gives (not one inferred from the time of the report)."""
+    return date is not None and date.start is not None and date.end is not None and bool(date.text)
+
+
+def _source(report: Report) -> tuple[str, str]:
+    who = report.event.attributed_to
+    if who is None:
+        return "narrator", report.article_id
+    return fold(who.actor.name), who.actor.country or ""
+
+
+def _conflicts(ordered: Sequence[Report]) -> set[int]:
+    """Claims contradicted by another source at the same moment."""
+    sources: dict[tuple[Moment, str], set[tuple[str, str]]] = {}
+    for report in ordered:
+        sources.setdefault((moment(report), implied_status(report)), set()).add(_source(report))
+    out: set[int] = set()
+    for report in ordered:
+        when, status, source = moment(report), implied_status(report), _source(report)
+        opposed = (other for pair in rules().conflicts if status in pair for other in pair if other != status)
+        if any(sources.get((when, other), set()) - {source} for other in opposed):
+            out.add(id(report))
+    return out
+
+
+def _claim(report: Report, status: str, change: str | None, conflict: bool) -> Claim:
+    ev = report.event
+    return Claim(
+        event_id=ev.id, article_id=report.article_id, published=report.published, status=status,
+        date=ev.date, location=ev.location, attributed_to=ev.attributed_to, outlet=report.outlet,
+        evidence=ev.evidence, said=report.said, change=change, conflict=conflict, type=ev.type, url=report.url,
+        earlier=report.earlier,
+    )
+
+
+def history(story: Story) -> list[tuple[dt.date | None, str]]:
+    """The story's status as of each publication date: the status of that date's last claim."""
+    out: dict[dt.date | None, str] = {}
+    for claim in story.claims:
+        out[claim.published] = claim.status
+    return list(out.items())

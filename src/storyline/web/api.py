@@ -1,0 +1,277 @@
+"""The JSON API under `/api`: stories, events, articles; POST an article, get its events."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import output, store
+from ..model import ArticleResult, ContentKind
+from .context import AppContext, context
+from .errors import ApiError
+from .present import article_row, listed_event, page_dict
+from .queries import (
+    MAX_LIMIT,
+    EventFilters,
+    StoryFilters,
+    article_page,
+    article_view,
+    counts,
+    event_page,
+    load_event,
+    story_page,
+)
+from .schemas import (
+    ArticleIn,
+    ArticleResultOut,
+    ArticleRowOut,
+    ErrorOut,
+    ListedEventOut,
+    PageOut,
+    RejectionOut,
+    StatsOut,
+    StatusName,
+    StoredArticleOut,
+    StoryDetailOut,
+    StoryOut,
+    UrlListOut,
+)
+from .uploads import Upload, parse_date, url_list
+
+router = APIRouter(prefix="/api")
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": text} for code, text in (
+        (404, "Not found"), (422, "Invalid parameters (`validation_error`)"),
+    )
+}
+UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    403: {"model": ErrorOut, "description": "Sent by a browser from another site's page (`forbidden_origin`)"},
+    413: {"model": ErrorOut, "description": "Upload over the size limit (`payload_too_large`)"},
+    415: {"model": ErrorOut, "description": "Binary content or an unsupported Content-Type (`unsupported_media_type`)"},
+    422: {"model": ErrorOut, "description": "Empty upload, no article text, a URL list, bad date (`empty_upload`, "
+                                            "`no_article_text`, `url_list`, `validation_error` ...)"},
+    503: {"model": ErrorOut, "description": "The spaCy pipeline cannot be loaded (`model_unavailable`)"},
+}
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")]
+Offset = Annotated[int, Query(ge=0, description="Items to skip")]
+TEXT_TYPES = ("text/plain", "text/html")
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+ID_HELP = "Id, or a unique prefix of 4+ characters"
+ACCEPTED = ["application/json", *FORM_TYPES, *TEXT_TYPES]
+
+
+def _doc(model: type) -> dict[int | str, dict[str, Any]]:
+    return {200: {"model": model}, **ERRORS}
+
+
+@router.get("/health", tags=["meta"], summary="Liveness")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/stats", tags=["meta"], summary="Row counts of the store", response_model=None, responses=_doc(StatsOut))
+def stats(request: Request) -> JSONResponse:
+    return JSONResponse(counts(context(request).engine))
+
+
+@router.get("/stories", tags=["stories"], summary="List stories, latest update first", response_model=None,
+            responses=_doc(PageOut[StoryOut]))
+def list_stories(
+    request: Request,
+    q: Annotated[str | None, Query(description="Words in participants' names or countries, the type or the "
+                                              "place")] = None,
+    status: Annotated[StatusName | None, Query(description="Current status")] = None,
+    since: Annotated[dt.date | None, Query(description="Updated on or after (YYYY-MM-DD)")] = None,
+    limit: Limit = 50, offset: Offset = 0,
+) -> JSONResponse:
+    page = story_page(context(request).engine, StoryFilters(q, status, since), limit, offset)
+    return JSONResponse(page_dict(page, [output.story_dict(s) for s in page.items]))
+
+
+@router.get("/stories/{story_id}", tags=["stories"], summary="A story with its claims (timeline) and status history",
+            response_model=None, responses=_doc(StoryDetailOut))
+def get_story(request: Request, story_id: Annotated[str, Path(description=ID_HELP)]) -> JSONResponse:
+    found = store.load_story(context(request).engine, story_id)
+    if found is None:
+        raise ApiError(404, "not_found", f"story {story_id!r}: not in the store (or the prefix is ambiguous)")
+    return JSONResponse(output.story_dict(found, claims=True))
+
+
+@router.get("/events", tags=["events"], summary="List events with filters, newest publication first",
+            response_model=None, responses=_doc(PageOut[ListedEventOut]))
+def list_events(
+    request: Request,
+    actor: Annotated[str | None, Query(description="Words of an actor's or recipient's name, or an ISO3 code")] = None,
+    country: Annotated[str | None, Query(description="ISO3 of an actor, a recipient or the place")] = None,
+    type: Annotated[str | None, Query(description="PLOVER event type (CONSULT ...)")] = None,
+    status: Annotated[StatusName | None, Query()] = None,
+    date_from: Annotated[dt.date | None, Query(alias="from", description="Event date span ends on or after")] = None,
+    date_to: Annotated[dt.date | None, Query(alias="to", description="Event date span starts on or before")] = None,
+    q: Annotated[str | None, Query(description="Words in the evidence sentence")] = None,
+    limit: Limit = 50, offset: Offset = 0,
+) -> JSONResponse:
+    filters = EventFilters(actor, country, type, status, date_from, date_to, q)
+    page = event_page(context(request).engine, filters, limit, offset)
+    return JSONResponse(page_dict(page, [listed_event(e) for e in page.items]))
+
+
+@router.get("/events/{event_id}", tags=["events"], summary="One event", response_model=None,
+            responses=_doc(ListedEventOut))
+def get_event(request: Request, event_id: Annotated[str, Path(description="Event id")]) -> JSONResponse:
+    found = load_event(context(request).engine, event_id)
+    if found is None:
+        raise ApiError(404, "not_found", f"event {event_id!r}: not in the store")
+    return JSONResponse(listed_event(found))
+
+
+@router.get("/articles", tags=["articles"], summary="List articles, newest publication first", response_model=None,
+            responses=_doc(PageOut[ArticleRowOut]))
+def list_articles(request: Request, limit: Limit = 50, offset: Offset = 0) -> JSONResponse:
+    page = article_page(context(request).engine, limit, offset)
+    return JSONResponse(page_dict(page, [article_row(r) for r in page.items]))
+
+
+@router.get("/articles/{article_id}", tags=["articles"], summary="An article: cleaned text, removals, events",
+            response_model=None, responses=_doc(ArticleResultOut))
+def get_article(request: Request, article_id: Annotated[str, Path(description=ID_HELP)]) -> JSONResponse:
+    view = article_view(context(request).engine, article_id)
+    if view is None:
+        raise ApiError(404, "not_found", f"article {article_id!r}: not in the store (or the prefix is ambiguous)")
+    result = ArticleResult(view.article, tuple(view.events))
+    return JSONResponse({**output.result_dict(result), "stories": sorted(set(view.story_of.values()))})
+
+
+@router.get("/rejections", tags=["articles"], summary="Inputs that were not stored, with reasons", response_model=None,
+            responses={200: {"model": list[RejectionOut]}})
+def list_rejections(request: Request) -> JSONResponse:
+    return JSONResponse([dict(r) for r in store.list_rejections(context(request).engine)])
+
+
+_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": ArticleIn.model_json_schema()},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "file": {"type": "string", "format": "binary", "description": "A text, HTML or one-record JSONL file"},
+            "text": {"type": "string", "description": "The article's text (instead of a file)"},
+            "published": {"type": "string", "format": "date"}}}},
+        "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+            "text": {"type": "string"}, "published": {"type": "string", "format": "date"}}}},
+        "text/plain": {"schema": {"type": "string"}},
+        "text/html": {"schema": {"type": "string"}},
+    },
+}
+
+
+@router.post(
+    "/articles", tags=["articles"], status_code=201, response_model=None,
+    summary="Process an article (text or HTML) and store it; returns its events",
+    description="The CLI's pipeline: sniffing and size cap, cleaning, extraction, store, story linking. "
+                "201 when stored, 200 when the same article was already stored (nothing changes). "
+                "`published` goes in the JSON body, the form, or the query string (text/plain, text/html). "
+                "A bad upload (empty, binary, too large, wrong Content-Type, no article text) is an error "
+                "and leaves the store unchanged.",
+    responses={201: {"model": StoredArticleOut, "description": "Stored"},
+               200: {"model": StoredArticleOut, "description": "Already stored"}, **UPLOAD_ERRORS},
+    openapi_extra={"requestBody": _BODY},
+)
+async def post_article(
+    request: Request,
+    published: Annotated[str | None, Query(description="Publication date for text/plain and text/html bodies")] = None,
+) -> JSONResponse:
+    ctx = context(request)
+    same_origin(request)
+    upload = await _article_upload(request, ctx, published)
+    if upload.kind != "html" and url_list(upload.data) is not None:
+        raise ApiError(422, "url_list", "this is a list of URLs, not an article: POST it to /api/url-lists")
+    stored = await run_in_threadpool(ctx.processor.article, upload)
+    body = {**output.result_dict(stored.result), "stories": stored.stories, "stored": stored.new}
+    return JSONResponse(body, status_code=201 if stored.new else 200)
+
+
+@router.post(
+    "/url-lists", tags=["articles"], response_model=None,
+    summary="Record a list of URLs (one per line); they are not fetched",
+    description="This server does not download pages. Each URL is recorded as a rejection (code E007) saying "
+                "so; save the pages and POST their HTML, or crawl them to WARC/JSONL for `storyline process`.",
+    responses={200: {"model": UrlListOut}, **UPLOAD_ERRORS},
+    openapi_extra={"requestBody": {"required": True, "content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
+async def post_url_list(request: Request) -> JSONResponse:
+    ctx = context(request)
+    same_origin(request)
+    data = await request.body()
+    urls = url_list(data)
+    if urls is None:
+        raise ApiError(422, "bad_upload", "not a URL list: every non-blank line must be an http(s) URL")
+    done = await run_in_threadpool(ctx.processor.url_list, urls)
+    rejected = [{"source": r.source, "code": r.code, "reason": r.reason} for r in done.rejected]
+    return JSONResponse({"urls": len(done.urls), "recorded": done.recorded, "rejected": rejected})
+
+
+def same_origin(request: Request) -> None:
+    """Refuse a write that a browser sends from another site's page (cross-site request forgery):
+    a browser names the page's origin in `Origin`; clients that send none (curl, scripts) pass."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    own = f"{request.url.scheme}://{request.headers.get('host', '')}"
+    if origin.rstrip("/").lower() != own.lower():
+        raise ApiError(403, "forbidden_origin", f"a write from {origin!r} is refused: only pages of {own} may "
+                       "post here")
+
+
+async def _article_upload(request: Request, ctx: AppContext, published: str | None) -> Upload:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "application/json":
+        return _json_upload(await request.body())
+    if media in FORM_TYPES:
+        return await form_upload(request, ctx, published)
+    if media in TEXT_TYPES:
+        kind: ContentKind = "html" if media == "text/html" else "text"
+        return Upload("<api>", await request.body(), kind, parse_date(published))
+    raise ApiError(415, "unsupported_media_type", f"Content-Type {media or '(none)'!r} is not accepted",
+                   {"accepted": ACCEPTED})
+
+
+def _json_upload(body: bytes) -> Upload:
+    try:
+        data = ArticleIn.model_validate_json(body)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from None
+    content = data.text if data.text is not None else data.html
+    assert content is not None
+    meta = {k: v for k, v in (("url", data.url), ("title", data.title), ("outlet", data.outlet)) if v}
+    return Upload("<api>", content.encode("utf-8"), "text" if data.text is not None else "html", data.published, meta)
+
+
+async def form_upload(request: Request, ctx: AppContext, published: str | None = None) -> Upload:
+    """A multipart form's `file` or `text`, and `published`: what the upload page and the API share."""
+    try:
+        form = await request.form(max_files=1, max_fields=8, max_part_size=ctx.settings.max_bytes + 1)
+    except StarletteHTTPException as exc:  # a malformed form, or a text field over the cap
+        too_big = "maximum size" in str(exc.detail)
+        raise ApiError(413 if too_big else 400, "payload_too_large" if too_big else "bad_upload",
+                       f"the form cannot be read: {exc.detail}", {"max_bytes": ctx.settings.max_bytes}) from None
+    file, text = form.get("file"), form.get("text")
+    date = form.get("published")
+    day = parse_date(date if isinstance(date, str) and date.strip() else published)
+    has_file = isinstance(file, UploadFile) and bool(file.filename or file.size)
+    has_text = isinstance(text, str) and bool(text.strip())
+    if has_file and has_text:
+        raise ApiError(422, "bad_upload", "give a file or a text, not both")
+    if has_file:
+        assert isinstance(file, UploadFile)
+        data = await file.read(ctx.settings.max_bytes + 1)
+        return Upload(file.filename or "<upload>", data, None, day)
+    if isinstance(text, str) and text:
+        return Upload("<form>", text.encode("utf-8"), None, day)
+    raise ApiError(422, "empty_upload", "empty upload: give a file or paste a text", {"reason_code": "E002"})

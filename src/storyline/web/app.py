@@ -1,0 +1,80 @@
+"""The web app: `create_app(settings)` builds a FastAPI app over the store; `serve` runs it.
+
+One `Settings` (the CLI's: database URL, spaCy model, upload size cap) configures everything;
+the app keeps its engine, upload processor and templates on `app.state.ctx`, never in globals.
+"""
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.templating import Jinja2Templates
+
+from .. import __version__, store
+from ..model import STATUSES
+from ..pipeline import Extractor
+from ..settings import Settings
+from . import api, errors, pages, present
+from .context import AppContext
+from .highlight import anchor_id
+from .middleware import BodyLimit, SecurityHeaders
+from .uploads import Processor
+
+FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small form fields around an upload
+EVENT_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+               "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
+DESCRIPTION = """storyline's JSON API: stories (one happening across articles, with a status history),
+events (PLOVER type, status, attribution, dates, places, evidence offsets) and articles.
+
+Every error has one shape: `{"error": {"code": "...", "message": "...", "detail": ...}}`."""
+
+
+def _folder(name: str) -> Path:
+    return Path(str(resources.files("storyline.web").joinpath(name)))
+
+
+def templates() -> Jinja2Templates:
+    """Jinja2 templates with autoescaping on (every `.html` and string template)."""
+    env = Environment(loader=FileSystemLoader(_folder("templates")), autoescape=select_autoescape(default=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(
+        statuses=STATUSES, event_types=EVENT_TYPES, anchor_id=anchor_id, actor_label=present.actor_label,
+        actors_label=present.actors_label, who_says=present.who_says, when=present.when, place=present.place,
+        kind=present.kind, status_path=present.status_path, conflicts=present.conflicts,
+        source_label=present.source_label, page_url=present.page_url, web_url=present.web_url,
+        inline_code=present.inline_code, version=__version__,
+    )
+    return Jinja2Templates(env=env)
+
+
+def create_app(settings: Settings, extractor: Extractor | None = None) -> FastAPI:
+    """The app over the store at `settings.db` (schema created or migrated as by the CLI).
+
+    `extractor`: anything `pipeline.analyse` accepts (a callable from `Article` to
+    `ArticleResult`); by default the spaCy pipeline `settings.model`, loaded on first upload.
+    """
+    engine = store.connect(settings.db)
+    app = FastAPI(title="storyline", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None,
+                  openapi_tags=[{"name": n} for n in ("stories", "events", "articles", "meta")])
+    app.state.templates = templates()
+    app.state.ctx = AppContext(settings, engine, Processor(engine, settings, extractor), app.state.templates)
+    errors.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_bytes, overhead=FORM_OVERHEAD)
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=_folder("static")), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    return app
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, access_log: bool = True) -> None:
+    """Run the app with uvicorn until interrupted (logs on stderr)."""
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(name)s: %(message)s")
+    uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log, log_level="info",
+                timeout_graceful_shutdown=5)

@@ -1,0 +1,148 @@
+"""Server-rendered pages: stories, a story's timeline, events, an article, upload, API."""
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from .. import store
+from ..model import STATUSES
+from .api import form_upload, same_origin
+from .context import AppContext, context
+from .errors import ApiError
+from .highlight import highlight
+from .queries import (
+    EventFilters,
+    StoryFilters,
+    article_page,
+    article_titles,
+    article_view,
+    event_page,
+    stories_by_id,
+    story_page,
+)
+from .uploads import UrlList, parse_date, url_list
+
+router = APIRouter(include_in_schema=False)
+PAGE = 50
+
+
+def _render(request: Request, name: str, status: int = 200, **values: Any) -> Response:
+    return context(request).templates.TemplateResponse(request, name, values, status_code=status)
+
+
+def _choice(value: str | None, allowed: tuple[str, ...], name: str) -> str | None:
+    if not value:
+        return None
+    if value not in allowed:
+        raise ApiError(422, "validation_error", f"{name}: {value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def _paging(request: Request) -> tuple[int, int]:
+    try:
+        limit = int(request.query_params.get("limit") or PAGE)
+        offset = int(request.query_params.get("offset") or 0)
+    except ValueError:
+        raise ApiError(422, "validation_error", "limit and offset must be whole numbers") from None
+    if not 1 <= limit <= 500 or offset < 0:
+        raise ApiError(422, "validation_error", "limit must be 1–500 and offset at least 0")
+    return limit, offset
+
+
+@router.get("/")
+def home() -> Response:
+    return RedirectResponse("/stories", status_code=307)
+
+
+@router.get("/stories")
+def stories_page(request: Request) -> Response:
+    params = request.query_params
+    filters = StoryFilters((params.get("q") or "").strip() or None, _choice(params.get("status"), STATUSES, "status"),
+                           parse_date(params.get("since"), "since"))
+    limit, offset = _paging(request)
+    page = story_page(context(request).engine, filters, limit, offset)
+    return _render(request, "stories.html", page=page, filters=filters, params=filters.as_params(), limit=limit,
+                   default_limit=PAGE)
+
+
+@router.get("/stories/{story_id}")
+def story_page_view(request: Request, story_id: str) -> Response:
+    engine = context(request).engine
+    found = store.load_story(engine, story_id)
+    if found is None:
+        raise ApiError(404, "not_found", f"story {story_id!r}: not in the store (or the prefix is ambiguous)")
+    titles = article_titles(engine, [c.article_id for c in found.claims])
+    return _render(request, "story.html", story=found, titles=titles)
+
+
+@router.get("/events")
+def events_page(request: Request) -> Response:
+    p = request.query_params
+    filters = EventFilters(
+        actor=(p.get("actor") or "").strip() or None, country=(p.get("country") or "").strip() or None,
+        type=(p.get("type") or "").strip().upper() or None, status=_choice(p.get("status"), STATUSES, "status"),
+        date_from=parse_date(p.get("from"), "from"), date_to=parse_date(p.get("to"), "to"),
+        text=(p.get("q") or "").strip() or None,
+    )
+    limit, offset = _paging(request)
+    page = event_page(context(request).engine, filters, limit, offset)
+    return _render(request, "events.html", page=page, filters=filters, params=filters.as_params(), limit=limit,
+                   default_limit=PAGE)
+
+
+@router.get("/articles")
+def articles_page(request: Request) -> Response:
+    limit, offset = _paging(request)
+    page = article_page(context(request).engine, limit, offset)
+    return _render(request, "articles.html", page=page, params={}, limit=limit, default_limit=PAGE)
+
+
+@router.get("/articles/{article_id}")
+def article_page_view(request: Request, article_id: str) -> Response:
+    view = article_view(context(request).engine, article_id)
+    if view is None:
+        raise ApiError(404, "not_found", f"article {article_id!r}: not in the store (or the prefix is ambiguous)")
+    linked = stories_by_id(context(request).engine, sorted(set(view.story_of.values())))
+    return _render(request, "article.html", view=view, text=highlight(view.article.text, view.events),
+                   stories=linked, uploaded=request.query_params.get("uploaded"))
+
+
+@router.get("/upload")
+def upload_form(request: Request) -> Response:
+    return _render(request, "upload.html", error=None)
+
+
+@router.post("/upload")
+async def upload(request: Request) -> Response:
+    ctx = context(request)
+    try:
+        same_origin(request)
+        received = await form_upload(request, ctx)
+        urls = url_list(received.data) if received.kind is None else None
+        if urls is not None:
+            done = await run_in_threadpool(ctx.processor.url_list, urls)
+            return _url_list_result(request, done)
+        stored = await run_in_threadpool(ctx.processor.article, received)
+    except ApiError as error:
+        return _upload_error(request, ctx, error)
+    state = "new" if stored.new else "known"
+    return RedirectResponse(f"/articles/{stored.result.article.id}?uploaded={state}", status_code=303)
+
+
+def _url_list_result(request: Request, done: UrlList) -> Response:
+    return _render(request, "urls.html", done=done)
+
+
+def _upload_error(request: Request, ctx: AppContext, error: ApiError) -> Response:
+    body = {"code": error.code, "message": error.message, "detail": error.detail}
+    return ctx.templates.TemplateResponse(request, "upload.html", {"error": body}, status_code=error.status)
+
+
+@router.get("/docs")
+def api_docs(request: Request) -> Response:
+    """The API, rendered from the app's own OpenAPI schema (no external assets)."""
+    schema = request.app.openapi()
+    return _render(request, "docs.html", schema=schema)

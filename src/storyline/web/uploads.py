@@ -1,0 +1,177 @@
+"""Uploads: bytes from a form or the API → one stored article with its events and stories.
+
+The stages are the CLI's (`ingest.read_bytes` sniffing and size cap, `pipeline.analyse`
+cleaning and extraction, `store.save_result`, `store.link_pending`); only the orchestration
+differs: one document per request, and a bad upload is an error response that leaves the
+store unchanged (the CLI records a rejection; here the client gets it back instead).
+
+URL lists: this server does not fetch (it may have no network, and fetching arbitrary URLs on
+a user's behalf is a server-side request forgery risk). A file whose every line is an http(s)
+URL is accepted as a URL list and each URL is recorded as a rejection (code E007) that says
+so, so the list is kept and visible; fetching belongs to a crawler that writes WARC or JSONL
+for `storyline process`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+from .. import pipeline, store
+from ..errors import Reason, reject
+from ..ingest import decode, make_document, read_bytes, sniff_binary
+from ..model import ArticleResult, ContentKind, RawDocument, Rejected
+from ..settings import Settings
+from .errors import ApiError
+from .queries import stories_of
+
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+MAX_URLS = 10_000
+NOT_FETCHED = ("not fetched: this server does not download pages (no network access from the server); "
+               "save the page and upload its HTML, or crawl it to WARC/JSONL for `storyline process`")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One upload as received: its bytes, what the client says it is, and its metadata."""
+
+    source: str
+    data: bytes
+    kind: ContentKind | None = None        # None: sniff, as for a file on the command line
+    published: dt.date | None = None
+    meta: dict[str, str] = field(default_factory=dict)  # url, title, outlet
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The outcome of an article upload."""
+
+    result: ArticleResult
+    new: bool
+    stories: list[str]
+
+
+@dataclass(frozen=True)
+class UrlList:
+    """The outcome of a URL-list upload: every URL, recorded as not fetched."""
+
+    urls: list[str]
+    rejected: list[Rejected]
+    recorded: int
+
+
+class Processor:
+    """Runs uploads through the pipeline, one at a time (one writer; spaCy is not shared
+    between threads). The extractor is loaded on the first upload."""
+
+    def __init__(self, engine: Engine, settings: Settings, extractor: pipeline.Extractor | None = None) -> None:
+        self.engine = engine
+        self.settings = settings
+        self._extractor = extractor
+        self._lock = threading.Lock()
+
+    def _extract(self) -> pipeline.Extractor:
+        if self._extractor is None:
+            from ..extract import default_extractor
+
+            try:
+                self._extractor = default_extractor(self.settings.model)
+            except (OSError, ImportError, ValueError) as exc:
+                raise ApiError(503, "model_unavailable", f"the spaCy pipeline {self.settings.model!r} cannot be loaded",
+                               {"error": f"{type(exc).__name__}: {exc}"}) from exc
+        return self._extractor
+
+    def article(self, upload: Upload) -> Stored:
+        """Store one article from `upload` (or return it as stored before); ApiError when bad."""
+        doc = document(upload, self.settings.max_bytes)
+        with self._lock:
+            known = store.stored_result(self.engine, doc.id)
+            if known is not None:
+                return Stored(known, False, self._stories(known))
+            result = _analyse(doc, upload.published, self._extract())
+            store.save_result(self.engine, result)
+            store.link_pending(self.engine)
+        return Stored(result, True, self._stories(result))
+
+    def url_list(self, urls: list[str]) -> UrlList:
+        rejected = [reject(url, Reason.UNREADABLE, detail=NOT_FETCHED) for url in urls]
+        with self._lock:
+            recorded = sum(store.save_rejection(self.engine, r) for r in rejected)
+        return UrlList(urls, rejected, recorded)
+
+    def _stories(self, result: ArticleResult) -> list[str]:
+        linked = stories_of(self.engine, [e.id for e in result.events])
+        return sorted(set(linked.values()))
+
+
+def _analyse(doc: RawDocument, published: dt.date | None, extractor: pipeline.Extractor) -> ArticleResult:
+    try:
+        outcome = pipeline.analyse(doc, published, extractor)
+    except Exception as exc:  # noqa: BLE001 - the CLI records this as a rejection; here it is the response
+        outcome = reject(doc.source, Reason.FAILED, detail=f"{type(exc).__name__}: {exc}")
+    if isinstance(outcome, Rejected):
+        raise ApiError.from_rejection(outcome)
+    return outcome
+
+
+def _check_bytes(source: str, data: bytes, max_bytes: int) -> None:
+    """Size, emptiness and binary content: the checks `ingest.read_bytes` makes first."""
+    if len(data) > max_bytes:
+        raise ApiError.from_rejection(reject(source, Reason.TOO_LARGE, size=len(data), cap=max_bytes))
+    if not data.strip():
+        raise ApiError.from_rejection(reject(source, Reason.EMPTY))
+    binary = sniff_binary(data)
+    if binary is not None:
+        raise ApiError.from_rejection(reject(source, Reason.BINARY, detail=binary))
+
+
+def document(upload: Upload, max_bytes: int) -> RawDocument:
+    """The one document of an upload; ApiError for anything else (the store is not touched)."""
+    _check_bytes(upload.source, upload.data, max_bytes)
+    if upload.kind is not None:
+        text, encoding = decode(upload.data)
+        items: list[RawDocument | Rejected] = [make_document(upload.source, text, upload.kind, encoding=encoding,
+                                                             **_meta(upload))]
+    else:
+        items = list(read_bytes(upload.source, upload.data, max_bytes))
+    bad = [i for i in items if isinstance(i, Rejected)]
+    if bad:
+        raise ApiError.from_rejection(bad[0])
+    if len(items) != 1:
+        raise ApiError(422, "bad_upload", f"{upload.source}: {len(items)} JSONL records; upload one article at a time "
+                       "(`storyline process` takes JSONL files)", {"records": len(items)})
+    doc = items[0]
+    assert isinstance(doc, RawDocument)
+    return doc
+
+
+def _meta(upload: Upload) -> dict[str, Any]:
+    return {k: v for k, v in upload.meta.items() if k in ("url", "title", "outlet") and v}
+
+
+def url_list(data: bytes) -> list[str] | None:
+    """The URLs when `data` is a URL list (every non-blank, non-# line an http(s) URL), else None."""
+    if not data.strip() or sniff_binary(data) is not None or len(data) > MAX_URLS * 2048:
+        return None
+    text, _ = decode(data)
+    lines = [line.strip() for line in text.splitlines()]
+    urls = [line for line in lines if line and not line.startswith("#")]
+    if not urls or len(urls) > MAX_URLS or not all(_URL.match(u) for u in urls):
+        return None
+    return list(dict.fromkeys(urls))
+
+
+def parse_date(value: str | None, field_name: str = "published") -> dt.date | None:
+    """A YYYY-MM-DD form or query value; a 422 in the one error shape when malformed."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ApiError(422, "validation_error", f"{field_name}: invalid date {value!r}: expected YYYY-MM-DD",
+                       [{"loc": [field_name], "msg": "expected YYYY-MM-DD", "type": "date_parsing"}]) from None
+

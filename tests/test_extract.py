@@ -84,6 +84,57 @@ def test_reported_speech_dates_and_attribution(extractor: Extractor) -> None:
     assert planned["location"]["country"] == "TUR"
 
 
+@pytest.mark.parametrize(("text", "kind", "day"), [
+    # "N days after" a clause: that many days before the clause it hangs from (here: now)
+    ("The new measures come two days after Germany expelled four Russian diplomats.", "SANCTION", "2025-10-19"),
+    # an undated present perfect takes the day the next sentence gives it
+    ("France and Germany have signed a defence pact, officials said.\n\n"
+     "Macron said Monday in Paris that the pact would last a decade.", "SUPPORT", "2025-10-20"),
+    # a bare weekday after "its support of the deal" is the announcement's, not the deal's
+    ("The Iranian government announced its support of the truce deal Sunday, state television reported.",
+     "SUPPORT", "2025-10-19"),
+    # an event named by "during" happens when its clause does
+    ("Putin praised China during a meeting with Xi Jinping in Beijing on Thursday.", "CONSULT", "2025-10-16"),
+    # a past date after the object of a present attitude belongs to the object event
+    ("The foreign ministers said they deplore the attack on Ukrainian troops in Kharkiv on October 3.",
+     "ASSAULT", "2025-10-03"),
+    # an ongoing event quoted from a report takes the report's day, given on its main verb
+    ('On Friday evening, Trump repeated the claim on social media, writing that "we are having very '
+     'good talks with China."', "CONSULT", "2025-10-17"),
+])
+def test_event_dates_from_the_clause_around_them(extractor: Extractor, text: str, kind: str, day: str) -> None:
+    event = next(e for e in events_of(extractor, text) if e["type"] == kind)
+    assert event["date"] and (event["date"]["start"], event["date"]["end"]) == (day, day), event["date"]
+
+
+def test_hyphenated_names_are_both_participants(extractor: Extractor) -> None:
+    event = next(e for e in events_of(extractor, "Officials said the China-U.S. summit is scheduled for November 5.")
+                 if e["type"] == "CONSULT")
+    assert {a["country"] for a in event["actors"] + event["recipients"]} == {"CHN", "USA"}
+    assert event["status"] == "planned" and event["date"]["start"] == "2025-11-05"
+
+
+def test_only_a_definite_possible_meeting_takes_the_set_date() -> None:
+    import datetime as dt
+
+    from storyline.extract import fill_from_coreferent
+    from storyline.model import Actor, Event, Evidence, TimeSpan
+
+    usa, prk = Actor("United States", "USA", "GOV"), Actor("North Korea", "PRK", "GOV")
+    trump, kim = Actor("Donald Trump", "USA", "GOV"), Actor("Kim Jong Un", "PRK", "GOV")
+
+    def event(id: str, status: str, actors: tuple[Actor, ...], date: TimeSpan | None) -> Event:
+        return Event(id=id, type="CONSULT", mode=None, cameo="040", quad=1, actors=actors[:1], recipients=actors[1:],
+                     status=status, date=date, location=None, attributed_to=None,
+                     evidence=Evidence(sentence="x", start=0, end=1), confidence=0.9)
+
+    set_day = TimeSpan(dt.date(2018, 6, 12), dt.date(2018, 6, 12), "day", "June 12")
+    summit = event("a", "planned", (usa, prk), set_day)        # "the DPRK-U.S. summit set for June 12"
+    possible = event("b", "hypothetical", (trump, kim), None)  # "talks could happen" / "the meeting could happen"
+    assert fill_from_coreferent([summit, possible])[1].date is None
+    assert fill_from_coreferent([summit, possible], {"b"})[1].date == set_day
+
+
 def test_no_publication_date_leaves_relative_dates_unresolved(extractor: Extractor) -> None:
     events = events_of(extractor, "Putin met Erdogan in Sochi on Monday.", None)
     assert events and events[0]["date"] is None

@@ -264,6 +264,7 @@ def noun_slots(noun: Token, lex: Lexicon) -> Slots:
             slots["poss"].extend(_expand([child]))
         elif child.dep_ in ("compound", "nmod") and child.pos_ in ("PROPN", "NOUN", "ADJ"):
             slots["compound"].append(child)
+            slots["compound"].extend(g for g in child.children if g.dep_ == "compound" and _hyphened(g, child))
         elif child.dep_ == "amod":
             slots["amod"].append(child)
         else:
@@ -277,6 +278,11 @@ def noun_slots(noun: Token, lex: Lexicon) -> Slots:
         if noun.dep_ in ("dobj", "pobj", "attr") and _carries(governor, lex):
             slots["gov_subj"] = _expand(subject_of(governor))
     return slots
+
+
+def _hyphened(first: Token, second: Token) -> bool:
+    """ "the DPRK-U.S. summit": two names joined by a hyphen are both the noun's participants."""
+    return first.i + 2 == second.i and first.doc[first.i + 1].text in ("-", "–")
 
 
 def _host_noun(noun: Token) -> list[Token]:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -16,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import nlp as nlp_module
 from .actors import ActorIndex, resolve_actors
+from .actors import lexicon as actor_lexicon
 from .attribution import Report, attribution, find_report
 from .evaluate.plover import ClassifiedSentence
 from .events import Trigger, find_triggers, participants
@@ -31,6 +33,7 @@ TARGET_OF = ("ASSAULT", "COERCE", "MOBILIZE")
 PHONE_NOUNS = ("call", "phone call", "conversation")
 DEFINITE = ("the", "this", "that", "these", "those", "its", "their", "his", "her")
 RANGE_WORDS = ("by", "before", "until", "till")
+SIMULTANEOUS_PREPS = ("during", "at")
 
 
 @dataclass(frozen=True)
@@ -105,12 +108,22 @@ def extract(doc: Doc, article: Article) -> ArticleResult:
     ctx = Context(doc, article, resolve_actors(doc, article.published), timexes,
                   tuple(_attach_timexes(doc, timexes, lexicon())), lexicon(), cues())
     events: list[Event] = []
+    definite: set[str] = set()
     for sent in doc.sents:
-        events.extend(_sentence_events(sent, ctx, events))
-    return ArticleResult(article=article, events=tuple(fill_from_coreferent(events)))
+        for trigger, event in _sentence_events(sent, ctx, events):
+            events.append(event)
+            if _is_definite(trigger):
+                definite.add(event.id)
+    return ArticleResult(article=article, events=tuple(fill_from_coreferent(events, definite)))
 
 
-def _sentence_events(sent: Span, ctx: Context, earlier: Sequence[Event]) -> Iterable[Event]:
+def _is_definite(trigger: Trigger) -> bool:
+    """ "the meeting", "their summit": a nominal event that refers to one already known."""
+    token = trigger.token
+    return trigger.pattern.pos == "NOUN" and any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in token.children)
+
+
+def _sentence_events(sent: Span, ctx: Context, earlier: Sequence[Event]) -> Iterable[tuple[Trigger, Event]]:
     triggers = list(find_triggers(sent, ctx.lex, ctx.actors))
     consumed = {obj.i for t in triggers if t.pattern.obj_lemmas for obj in t.slot("obj")}
     for trigger in triggers:
@@ -123,29 +136,30 @@ def _sentence_events(sent: Span, ctx: Context, earlier: Sequence[Event]) -> Iter
         if not actors and not recipients:
             actors, recipients = _antecedent_event(trigger, earlier)
         if actors or recipients:
-            yield _event(trigger, actors, recipients, sent, report, ctx)
+            yield trigger, _event(trigger, actors, recipients, sent, report, ctx)
 
 
 def _antecedent_event(trigger: Trigger, earlier: Sequence[Event]) -> tuple[list[Actor], list[Actor]]:
     """ "the meeting could still happen": a definite nominal event without participants is
     the last event of its type mentioned before it."""
-    token = trigger.token
-    if trigger.pattern.pos != "NOUN" or not any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in token.children):
+    if not _is_definite(trigger):
         return [], []
-    phone = token.lemma_.lower() in PHONE_NOUNS
+    phone = trigger.token.lemma_.lower() in PHONE_NOUNS
     for event in reversed(earlier):
         if event.type == trigger.pattern.type and event.actors and (event.mode == "phone") == phone:
             return list(event.actors), list(event.recipients)
     return [], []
 
 
-def fill_from_coreferent(events: Sequence[Event]) -> list[Event]:
+def fill_from_coreferent(events: Sequence[Event], definite: Collection[str] = ()) -> list[Event]:
     """A planned or cancelled meeting without a date or place takes them from another report of
     the same meeting in the article (same type and participants): the summit cancelled on
-    Thursday is the one set for June 12 in Singapore."""
+    Thursday is the one set for June 12 in Singapore. A possible one takes them only when it
+    refers back ("the meeting could still happen", not "willing to hold talks at any time")."""
     out = []
     for event in events:
-        twin = next((o for o in events if o is not event and _same_happening(o, event) and _set_day(o)), None)
+        fillable = event.status in ("planned", "cancelled") or event.status == "hypothetical" and event.id in definite
+        twin = next((o for o in events if fillable and o is not event and _same_happening(o, event) and _set_day(o)), None)
         if twin is not None and not _set_day(event) and _within(twin.date, event.date):
             event = replace(event, date=twin.date, location=event.location or twin.location)
         out.append(event)
@@ -165,11 +179,23 @@ def _within(day: TimeSpan | None, span: TimeSpan | None) -> bool:
 
 def _same_happening(a: Event, b: Event) -> bool:
     """Two reports of one planned happening: same type, and the participants of one are all
-    among the other's (at least two people in all)."""
-    people = lambda e: frozenset((x.name, x.country) for x in e.actors + e.recipients)  # noqa: E731
-    small, large = sorted((people(a), people(b)), key=len)
-    return (a.type == b.type and a.status in ("planned", "cancelled", "hypothetical")
-            and bool(small) and small <= large and len(large) >= 2)
+    among the other's (at least two in all); countries stand for their leaders ("the DPRK-U.S.
+    summit" is Trump's meeting with Kim)."""
+    if a.type != b.type or a.status not in ("planned", "cancelled", "hypothetical"):
+        return False
+    if _among(a, b, lambda x: (x.name, x.country)):
+        return True
+    return (_states_only(a) or _states_only(b)) and _among(a, b, lambda x: x.country)
+
+
+def _among(a: Event, b: Event, key: Callable[[Actor], object]) -> bool:
+    small, large = sorted((frozenset(map(key, a.actors + a.recipients)), frozenset(map(key, b.actors + b.recipients))), key=len)
+    return bool(small) and small <= large and len(large) >= 2
+
+
+def _states_only(event: Event) -> bool:
+    names = actor_lexicon().countries
+    return all(x.name == names.get(x.country or "") for x in event.actors + event.recipients)
 
 
 def _event(trigger: Trigger, actors: list[Actor], recipients: list[Actor], sent: Span, report: Report | None, ctx: Context) -> Event:
@@ -243,15 +269,31 @@ def _attach_timexes(doc: Doc, timexes: Sequence[Timex], lex: Lexicon) -> Iterabl
         if span is None or len(span) == 0:
             continue
         node = span.root
+        bare = node.dep_ == "npadvmod"   # "Saturday", not "on Saturday"
         for _ in range(10):
             if node.head.i == node.i:
                 break
             node = node.head
             if span.start <= node.i < span.end or node.pos_ not in ("VERB", "AUX", "NOUN", "PROPN"):
                 continue
+            if bare and node.dep_ == "pobj" and node.head.lower_ == "of":
+                continue  # "its support of the deal Saturday": the support's time, not the deal's
             if node.pos_ in ("VERB", "AUX") or lex.candidates(node.lemma_.lower(), "NOUN"):
                 break  # a verb, or a noun that can be an event ("the summit on June 12")
-        yield _reporting_owner(node, span).i, timex
+        yield _stance_object(_reporting_owner(node, span), span, lex).i, timex
+
+
+def _stance_object(node: Token, span: Span, lex: Lexicon) -> Token:
+    """ "they abhor the attack in Salisbury on March 4": a date after the event noun that a
+    present-tense verb takes as object is the event's, not the present attitude's."""
+    if node.pos_ != "VERB" or node.tag_ not in ("VB", "VBP", "VBZ"):
+        return node
+    if any(c.dep_ == "aux" for c in node.children):
+        return node  # "will hold talks on Monday"
+    obj = next((c for c in node.children if c.dep_ == "dobj" and c.i < span.start), None)
+    if obj is not None and obj.pos_ == "NOUN" and lex.candidates(obj.lemma_.lower(), "NOUN"):
+        return obj
+    return node
 
 
 def _reporting_owner(node: Token, span: Span) -> Token:
@@ -276,6 +318,9 @@ def _event_timexes(trigger: Trigger, ctx: Context) -> list[Timex]:
             hosts.update(g.i for g in child.children if g.dep_ == "xcomp")
         elif child.dep_ in ("advcl", "xcomp", "conj") and lemma in ctx.cues.reporting_verbs:
             hosts.add(child.i)  # "welcomed the deal, saying Saturday that"
+    token = trigger.token
+    if token.dep_ == "pobj" and token.head.lower_ in SIMULTANEOUS_PREPS and token.head.head.pos_ in ("VERB", "AUX"):
+        hosts.add(token.head.head.i)  # "Kim used harsh words during an encounter with Lavrov on Thursday"
     return [t for i, t in ctx.anchors if i in hosts]
 
 
@@ -292,8 +337,12 @@ def _lends_time(governor: Token, ctx: Context) -> bool:
 def _date(trigger: Trigger, report: Report | None, status: str, ctx: Context) -> TimeSpan | None:
     found = _event_timexes(trigger, ctx)
     anchor, known = _anchor(trigger.token, report, ctx)
+    shifted = _clause_offset(trigger, status, anchor, known, ctx)
+    if shifted is not None:
+        return shifted
     if not found:
-        return _present_report_date(trigger, report, anchor, known) or _paragraph_time(trigger, status, ctx)
+        return (_present_report_date(trigger, report, anchor, known) or _paragraph_time(trigger, status, ctx)
+                or _elaborated_perfect(trigger, status, ctx))
     if not known and all(t.type == "DURATION" for t in found):
         return None  # "within two weeks" said at an unknown time
     tense = "past" if status in ("occurred", "denied") else "future"
@@ -327,6 +376,83 @@ def _paragraph_time(trigger: Trigger, status: str, ctx: Context) -> TimeSpan | N
     return None
 
 
+def _clause_verb(trigger: Trigger) -> Token | None:
+    """The verb whose tense and adjuncts time the event: the trigger, or its carrying verb."""
+    verb = trigger.token if trigger.token.pos_ == "VERB" else trigger.governor
+    return verb if verb is not None and verb.pos_ == "VERB" else None
+
+
+def _clause_offset(trigger: Trigger, status: str, anchor: dt.date | None, known: bool, ctx: Context) -> TimeSpan | None:
+    """ "The remarks come a day after Britain expelled 23 diplomats": the expelling is the
+    stated number of days before the time of the clause it is subordinate to."""
+    verb = _clause_verb(trigger)
+    if status != "occurred" or verb is None:
+        return None
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head  # "expelled diplomats and suspended contacts"
+    mark = next((c for c in verb.children if c.dep_ == "mark" and c.lower_ == "after"), None)
+    if verb.dep_ != "advcl" or mark is None:
+        return None
+    head = verb.head  # the parser hangs "a day" on either verb
+    days = [n for i, t in ctx.anchors if i in (head.i, verb.i) and t.end <= mark.idx and (n := _whole_days(t)) is not None]
+    base = _clause_day(head, anchor, known, ctx)
+    if not days or base is None:
+        return None
+    day = base - dt.timedelta(days=days[0])
+    return TimeSpan(day, day, "day", text="")
+
+
+def _whole_days(timex: Timex) -> int | None:
+    match = re.fullmatch(r"P(\d+)([DW])", timex.value or "") if timex.type == "DURATION" else None
+    return int(match[1]) * (7 if match[2] == "W" else 1) if match else None
+
+
+def _clause_day(verb: Token, anchor: dt.date | None, known: bool, ctx: Context) -> dt.date | None:
+    """The day a clause names for itself, else the time of speaking for a present tense."""
+    for index, timex in ctx.anchors:
+        if index == verb.i and timex.type == "DATE":
+            span = resolve(timex, ctx.article.published, "past")
+            if span is not None and span.precision == "day":
+                return span.start
+    return anchor if known and verb.tag_ in ("VBP", "VBZ") else None
+
+
+def _elaborated_perfect(trigger: Trigger, status: str, ctx: Context) -> TimeSpan | None:
+    """ "The US and Russia have announced a plan ..., Kerry said. / Kerry said Friday in
+    Geneva": an undated present-perfect report takes the day the next sentence gives it."""
+    published, token = ctx.article.published, trigger.token
+    if status != "occurred" or published is None or _perfect_verb(token) is None:
+        return None
+    if token.sent.end >= len(ctx.doc):
+        return None
+    following = ctx.doc[token.sent.end].sent
+    dated = [(_quoted(ctx.doc[i]), ctx.doc[i].dep_ != "ROOT", t) for i, t in ctx.anchors
+             if following.start <= i < following.end and t.type == "DATE" and _is_narrative(ctx.doc[i], ctx)]
+    for *_, timex in sorted(dated, key=lambda row: row[:2]):  # the narrator's main verb first, not a quote's "today"
+        span = resolve(timex, published, "past")
+        if span is not None and span.precision == "day":
+            return TimeSpan(span.start, span.end, "day", text="", value=span.value)
+    return None
+
+
+def _quoted(token: Token) -> bool:
+    """Inside quotation marks of its sentence (an odd number of quote marks before it)."""
+    return sum(t.tag_ in ("``", "''") for t in token.sent[: token.i - token.sent.start]) % 2 == 1
+
+
+def _perfect_verb(token: Token) -> Token | None:
+    """The present-perfect verb ("have joined", "has announced") the token belongs to."""
+    node = token
+    for _ in range(4):
+        if node.pos_ in ("VERB", "AUX") and any(
+                c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ in ("VBP", "VBZ") for c in node.children):
+            return node
+        if node.dep_ not in ("pcomp", "pobj", "prep", "xcomp", "dobj") or node.head.i == node.i:
+            return None
+        node = node.head
+    return None
+
+
 def _present_report_date(trigger: Trigger, report: Report | None, anchor: dt.date | None, known: bool) -> TimeSpan | None:
     """An accusation made by the report ("Trump told reporters on Thursday that Russia was
     behind the attack"), or an ongoing event reported at a known time ("Trump tweeted Friday
@@ -335,11 +461,11 @@ def _present_report_date(trigger: Trigger, report: Report | None, anchor: dt.dat
         return None
     if trigger.pattern.reporter_is_actor:
         return TimeSpan(anchor, anchor, "day", text="")
-    trigger = trigger.token
-    if trigger.pos_ != "VERB":
-        return None
-    if trigger.tag_ in ("VBZ", "VBP") or (trigger.tag_ == "VBG" and any(
-            c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in trigger.children)):
+    verb = trigger.token if trigger.token.pos_ == "VERB" else trigger.governor
+    if verb is None or verb.pos_ != "VERB":
+        return None  # a nominal event takes the tense of its verb ("we are having talks")
+    if verb.tag_ in ("VBZ", "VBP") or (verb.tag_ == "VBG" and any(
+            c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in verb.children)):
         return TimeSpan(anchor, anchor, "day", text="")
     return None
 
@@ -350,7 +476,11 @@ def _anchor(trigger: Token, report: Report | None, ctx: Context) -> tuple[dt.dat
     published = ctx.article.published
     if report is None:
         return published, published is not None
-    own = [t for i, t in ctx.anchors if i == report.verb.i]
+    verb = report.verb
+    hosts = {verb.i}
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj"):
+        hosts.add(verb.head.i)  # "Friday evening, Trump reiterated it, writing that ..."
+    own = [t for i, t in ctx.anchors if i in hosts]
     for timex in own:
         span = resolve(timex, published, "past")
         if span is not None and span.start == span.end:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -46,3 +47,17 @@ def json_lines(stdout: bytes) -> list[dict]:
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     return str(tmp_path / "store.db")
+
+
+def table_rows(path: str) -> dict[str, list[tuple]]:
+    """Every table of a SQLite store, rows sorted, without the columns that record when."""
+    con = sqlite3.connect(path)
+    try:
+        out = {}
+        for (name,) in con.execute("select name from sqlite_master where type='table' order by name"):
+            columns = [c[1] for c in con.execute(f"pragma table_info({name})")]
+            keep = [c for c in columns if c not in ("ingested_at", "first_seen")]
+            out[name] = sorted(con.execute(f"select {', '.join(keep)} from {name}").fetchall(), key=repr)
+        return out
+    finally:
+        con.close()

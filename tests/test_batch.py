@@ -9,13 +9,12 @@ import json
 import logging
 import os
 import signal
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import json_lines, run_cli, shared_path
+from conftest import json_lines, run_cli, shared_path, table_rows
 from distributed import Client, LocalCluster
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -207,11 +206,11 @@ def test_load_stores_everything_once_and_links_stories(first: tuple[Path, batch.
     (loaded,) = json_lines(result.stdout)
     assert (loaded["new"], loaded["known"], loaded["events"]) == (7, 0, summary.events)
     assert loaded["rejections_new"] == 5
-    snapshot = _tables(db)
+    snapshot = table_rows(db)
     result = run_cli("load", str(out), "--db", db, "--format", "json")
     (again,) = json_lines(result.stdout)
     assert (again["new"], again["known"], again["rejections_new"]) == (0, 7, 0)
-    assert _tables(db) == snapshot
+    assert table_rows(db) == snapshot
     assert len(snapshot["articles"]) == 7 and len(snapshot["events"]) == summary.events
     if "claims" in snapshot:  # story linking (store.link_pending) ran over the loaded events
         assert len(snapshot["stories"]) > 0
@@ -250,16 +249,3 @@ def test_bad_cluster_options_are_one_line_errors(tmp_path: Path, args: list[str]
 def test_load_refuses_a_folder_that_is_no_batch_output(tmp_path: Path, db: str) -> None:
     result = run_cli("load", str(tmp_path), "--db", db)
     assert result.returncode == 2 and b"not a `storyline batch` output" in result.stderr
-
-
-def _tables(path: str) -> dict[str, list[tuple]]:
-    con = sqlite3.connect(path)
-    try:
-        out = {}
-        for (name,) in con.execute("select name from sqlite_master where type='table' order by name"):
-            columns = [c[1] for c in con.execute(f"pragma table_info({name})")]
-            keep = [c for c in columns if c not in ("ingested_at", "first_seen")]
-            out[name] = sorted(con.execute(f"select {', '.join(keep)} from {name}").fetchall(), key=repr)
-        return out
-    finally:
-        con.close()

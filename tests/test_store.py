@@ -10,25 +10,12 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SEED, run_cli
+from conftest import SEED, run_cli, table_rows
 
 from storyline import store
 from storyline.model import ArticleResult
 from storyline.pipeline import run
 from storyline.settings import Settings, db_url
-
-
-def _tables(path: str) -> dict[str, list[tuple]]:
-    con = sqlite3.connect(path)
-    try:
-        out = {}
-        for (name,) in con.execute("select name from sqlite_master where type='table' order by name"):
-            columns = [c[1] for c in con.execute(f"pragma table_info({name})")]
-            keep = [c for c in columns if c not in ("ingested_at", "first_seen")]
-            out[name] = sorted(con.execute(f"select {', '.join(keep)} from {name}").fetchall(), key=repr)
-        return out
-    finally:
-        con.close()
 
 
 def test_sqlite_file_uses_wal_and_records_the_schema_version(db: str) -> None:
@@ -55,11 +42,11 @@ def test_reprocessing_changes_nothing(db: str, tmp_path: Path) -> None:
     inputs = [str(SEED), str(tmp_path / "bad.txt")]
     settings = Settings(db=db_url(db))
     first = run(inputs, settings)
-    snapshot = _tables(db)
+    snapshot = table_rows(db)
     second = run(inputs, settings)
     assert (first.new, first.known, len(first.rejected)) == (1, 0, 1)
     assert (second.new, second.known, len(second.rejected)) == (0, 1, 1)
-    assert _tables(db) == snapshot
+    assert table_rows(db) == snapshot
     assert len(snapshot["articles"]) == 1 and len(snapshot["rejections"]) == 1
     assert len(snapshot["removals"]) == 1
 

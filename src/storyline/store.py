@@ -309,8 +309,12 @@ def load_events(engine: Engine, article_id: str | None = None) -> list[Event]:
     if article_id is not None:
         query = query.where(events.c.article_id == article_id)
     with engine.connect() as conn:
-        rows = conn.execute(query).mappings().all()
-        people = _people(conn, [r["id"] for r in rows])
+        return events_from_rows(conn, conn.execute(query).mappings().all())
+
+
+def events_from_rows(conn: Connection, rows: Sequence[Any]) -> list[Event]:
+    """Events of rows selected from the events table (any join), with their actors."""
+    people = _people(conn, [r["id"] for r in rows])
     return [_event_from_row(r, people.get(r["id"], {})) for r in rows]
 
 
@@ -386,8 +390,7 @@ def relink(engine: Engine) -> int:
         for article_id in conn.execute(select(articles.c.id).order_by(articles.c.id)).scalars():
             article = _article(conn, article_id)
             rows = conn.execute(select(events).where(events.c.article_id == article_id).order_by(events.c.seq)).mappings().all()
-            people = _people(conn, [r["id"] for r in rows])
-            _insert_claims(conn, article, [_event_from_row(r, people.get(r["id"], {})) for r in rows])
+            _insert_claims(conn, article, events_from_rows(conn, rows))
     link_pending(engine)
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(stories)).scalar() or 0)
@@ -429,11 +432,9 @@ def _bucket_reports(conn: Connection, bucket: str) -> list[linking.Report]:
         .where(claims.c.bucket == bucket)
     )
     rows = conn.execute(query).mappings().all()
-    people = _people(conn, [r["id"] for r in rows])
     return [
-        linking.Report(_event_from_row(r, people.get(r["id"], {})), r["article_id"], r["published"], r["outlet"],
-                       r["url"], r["said"], bool(r["earlier"]))
-        for r in rows
+        linking.Report(ev, r["article_id"], r["published"], r["outlet"], r["url"], r["said"], bool(r["earlier"]))
+        for ev, r in zip(events_from_rows(conn, rows), rows)
     ]
 
 
@@ -454,7 +455,7 @@ def actor_dict(actor: Actor) -> dict[str, Any]:
     return {"name": actor.name, "country": actor.country, "sector": actor.sector}
 
 
-def _story_from_row(row: Any, story_claims: Sequence[Claim] = ()) -> Story:
+def story_from_row(row: Any, story_claims: Sequence[Claim] = ()) -> Story:
     date = None
     if row["date_precision"] is not None:
         date = TimeSpan(row["date_start"], row["date_end"], row["date_precision"], row["date_text"] or "")
@@ -479,7 +480,7 @@ def list_stories(
         query = query.where(stories.c.updated >= since)
     with engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
-    found = [_story_from_row(r) for r in rows]
+    found = [story_from_row(r) for r in rows]
     if actor is not None:
         found = [s for s in found if any(linking.actor_matches(actor, a) for a in s.participants)]
     return found[:limit] if limit is not None else found
@@ -500,7 +501,7 @@ def load_story(engine: Engine, story_id: str) -> Story | None:
             .where(claims.c.story_id == rows[0]["id"]).order_by(claims.c.seq)
         )
         found = [_claim_from_row(r) for r in conn.execute(query).mappings()]
-    return _story_from_row(rows[0], found)
+    return story_from_row(rows[0], found)
 
 
 def _claim_from_row(row: Any) -> Claim:
@@ -546,9 +547,7 @@ def iter_stored_events(engine: Engine, status: str | None = None, since: dt.date
     with engine.connect() as conn:
         result = conn.execute(query).mappings()
         while rows := result.fetchmany(batch):
-            people = _people(conn, [r["id"] for r in rows])
-            for r in rows:
-                ev = _event_from_row(r, people.get(r["id"], {}))
+            for ev, r in zip(events_from_rows(conn, rows), rows):
                 if actor is None or any(linking.actor_matches(actor, a) for a in ev.actors + ev.recipients):
                     yield StoredEvent(ev, r["article_id"], r["published"], r["outlet"], r["url"], r["title"],
                                       r["story_id"], r["claim_status"], r["change"])

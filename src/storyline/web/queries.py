@@ -142,11 +142,10 @@ def event_page(engine: Engine, filters: EventFilters, limit: int, offset: int) -
 
 
 def _stored_events(conn: Any, rows: Sequence[Any]) -> list[StoredEvent]:
-    people = store._people(conn, [r["id"] for r in rows])  # noqa: SLF001 - the store's own row converter
     return [
-        StoredEvent(store._event_from_row(r, people.get(r["id"], {})), r["article_id"], r["published"],  # noqa: SLF001
-                    r["outlet"], r["url"], r["title"], r["story_id"], r["claim_status"], r["change"])
-        for r in rows
+        StoredEvent(ev, r["article_id"], r["published"], r["outlet"], r["url"], r["title"], r["story_id"],
+                    r["claim_status"], r["change"])
+        for ev, r in zip(store.events_from_rows(conn, rows), rows)
     ]
 
 
@@ -188,7 +187,7 @@ def story_page(engine: Engine, filters: StoryFilters, limit: int, offset: int) -
     with engine.connect() as conn:
         total = int(conn.execute(count).scalar() or 0)
         rows = conn.execute(query).mappings().all()
-    return Page([store._story_from_row(r) for r in rows], total, limit, offset)  # noqa: SLF001
+    return Page([store.story_from_row(r) for r in rows], total, limit, offset)
 
 
 def stories_by_id(engine: Engine, story_ids: Sequence[str]) -> list[Story]:
@@ -198,7 +197,7 @@ def stories_by_id(engine: Engine, story_ids: Sequence[str]) -> list[Story]:
     query = (select(stories).where(stories.c.id.in_(list(story_ids)))
              .order_by(stories.c.updated.desc().nulls_last(), stories.c.articles.desc(), stories.c.id))
     with engine.connect() as conn:
-        return [store._story_from_row(r) for r in conn.execute(query).mappings()]  # noqa: SLF001
+        return [store.story_from_row(r) for r in conn.execute(query).mappings()]
 
 
 def article_titles(engine: Engine, article_ids: Sequence[str]) -> dict[str, dict[str, Any]]:

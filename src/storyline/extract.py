@@ -159,8 +159,11 @@ def fill_from_coreferent(events: Sequence[Event], definite: Collection[str] = ()
     out = []
     for event in events:
         fillable = event.status in ("planned", "cancelled") or event.status == "hypothetical" and event.id in definite
-        twin = next((o for o in events if fillable and o is not event and _same_happening(o, event) and _set_day(o)), None)
-        if twin is not None and not _set_day(event) and _within(twin.date, event.date):
+        if not fillable or _set_day(event):
+            out.append(event)
+            continue
+        twin = next((o for o in events if o is not event and _set_day(o) and _same_happening(o, event)), None)
+        if twin is not None and _within(twin.date, event.date):
             event = replace(event, date=twin.date, location=event.location or twin.location)
         out.append(event)
     return out

@@ -466,7 +466,7 @@ class LoadSummary:
     events: int = 0
     rejections_new: int = 0
     rejections_known: int = 0
-    buckets_linked: int | None = None
+    buckets_linked: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -513,15 +513,5 @@ def load(directory: Path, engine: Engine, on_partition: Callable[[int], None] | 
             summary.rejections_known += not is_new
         if on_partition is not None:
             on_partition(index)
-    summary.buckets_linked = link_stories(engine)
+    summary.buckets_linked = len(store.link_pending(engine))
     return summary
-
-
-def link_stories(engine: Engine) -> int | None:
-    """Link the stored, not yet linked articles into stories (the store's `link_pending`, from
-    the story-linking work); the number of buckets rebuilt, or None when this storyline has
-    no linking yet."""
-    link = getattr(store, "link_pending", None)
-    if link is None:
-        return None
-    return len(link(engine))

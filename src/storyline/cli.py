@@ -465,10 +465,9 @@ def load_command(
     with _progress(partitions) as bar:
         task = bar.add_task("loading partitions", total=partitions)
         summary = batch.load(directory, engine, on_partition=lambda _: bar.advance(task))
-    linked = "story linking not available" if summary.buckets_linked is None else f"{summary.buckets_linked} story bucket(s) relinked"
     err.print(
         f"{summary.new + summary.known} article(s): {summary.new} new, {summary.known} already stored; "
-        f"{summary.rejections_new} new rejection(s); {linked} → {_settings(db).db}", highlight=False, soft_wrap=True,
+        f"{summary.rejections_new} new rejection(s); {summary.buckets_linked} story bucket(s) relinked → {_settings(db).db}", highlight=False, soft_wrap=True,
     )
     if format is Format.json:
         _emit(output.json_line(summary.as_dict()))

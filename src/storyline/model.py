@@ -176,6 +176,11 @@ class ArticleResult:
     events: tuple[Event, ...] = ()
 
 
+def actor_dict(actor: Actor) -> dict[str, Any]:
+    """An actor as stories and the JSON output carry it: `{"name", "country", "sector"}`."""
+    return {"name": actor.name, "country": actor.country, "sector": actor.sector}
+
+
 def to_dict(record: Any) -> Any:
     """Convert a record (or a container of records) to plain JSON-ready values."""
     if dataclasses.is_dataclass(record) and not isinstance(record, type):

@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .model import Actor, Article, ArticleResult, Claim, Event, Story, TimeSpan, to_dict
+from .model import Actor, Article, ArticleResult, Claim, Event, Story, TimeSpan, actor_dict, to_dict
 from .stories import history
 
 
@@ -126,10 +126,6 @@ def rows_table(rows: Sequence[Mapping[str, Any]], title: str | None = None) -> T
 
 
 # ---------------------------------------------------------------- stories
-def _actor(actor: Actor) -> dict[str, Any]:
-    return {"name": actor.name, "country": actor.country, "sector": actor.sector}
-
-
 def _span(date: TimeSpan | None) -> dict[str, Any] | None:
     if date is None:
         return None
@@ -143,7 +139,7 @@ def _iso(day: Any) -> str | None:
 def story_dict(story: Story, claims: bool = False) -> dict[str, Any]:
     """A line of `storyline stories --format json`; with `claims`, `storyline story ID`."""
     out = {
-        "id": story.id, "type": story.type, "participants": [_actor(a) for a in story.participants],
+        "id": story.id, "type": story.type, "participants": [actor_dict(a) for a in story.participants],
         "location": to_dict(story.location), "status": story.status, "conflict": story.conflict,
         "articles": story.articles, "date": _span(story.date), "updated": _iso(story.updated),
     }
@@ -158,7 +154,7 @@ def claim_dict(claim: Claim) -> dict[str, Any]:
     return {
         "published": _iso(claim.published), "status": claim.status, "date": _span(claim.date),
         "location": to_dict(claim.location),
-        "attributed_to": {**_actor(who.actor), "anonymous": who.anonymous} if who else None,
+        "attributed_to": {**actor_dict(who.actor), "anonymous": who.anonymous} if who else None,
         "article": claim.article_id, "outlet": claim.outlet,
         "evidence": {"sentence": claim.evidence.sentence, "start": claim.evidence.start, "end": claim.evidence.end},
         "event": claim.event_id, "type": claim.type, "said": _iso(claim.said), "earlier": claim.earlier,
@@ -168,7 +164,7 @@ def claim_dict(claim: Claim) -> dict[str, Any]:
 
 
 def _people(actors: Sequence[Actor]) -> str:
-    return ", ".join(actor_label(_actor(a)) for a in actors)
+    return ", ".join(actor_label(actor_dict(a)) for a in actors)
 
 
 def _when(date: TimeSpan | None) -> str:
@@ -208,7 +204,7 @@ def print_story(console: Console, story: Story) -> None:
     for claim in story.claims:
         style = "red" if claim.conflict else ("bold" if claim.change else "")
         who = claim.attributed_to
-        says = (actor_label(_actor(who.actor)) + (" (anon.)" if who.anonymous else "")) if who else "(narrator)"
+        says = (actor_label(actor_dict(who.actor)) + (" (anon.)" if who.anonymous else "")) if who else "(narrator)"
         if claim.said or claim.earlier:
             says += f", {claim.said or 'earlier'}"
         table.add_row(_iso(claim.published) or "", claim.status, claim.change or "", _when(claim.date),

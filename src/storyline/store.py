@@ -32,7 +32,7 @@ from . import stories as linking
 from .errors import StorylineError
 from .model import (
     Actor, Article, ArticleResult, Attribution, Claim, Event, Evidence, Place, Rejected, Removed, Story, TimeSpan,
-    to_dict,
+    actor_dict, to_dict,
 )
 
 SCHEMA_VERSION = 2  # 2: stories rebuilt from claims; the unused events.story_id dropped
@@ -273,10 +273,14 @@ def load_article(engine: Engine, article_id: str) -> Article | None:
         removed = conn.execute(
             select(removals).where(removals.c.article_id == row["id"]).order_by(removals.c.seq)
         ).mappings().all()
+    return article_from_row(row, tuple(Removed(r["text"], r["reason"], r["rule"] or "") for r in removed))
+
+
+def article_from_row(row: Any, removed: tuple[Removed, ...] = ()) -> Article:
+    """An `Article` from a row of the articles table (and its removals, when they are needed)."""
     return Article(
         id=row["id"], text=row["text"], source=row["source"] or "", title=row["title"], url=row["url"],
-        outlet=row["outlet"], published=row["published"], published_source=row["published_source"],
-        removed=tuple(Removed(r["text"], r["reason"], r["rule"] or "") for r in removed),
+        outlet=row["outlet"], published=row["published"], published_source=row["published_source"], removed=removed,
     )
 
 
@@ -289,7 +293,7 @@ def stored_result(engine: Engine, article_id: str) -> ArticleResult | None:
     return ArticleResult(article, tuple(load_events(engine, article_id))) if article else None
 
 
-def list_articles(engine: Engine, limit: int | None = None) -> Sequence[dict[str, Any]]:
+def list_articles(engine: Engine, limit: int | None = None, offset: int = 0) -> Sequence[dict[str, Any]]:
     """Articles with their removal and event counts, newest publication first."""
     n_removed = select(func.count()).where(removals.c.article_id == articles.c.id).scalar_subquery()
     n_events = select(func.count()).where(events.c.article_id == articles.c.id).scalar_subquery()
@@ -298,6 +302,7 @@ def list_articles(engine: Engine, limit: int | None = None) -> Sequence[dict[str
                func.length(articles.c.text).label("chars"), n_removed.label("removed"), n_events.label("events"))
         .order_by(articles.c.published.desc().nulls_last(), articles.c.id)
         .limit(limit)
+        .offset(offset)
     )
     with engine.connect() as conn:
         return [dict(row) for row in conn.execute(query).mappings()]
@@ -397,9 +402,7 @@ def relink(engine: Engine) -> int:
 
 
 def _article(conn: Connection, article_id: str) -> Article:
-    row = conn.execute(select(articles).where(articles.c.id == article_id)).mappings().one()
-    return Article(id=row["id"], text=row["text"], source=row["source"] or "", title=row["title"], url=row["url"],
-                   outlet=row["outlet"], published=row["published"], published_source=row["published_source"])
+    return article_from_row(conn.execute(select(articles).where(articles.c.id == article_id)).mappings().one())
 
 
 def rebuild(conn: Connection, bucket: str) -> list[Story]:
@@ -450,11 +453,6 @@ def _story_row(story: Story, bucket: str) -> dict[str, Any]:
     }
 
 
-def actor_dict(actor: Actor) -> dict[str, Any]:
-    """An actor as the stories carry it: `{"name", "country", "sector"}`."""
-    return {"name": actor.name, "country": actor.country, "sector": actor.sector}
-
-
 def story_from_row(row: Any, story_claims: Sequence[Claim] = ()) -> Story:
     date = None
     if row["date_precision"] is not None:
@@ -478,6 +476,8 @@ def list_stories(
         query = query.where(stories.c.status == status)
     if since is not None:
         query = query.where(stories.c.updated >= since)
+    if actor is None and limit is not None:
+        query = query.limit(limit)  # an actor is matched in Python, after the rows are read
     with engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
     found = [story_from_row(r) for r in rows]

@@ -16,6 +16,7 @@ import pyarrow as pa
 from .model import (
     Actor, Article, ArticleResult, Attribution, Event, Evidence, Place, Rejected, Removed, TimeSpan,
 )
+from .store import article_from_row
 
 Row = dict[str, Any]
 _S, _I, _F, _D = pa.string(), pa.int32(), pa.float64(), pa.date32()
@@ -117,17 +118,13 @@ def to_results(tables: Mapping[str, pa.Table]) -> list[ArticleResult]:
     for row in sorted(tables["events"].to_pylist(), key=lambda r: (r["article_id"], r["seq"])):
         events[row["article_id"]].append(_event(row, people[row["id"]]))
     return [
-        ArticleResult(_article(row, removed[row["id"]]), tuple(events[row["id"]]))
+        ArticleResult(article_from_row(row, _removed(removed[row["id"]])), tuple(events[row["id"]]))
         for row in tables["articles"].to_pylist()
     ]
 
 
-def _article(row: Row, removed: list[Row]) -> Article:
-    return Article(
-        id=row["id"], text=row["text"], source=row["source"] or "", title=row["title"], url=row["url"],
-        outlet=row["outlet"], published=row["published"], published_source=row["published_source"],
-        removed=tuple(Removed(r["text"], r["reason"], r["rule"] or "") for r in sorted(removed, key=lambda r: r["seq"])),
-    )
+def _removed(rows: list[Row]) -> tuple[Removed, ...]:
+    return tuple(Removed(r["text"], r["reason"], r["rule"] or "") for r in sorted(rows, key=lambda r: r["seq"]))
 
 
 def _actor(row: Row, prefix: str) -> Actor:

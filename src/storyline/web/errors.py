@@ -8,7 +8,6 @@ installed for our own `ApiError`, Starlette's HTTP errors (404, 405 ...), reques
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -115,8 +114,3 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(Exception, _on_unexpected)
-
-
-def plain_error(status: int, code: str, message: str, detail: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The body of an error sent before routing (the body-size limit), always JSON."""
-    return error_body(status, code, message, dict(detail) if detail else None)

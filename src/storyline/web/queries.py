@@ -215,8 +215,7 @@ def article_page(engine: Engine, limit: int, offset: int) -> Page[dict[str, Any]
     """Articles with their removal and event counts, newest publication first."""
     with engine.connect() as conn:
         total = int(conn.execute(select(func.count()).select_from(articles)).scalar() or 0)
-    rows = store.list_articles(engine, offset + limit)[offset:]
-    return Page([dict(r) for r in rows], total, limit, offset)
+    return Page(list(store.list_articles(engine, limit, offset)), total, limit, offset)
 
 
 def article_view(engine: Engine, article_id: str) -> ArticleView | None:

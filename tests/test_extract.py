@@ -147,11 +147,19 @@ def test_anonymous_source_is_flagged(extractor: Extractor) -> None:
     assert event["attributed_to"]["anonymous"] is True and event["attributed_to"]["country"] == "RUS"
 
 
-def test_dev_gold_scores_are_at_or_above_the_floors() -> None:
-    result = run_cli("eval", "events", str(shared_path("gold", "seed.json")), str(shared_path("gold", "dev")), "--format", "json")
+# The original development gold (seed + 001-026, which the rules were first tuned on) and the
+# newer random draw (101-137) are gated apart: the second is the honest estimate.
+GOLD_SETS = {"events": ("seed.json", "dev/0*.json"), "events_new": ("dev/1*.json",)}
+
+
+@pytest.mark.parametrize("floors", sorted(GOLD_SETS))
+def test_dev_gold_scores_are_at_or_above_the_floors(floors: str) -> None:
+    gold = shared_path("gold")
+    files = sorted(str(p) for pattern in GOLD_SETS[floors] for p in gold.glob(pattern))
+    result = run_cli("eval", "events", *files, "--format", "json")
     assert result.returncode == 0, result.stderr
     (scores,) = json_lines(result.stdout)
-    for name, floor in FLOORS["events"].items():
+    for name, floor in FLOORS[floors].items():
         assert scores[name] >= floor, (name, scores)
 
 

@@ -1,4 +1,4 @@
-"""Actor recall of `storyline.actors` on the gold files (seed + dev).
+"""Actor recall of `storyline.extract.actors` on the gold files (seed + dev).
 
 For every gold event, each of its actors and recipients counts as found when some mention in
 the event's evidence sentence (the parsed sentences the gold evidence overlaps) resolves to an
@@ -25,8 +25,8 @@ SEED = ROOT / "examples" / "moscow-times-2025-10-21.txt"
 
 
 def load_nlp():
-    """The project's spaCy pipeline (storyline.nlp.load)."""
-    from storyline import nlp as nlp_module
+    """The project's spaCy pipeline (storyline.extract.nlp.load)."""
+    from storyline.extract import nlp as nlp_module
 
     return nlp_module.load()
 
@@ -157,7 +157,7 @@ def cleaned_text(path: Path) -> str:
 
 def measure(shared: Path, required_only: bool = False, nlp=None) -> dict[str, Report]:
     """Recall reports keyed 'seed' and 'dev' (all dev articles pooled)."""
-    from storyline.actors import resolve_actors
+    from storyline.extract.actors import resolve_actors
 
     nlp = nlp or load_nlp()
     reports = {"seed": Report(), "dev": Report()}
@@ -170,7 +170,7 @@ def measure(shared: Path, required_only: bool = False, nlp=None) -> dict[str, Re
 
 def speed(shared: Path, rounds: int = 3, nlp=None) -> dict[str, float]:
     """Milliseconds per article: spaCy parse vs actor resolution, over the 13 dev articles."""
-    from storyline.actors import lexicon, resolve_actors
+    from storyline.extract.actors import lexicon, resolve_actors
 
     nlp = nlp or load_nlp()
     lexicon()

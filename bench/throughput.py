@@ -12,7 +12,7 @@ What is timed, and why the comparison is fair:
   2 here): what `storyline batch --workers W` does once it has started. Start-up (cluster and
   model load: seconds, whatever N) is reported apart as `startup_s`, not counted.
 - spaCy alone: `nlp.pipe` with the same components (the pipeline storyline loads:
-  `storyline.nlp.load`, same model and excluded components, batch_size 16 as
+  `storyline.extract.nlp.load`, same model and excluded components, batch_size 16 as
   `Extractor.pipe`) over the same cleaned texts, in the same number of processes: the same
   warm cluster and the same partitions, each task only `nlp.pipe(texts)`. Both sides get the
   same cores, processes and partitioning, so the ratio is storyline's own cost (cleaning,

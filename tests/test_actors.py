@@ -1,4 +1,4 @@
-"""Actor resolution (storyline.actors) on the real spaCy model: gazetteer, titles, coreference,
+"""Actor resolution (storyline.extract.actors) on the real spaCy model: gazetteer, titles, coreference,
 metonymy, dates, and the recall floors on the gold (quality/floors.toml [actors])."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from conftest import ROOT, SEED, shared_path
 sys.path.insert(0, str(ROOT / "bench"))
 import actor_recall  # noqa: E402
 
-from storyline.actors import ActorIndex, Mention, lexicon, resolve_actors  # noqa: E402
+from storyline.extract.actors import ActorIndex, Mention, lexicon, resolve_actors  # noqa: E402
 from storyline.model import Actor  # noqa: E402
 
 SEED_DATE = dt.date(2025, 10, 21)

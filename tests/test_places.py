@@ -6,9 +6,9 @@ import socket
 import pycountry
 import pytest
 
-from storyline import places
+from storyline.extract import places
 from storyline.model import Place
-from storyline.places import country_code, find_place, is_place
+from storyline.extract.places import country_code, find_place, is_place
 
 
 def _country(name: str, context: tuple[str, ...] = ()) -> str | None:

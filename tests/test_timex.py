@@ -1,4 +1,4 @@
-"""The time tagger (storyline.timex) and its TempEval-3 scorer (storyline.evaluate.time)."""
+"""The time tagger (storyline.extract.timex) and its TempEval-3 scorer (storyline.evaluate.time)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +10,7 @@ from conftest import SEED, json_lines, run_cli
 from storyline.errors import StorylineError
 from storyline.evaluate.time import evaluate, read_tml
 from storyline.model import TimeSpan
-from storyline.timex import Timex, resolve, tag
+from storyline.extract.timex import Timex, resolve, tag
 
 D = dt.date
 PUBLISHED = D(2025, 10, 21)  # a Tuesday

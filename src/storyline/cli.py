@@ -299,7 +299,7 @@ def timex(
 ) -> None:
     """The time tagger alone: TimeML type and value of every time expression in a file."""
     from .ingest import decode
-    from .timex import tag
+    from .extract.timex import tag
 
     if not path.is_file():
         raise StorylineError(f"{path}: no such file")

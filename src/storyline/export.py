@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .errors import StorylineError
-from .lexicon import plover_type
+from .ontology import plover_type
 from .model import Actor, Place, Story
 from .store import StoredEvent
 

@@ -195,3 +195,13 @@ def to_dict(record: Any) -> Any:
     if isinstance(record, (dt.date, dt.datetime)):
         return record.isoformat()
     return record
+
+
+@dataclass(frozen=True)
+class ClassifiedSentence:
+    """A classifier's answer for one sentence: the PLOVER type (None: no event found) and,
+    optionally, the country codes it gives the source and target actors."""
+
+    type: str | None
+    source_countries: tuple[str, ...] = ()
+    target_countries: tuple[str, ...] = ()

@@ -38,7 +38,7 @@ from importlib import resources
 from typing import Any
 
 from .model import Actor, Article, Claim, Event, Place, Story, TimeSpan
-from .timex import resolve, tag
+from .extract.timex import resolve, tag
 
 Moment = tuple[dt.date, dt.date, int]
 

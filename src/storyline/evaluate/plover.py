@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..model import ClassifiedSentence
+
 OLD_NAMES: Mapping[str, str] = {
     "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "DEMAND": "REQUEST", "FIGHT": "ASSAULT",
 }
@@ -40,16 +42,6 @@ class PloverRecord:
     original_type: str
     source_countries: tuple[str, ...]
     target_countries: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ClassifiedSentence:
-    """A classifier's answer for one sentence: the PLOVER type (None: no event found) and,
-    optionally, the country codes it gives the source and target actors."""
-
-    type: str | None
-    source_countries: tuple[str, ...] = ()
-    target_countries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

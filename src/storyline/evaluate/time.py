@@ -1,4 +1,4 @@
-"""TempEval-3 scoring of the time tagger (storyline.timex).
+"""TempEval-3 scoring of the time tagger (storyline.extract.timex).
 
 Every `.tml` file under a folder (searched recursively) is read as TimeML: the plain text
 is the content of <TEXT> with its tags stripped (offsets refer to that plain text); the
@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import StorylineError
-from ..timex import Timex, tag
+from ..extract.timex import Timex, tag
 
 Tagger = Callable[[str, "dt.date | None"], Sequence[Timex]]
 

@@ -15,7 +15,7 @@ from spacy.tokens import Span, Token
 
 from .actors import ActorIndex
 from .lexicon import Lexicon, Pattern, polarity as lexicon_polarity
-from .model import Actor
+from ..model import Actor
 
 SUBJ = ("nsubj", "csubj")
 PASSIVE_SUBJ = ("nsubjpass", "csubjpass")

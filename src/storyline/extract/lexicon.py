@@ -9,11 +9,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-QUAD_BY_ROOT = {  # CAMEO root code → GDELT QuadClass
-    **{f"{n:02d}": 1 for n in range(1, 6)}, **{f"{n:02d}": 2 for n in range(6, 9)},
-    **{f"{n:02d}": 3 for n in range(9, 14)}, **{f"{n:02d}": 4 for n in range(14, 21)},
-}
-
+from ..ontology import QUAD_BY_ROOT
 
 @dataclass(frozen=True)
 class Pattern:
@@ -131,21 +127,3 @@ def polarity() -> dict[str, frozenset[str]]:
     """Evaluative words by polarity ("a provocative gesture", "a productive call")."""
     raw = _read("events.toml").get("polarity", {})
     return {name: frozenset(words) for name, words in raw.items()}
-
-
-COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "AGREE"})
-HOSTILE = frozenset({"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "PROTEST", "REJECT"})
-
-
-def plover_type(event_type: str, status: str, obligation: bool = False) -> str:
-    """The PLOVER category of an event given storyline's status: PLOVER codes an announced
-    intention as AGREE (cooperative acts) or THREATEN (hostile acts), and a demand that
-    someone act ("X must ...") as REQUEST."""
-    if obligation:
-        return "REQUEST"
-    if status in ("planned", "hypothetical"):
-        if event_type in COOPERATIVE:
-            return "AGREE"
-        if event_type in HOSTILE:
-            return "THREATEN"
-    return event_type

@@ -1,0 +1,26 @@
+"""The event ontology shared by extraction and the exports: CAMEO roots to GDELT QuadClass, and
+how PLOVER codes an event given storyline's status. Plain data and functions, no NLP."""
+from __future__ import annotations
+
+QUAD_BY_ROOT = {  # CAMEO root code → GDELT QuadClass
+    **{f"{n:02d}": 1 for n in range(1, 6)}, **{f"{n:02d}": 2 for n in range(6, 9)},
+    **{f"{n:02d}": 3 for n in range(9, 14)}, **{f"{n:02d}": 4 for n in range(14, 21)},
+}
+
+
+COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "AGREE"})
+HOSTILE = frozenset({"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "PROTEST", "REJECT"})
+
+
+def plover_type(event_type: str, status: str, obligation: bool = False) -> str:
+    """The PLOVER category of an event given storyline's status: PLOVER codes an announced
+    intention as AGREE (cooperative acts) or THREATEN (hostile acts), and a demand that
+    someone act ("X must ...") as REQUEST."""
+    if obligation:
+        return "REQUEST"
+    if status in ("planned", "hypothetical"):
+        if event_type in COOPERATIVE:
+            return "AGREE"
+        if event_type in HOSTILE:
+            return "THREATEN"
+    return event_type

@@ -117,7 +117,7 @@ def test_hyphenated_names_are_both_participants(extractor: Extractor) -> None:
 def test_only_a_definite_possible_meeting_takes_the_set_date() -> None:
     import datetime as dt
 
-    from storyline.extract.assemble import fill_from_coreferent
+    from storyline.extract.dating import fill_from_coreferent
     from storyline.model import Actor, Event, Evidence, TimeSpan
 
     usa, prk = Actor("United States", "USA", "GOV"), Actor("North Korea", "PRK", "GOV")

@@ -19,7 +19,7 @@ from ..ontology import plover_type
 from . import nlp as nlp_module
 from .actors import ActorIndex, resolve_actors
 from .attribution import Report, attribution, find_report
-from .dating import Timeline, date_event, fill_from_coreferent, timeline
+from .dating import Timeline, date_event, fill_from_coreferent, speaker, timeline
 from .lexicon import Cues, Lexicon, cues, lexicon
 from .places import find_place
 from .status import status_of
@@ -147,20 +147,19 @@ def _antecedent_event(trigger: Trigger, earlier: Sequence[Event]) -> tuple[list[
 
 def _event(trigger: Trigger, actors: list[Actor], recipients: list[Actor], sent: Span, report: Report | None, ctx: Context) -> Event:
     token, pattern = trigger.token, trigger.pattern
-    dating = date_event(trigger, report, status_of(token, ctx.cues), ctx.time)
-    location = _location(trigger, actors + recipients, ctx)
+    attributed = attribution(report, sent, ctx.cues)
     start, text = _evidence_span(sent, token)
+    dating = date_event(trigger, report, status_of(token, ctx.cues), ctx.time, speaker(attributed, actors + recipients), start)
+    location = _location(trigger, actors + recipients, ctx)
     return Event(
         id=_event_id(ctx.article.id, token.idx, pattern.type),
         type=pattern.type, mode=_mode(trigger, actors + recipients, location),
         cameo=pattern.cameo, quad=pattern.quad, actors=tuple(actors), recipients=tuple(recipients),
-        status=dating.status, date=dating.date, location=location,
-        attributed_to=attribution(report, sent, ctx.cues),
+        status=dating.status, date=dating.date, location=location, attributed_to=attributed,
         evidence=Evidence(sentence=text, start=start, end=start + len(text)),
         confidence=round(0.5 + 0.2 * bool(actors) + 0.2 * bool(recipients), 2),
+        said=dating.said, said_earlier=dating.said_earlier,
     )
-
-
 
 
 def _evidence_span(sent: Span, trigger: Token) -> tuple[int, str]:

@@ -34,6 +34,14 @@ a date after an event noun that a present-tense verb takes ("they abhor the atta
 6. Across the article (`fill_from_coreferent`, once all its events are known): a planned or
    cancelled meeting without a set day takes the day and place of another report of the same
    meeting in the article.
+7. The time of the statement, kept on the event for story linking, which orders the claims
+   of one publication date by it (`Event.said`, `Event.said_earlier`): the day of rule 1's
+   first step only, the reporting verb's own day, for a named source speaking in the active
+   voice, and not after the publication; and whether "after" or "since" puts the statement
+   before the article's present ("days after Trump said they would meet"). It is apart from
+   rule 1 because an inferred "now" (rule 1's later steps) is good enough to resolve "next
+   week" but would reorder a story's claims on a guess. Computed here, once: the store and
+   the linking never re-read the text.
 """
 from __future__ import annotations
 
@@ -45,7 +53,7 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
-from ..model import Actor, Article, Event, TimeSpan
+from ..model import Actor, Article, Attribution, Event, TimeSpan
 from .actors import lexicon as actor_lexicon
 from .attribution import Report
 from .lexicon import Cues, Lexicon
@@ -54,6 +62,8 @@ from .triggers import Trigger
 
 RANGE_WORDS = ("by", "before", "until", "till")
 SIMULTANEOUS_PREPS = ("during", "at")
+EARLIER_PHRASE = re.compile(r"\b(?:after|since)\b[^,;:.!?\"“”]*$", re.I)
+SPEAKER_WINDOW = 60   # characters between a speaker and the words that date the statement
 
 
 @dataclass(frozen=True)
@@ -70,10 +80,13 @@ class Timeline:
 
 @dataclass(frozen=True)
 class Dating:
-    """What the dating rules give one event: its date and the status that date implies."""
+    """What the dating rules give one event: its date, the status that date implies, and the
+    time of the statement that reports it."""
 
     date: TimeSpan | None
     status: str
+    said: dt.date | None = None
+    said_earlier: bool = False
 
 
 def timeline(doc: Doc, article: Article, lex: Lexicon, cues: Cues) -> Timeline:
@@ -82,10 +95,14 @@ def timeline(doc: Doc, article: Article, lex: Lexicon, cues: Cues) -> Timeline:
     return Timeline(doc, article, tuple(_attach_timexes(doc, timexes, lex)), lex, cues)
 
 
-def date_event(trigger: Trigger, report: Report | None, status: str, ctx: Timeline) -> Dating:
-    """Rules 1-5 for one event (see the module docstring); rule 6 is `fill_from_coreferent`."""
+def date_event(trigger: Trigger, report: Report | None, status: str, ctx: Timeline,
+               claimant: Actor | None, floor: int) -> Dating:
+    """Rules 1-5 and 7 for one event (see the module docstring); rule 6 is
+    `fill_from_coreferent`. `claimant` is who makes the claim (`speaker`), `floor` the start of
+    the evidence sentence."""
     date = _date(trigger, report, status, ctx)
-    return Dating(date, _future_is_planned(status, date, ctx.article.published))
+    status = _future_is_planned(status, date, ctx.article.published)
+    return Dating(date, status, _statement_day(report, ctx), _said_earlier(claimant, floor, ctx))
 
 
 def _future_is_planned(status: str, date: TimeSpan | None, published: dt.date | None) -> str:
@@ -309,12 +326,7 @@ def _anchor(trigger: Token, report: Report | None, ctx: Timeline) -> tuple[dt.da
     published = ctx.article.published
     if report is None:
         return published, published is not None
-    verb = report.verb
-    hosts = {verb.i}
-    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj"):
-        hosts.add(verb.head.i)  # "Friday evening, Trump reiterated it, writing that ..."
-    own = [t for i, t in ctx.anchors if i in hosts]
-    for timex in own:
+    for timex in _report_timexes(report.verb, ctx):
         span = resolve(timex, published, "past")
         if span is not None and span.start == span.end:
             return span.start, True
@@ -331,6 +343,15 @@ def _anchor(trigger: Token, report: Report | None, ctx: Timeline) -> tuple[dt.da
     return published, False
 
 
+def _report_timexes(verb: Token, ctx: Timeline) -> list[Timex]:
+    """The time expressions of a reporting verb: its own, and for "..., writing that" those of
+    the verb it elaborates ("Friday evening, Trump reiterated it, writing that ...")."""
+    hosts = {verb.i}
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj"):
+        hosts.add(verb.head.i)
+    return [t for i, t in ctx.anchors if i in hosts]
+
+
 def _is_narrative(token: Token, ctx: Timeline) -> bool:
     """The main verb of a sentence or a reporting verb: its date is the story's "now"."""
     return token.dep_ == "ROOT" or token.lemma_.lower() in ctx.cues.reporting_verbs
@@ -341,6 +362,42 @@ def _previous_sentence_start(token: Token) -> int:
     if sent.start == 0:
         return 0
     return token.doc[sent.start - 1].sent.start_char
+
+
+# ---------------------------------------------------------------- the time of the statement
+def _statement_day(report: Report | None, ctx: Timeline) -> dt.date | None:
+    """The day a named source made its statement, when the reporting verb has one ("a U.S.
+    official said Tuesday", "Trump on Tuesday declared", "On Wednesday, the ministry said");
+    None for the narrator, an unnamed source, or no day (the statement is then as of the
+    publication). A day after the publication is no time of a statement."""
+    published = ctx.article.published
+    if report is None or report.source is None or not report.source.actors or published is None:
+        return None
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in report.verb.children):
+        return None  # "Trump was briefed Wednesday night": the day the subject heard, not said
+    for timex in _report_timexes(report.verb, ctx):
+        span = resolve(timex, published, "past")
+        if span is not None and span.start is not None and span.start == span.end and span.start <= published:
+            return span.start
+    return None
+
+
+def _said_earlier(speaker: Actor | None, floor: int, ctx: Timeline) -> bool:
+    """ "days after Trump said they would meet", "hours after Trump called off the summit": the
+    statement is older than the article's present when "after" or "since" opens the phrase that
+    ends at its speaker (the source, or for the narrator's own claims the first participant
+    named), within the evidence sentence and `SPEAKER_WINDOW` characters."""
+    if speaker is None or speaker.start is None:
+        return False
+    before = ctx.article.text[max(floor, speaker.start - SPEAKER_WINDOW):speaker.start]
+    return EARLIER_PHRASE.search(before) is not None
+
+
+def speaker(attributed: Attribution | None, people: Sequence[Actor]) -> Actor | None:
+    """Who makes the claim: the source, else (the narrator's claim) the first participant named."""
+    if attributed is not None:
+        return attributed.actor
+    return min((a for a in people if a.start is not None), key=lambda a: a.start or 0, default=None)
 
 
 # ---------------------------------------------------------------- reports of one meeting in one article

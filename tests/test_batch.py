@@ -249,3 +249,27 @@ def test_bad_cluster_options_are_one_line_errors(tmp_path: Path, args: list[str]
 def test_load_refuses_a_folder_that_is_no_batch_output(tmp_path: Path, db: str) -> None:
     result = run_cli("load", str(tmp_path), "--db", db)
     assert result.returncode == 2 and b"not a `storyline batch` output" in result.stderr
+
+
+def test_hostile_records_are_rejections_or_articles_never_a_stopped_batch(client: Client, tmp_path: Path) -> None:
+    """A lone surrogate, a number over 4,300 digits and a date in year 9999 in JSONL; a WARC
+    record dated 9999 (its date is dropped, the page stays an article)."""
+    jsonl = tmp_path / "odd.jsonl"
+    jsonl.write_text(
+        '{"text": "The foreign ministers of Chile and Peru met in Lima on Tuesday, officials said. \\ud800"}\n'
+        '{"text": "The prime ministers of Spain and Portugal met in Madrid on Monday.", "views": %s}\n'
+        '{"text": "The presidents of Ghana and Togo met in Accra on Friday.", "published": "9999-12-31"}\n'
+        % ("9" * 5000), "utf-8")
+    with (tmp_path / "far.warc").open("wb") as fh:
+        _response(WARCWriter(fh, gzip=False), UNDATED, "200 OK", "text/html",
+                  PAGE.format(title="Ministers meet in Vienna", meta="", city="Vienna").encode(), "9999-12-31T10:00:00Z")
+    out = tmp_path / "out"
+    result = run_cli("batch", str(jsonl), str(tmp_path / "far.warc"), "--out", str(out), "--scheduler",
+                     client.scheduler.address, "--format", "json")
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    (summary,) = json_lines(result.stdout)
+    assert (summary["articles"], summary["rejected"]) == (3, 1)
+    assert [r["code"] for r in read(out, "rejections")] == ["E013"]
+    by_url = {a["url"]: a for a in read(out, "articles")}
+    assert by_url[UNDATED]["published"] is None
+    assert any(a["text"].endswith("\ufffd") for a in by_url.values())

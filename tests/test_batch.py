@@ -251,6 +251,7 @@ def test_load_refuses_a_folder_that_is_no_batch_output(tmp_path: Path, db: str) 
     assert result.returncode == 2 and b"not a `storyline batch` output" in result.stderr
 
 
+@pytest.mark.slow
 def test_hostile_records_are_rejections_or_articles_never_a_stopped_batch(client: Client, tmp_path: Path) -> None:
     """A lone surrogate, a number over 4,300 digits and a date in year 9999 in JSONL; a WARC
     record dated 9999 (its date is dropped, the page stays an article)."""
@@ -270,6 +271,6 @@ def test_hostile_records_are_rejections_or_articles_never_a_stopped_batch(client
     (summary,) = json_lines(result.stdout)
     assert (summary["articles"], summary["rejected"]) == (3, 1)
     assert [r["code"] for r in read(out, "rejections")] == ["E013"]
-    by_url = {a["url"]: a for a in read(out, "articles")}
-    assert by_url[UNDATED]["published"] is None
-    assert any(a["text"].endswith("\ufffd") for a in by_url.values())
+    articles = read(out, "articles")
+    assert [a["published"] for a in articles if a["url"] == UNDATED] == [None]
+    assert any(a["text"].endswith("Lima on Tuesday, officials said. \ufffd") for a in articles)

@@ -192,7 +192,8 @@ def test_no_byte_sequence_raises_out_of_ingest() -> None:
 
 def test_random_short_bytes_and_invisible_text_are_not_articles() -> None:
     """An article needs words: 1-8 random bytes, or only invisible characters, are rejected
-    as empty (E002), binary (E003) or without article text (E006)."""
+    as empty (E002), binary (E003), broken JSONL (E005, when they start with "{") or without
+    article text (E006)."""
     import random
 
     from storyline.ingest import read_bytes
@@ -206,7 +207,7 @@ def test_random_short_bytes_and_invisible_text_are_not_articles() -> None:
     for data in inputs:
         for item in read_bytes("x", data, CAP):
             outcome = item if isinstance(item, Rejected) else analyse(item)
-            if not isinstance(outcome, Rejected) or outcome.code not in ("E002", "E003", "E006"):
+            if not isinstance(outcome, Rejected) or outcome.code not in ("E002", "E003", "E005", "E006"):
                 stored.append((data, outcome))
     assert stored == []
     invisible = list(read_bytes("x", "\u200b\u2060\ufeff".encode("utf-8"), CAP))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import SEED, json_lines, run_cli
 
 
@@ -139,6 +140,7 @@ CALL_KREMLIN = "Putin spoke by telephone on Thursday with Trump, the Kremlin sai
 CALL_WHITE_HOUSE = "Trump spoke by telephone on Thursday with Putin, the White House said."
 
 
+@pytest.mark.slow
 def test_publication_dates_outside_the_accepted_range_are_refused(db: str, tmp_path: Path) -> None:
     far = tmp_path / "far.jsonl"
     far.write_text("".join(json.dumps({"text": t, "published": "9999-12-31"}) + "\n"
@@ -155,6 +157,7 @@ def test_publication_dates_outside_the_accepted_range_are_refused(db: str, tmp_p
     assert json_lines(after.stdout)[0]["article"]["published"] == "2025-10-21"
 
 
+@pytest.mark.slow
 def test_a_lone_surrogate_in_jsonl_does_not_stop_the_batch(db: str, tmp_path: Path) -> None:
     path = tmp_path / "surrogate.jsonl"
     path.write_text('{"text": "Macron met Scholz in Berlin on Friday, officials said. \\ud800"}\n'
@@ -166,6 +169,7 @@ def test_a_lone_surrogate_in_jsonl_does_not_stop_the_batch(db: str, tmp_path: Pa
                      "Scholz met Macron in Paris on Monday, officials said."]
 
 
+@pytest.mark.slow
 def test_a_huge_json_number_is_no_crash(db: str, tmp_path: Path) -> None:
     path = tmp_path / "numbers.jsonl"
     path.write_text('{"text": "Macron met Scholz in Berlin on Friday.", "views": %s}\n{"text": [%s1%s]}\n'
@@ -176,6 +180,7 @@ def test_a_huge_json_number_is_no_crash(db: str, tmp_path: Path) -> None:
     assert "[E005]" in _one_line_error(result, "numbers.jsonl:2")
 
 
+@pytest.mark.slow
 def test_file_names_that_are_not_utf8_are_processed_and_shown_escaped(db: str, tmp_path: Path) -> None:
     import os
     import sqlite3
@@ -196,6 +201,7 @@ def test_file_names_that_are_not_utf8_are_processed_and_shown_escaped(db: str, t
     assert [Path(s).name for (s,) in con.execute("select source from rejections")] == ["vide\\xff.txt"]
 
 
+@pytest.mark.slow
 def test_invisible_text_is_empty_input(db: str, tmp_path: Path) -> None:
     path = tmp_path / "invisible.txt"
     path.write_text("\u200b\u2060\ufeff\u200b\n", "utf-8")
@@ -203,6 +209,7 @@ def test_invisible_text_is_empty_input(db: str, tmp_path: Path) -> None:
     assert result.returncode == 1 and "[E002]" in _one_line_error(result, "invisible.txt")
 
 
+@pytest.mark.slow
 def test_negative_limits_are_a_cli_error(db: str) -> None:
     for command in ("articles", "stories"):
         result = run_cli(command, "--limit", "-5", "--db", db)
@@ -212,10 +219,9 @@ def test_negative_limits_are_a_cli_error(db: str) -> None:
     assert result.returncode == 2 and "--max-bytes" in result.stderr.decode()
 
 
+@pytest.mark.slow
 def test_python_api_accepts_a_lone_surrogate_and_bounds_the_date() -> None:
     import datetime as dt
-
-    import pytest
 
     import storyline
 

@@ -271,3 +271,28 @@ def test_the_time_of_a_statement_round_trips_and_format_1_outputs_still_load() -
     old = {**written, "events": written["events"].drop_columns(["said", "said_earlier"])}
     (loaded,) = tables.to_results(old)
     assert loaded.events == (replace(event, said=None, said_earlier=False),)
+
+
+@pytest.mark.slow
+def test_hostile_records_are_rejections_or_articles_never_a_stopped_batch(client: Client, tmp_path: Path) -> None:
+    """A lone surrogate, a number over 4,300 digits and a date in year 9999 in JSONL; a WARC
+    record dated 9999 (its date is dropped, the page stays an article)."""
+    jsonl = tmp_path / "odd.jsonl"
+    jsonl.write_text(
+        '{"text": "The foreign ministers of Chile and Peru met in Lima on Tuesday, officials said. \\ud800"}\n'
+        '{"text": "The prime ministers of Spain and Portugal met in Madrid on Monday.", "views": %s}\n'
+        '{"text": "The presidents of Ghana and Togo met in Accra on Friday.", "published": "9999-12-31"}\n'
+        % ("9" * 5000), "utf-8")
+    with (tmp_path / "far.warc").open("wb") as fh:
+        _response(WARCWriter(fh, gzip=False), UNDATED, "200 OK", "text/html",
+                  PAGE.format(title="Ministers meet in Vienna", meta="", city="Vienna").encode(), "9999-12-31T10:00:00Z")
+    out = tmp_path / "out"
+    result = run_cli("batch", str(jsonl), str(tmp_path / "far.warc"), "--out", str(out), "--scheduler",
+                     client.scheduler.address, "--format", "json")
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    (summary,) = json_lines(result.stdout)
+    assert (summary["articles"], summary["rejected"]) == (3, 1)
+    assert [r["code"] for r in read(out, "rejections")] == ["E013"]
+    articles = read(out, "articles")
+    assert [a["published"] for a in articles if a["url"] == UNDATED] == [None]
+    assert any(a["text"].endswith("Lima on Tuesday, officials said. \ufffd") for a in articles)

@@ -389,3 +389,95 @@ def test_linking_and_the_store_import_no_nlp() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_statement_times_are_read_next_to_the_source() -> None:
+    cases = (
+        ("The Kremlin also said Tuesday there was no timeframe.", "The Kremlin", "2025-10-21", "2025-10-21", False),
+        ("Trump on Tuesday declared that it may not work out.", "Trump", "2018-05-24", "2018-05-22", False),
+        ("On Wednesday, the ministry said the talks were off.", "the ministry", "2018-05-17", "2018-05-16", False),
+        ("No plans, days after Trump said they would meet.", "Trump", "2025-10-21", None, True),
+        ("Trump said they would meet.", "Trump", "2025-10-21", None, False),
+    )
+    for text, who, published, said, earlier in cases:
+        start = text.index(who)
+        source = Actor(who, "USA", "GOV", who, start, start + len(who))
+        event = make_event("x", "CONSULT", "planned", (("A", "USA"), ("B", "RUS")), source=source)
+        assert stories.statement_date(text, event, dt.date.fromisoformat(published)) == (
+            dt.date.fromisoformat(said) if said else None), text
+        assert stories.said_earlier(text, replace(event, evidence=Evidence(text, 0, len(text)))) is earlier, text
+
+
+# ---------------------------------------------------------------- dates at the edges of the calendar (issue 11)
+def test_linking_never_overflows_whatever_the_dates() -> None:
+    pair = (("Donald Trump", "USA"), ("Vladimir Putin", "RUS"))
+    edges = [dt.date.min, dt.date(1, 1, 2), dt.date(1900, 1, 1), dt.date(9999, 12, 30), dt.date.max]
+    reports = []
+    for i, day in enumerate(edges):
+        for status in ("occurred", "planned", "cancelled", "denied"):
+            event = make_event(f"e{i}{status}", "CONSULT", status, pair, day=day)
+            reports.append(stories.Report(event, f"a{i}", day, said=day))
+            reports.append(stories.Report(replace(event, id=f"u{i}{status}", date=None), f"b{i}", day))
+            reports.append(stories.Report(replace(event, id=f"n{i}{status}"), f"c{i}", None))
+    built = stories.build(reports)
+    assert sum(s.n_claims for s in built) == len(reports)
+    assert stories.build(list(reversed(reports))) == built
+    text = "Trump said on Thursday that the talks would go on next week."
+    source = Actor("Trump", "USA", "GOV", "Trump", 0, 5)
+    event = make_event("s", "CONSULT", "planned", pair, source=source)
+    for day in edges:
+        stories.statement_date(text, event, day)  # relative dates next to the edges of the calendar
+
+
+CALL = ("Putin spoke by telephone on Thursday with Trump, the Kremlin said.",
+        "Trump spoke by telephone on Thursday with Putin, the White House said.")
+
+
+def _legacy_articles(extractor: Extractor, published: dt.date, texts: Sequence[str] = CALL) -> list:
+    """Two reports of one call analysed with `published` (a store written before the date
+    bound may hold dates no input may carry any more)."""
+    from storyline.ingest import make_document
+
+    return [pipeline.analyse(make_document(f"<old {i}>", t, "text"), published, extractor) for i, t in enumerate(texts)]
+
+
+def _pending(db: str) -> int:
+    return sqlite3.connect(db).execute("select count(*) from claims where story_id is null").fetchone()[0]
+
+
+@pytest.mark.slow
+def test_a_store_holding_year_9999_dates_still_links_and_every_later_run_works(
+        tmp_path: Path, extractor: Extractor) -> None:
+    db = str(tmp_path / "store.db")
+    engine = store.connect(db_url(db))
+    for result in _legacy_articles(extractor, dt.date(9999, 12, 31)):
+        store.save_result(engine, result)
+    assert _pending(db) > 0
+    later = run_cli("process", str(SEED), "--published", "2025-10-21", "--db", db)
+    assert later.returncode == 0, later.stderr.decode()[-2000:]
+    assert _pending(db) == 0
+    (call,) = [s for s in snapshot(db) if len({c["article"] for c in s["claims"]}) == 2]
+    assert {c["published"] for c in call["claims"]} == {"9999-12-31"}
+
+
+@pytest.mark.slow
+def test_a_bucket_that_cannot_be_linked_never_stops_later_runs(tmp_path: Path, extractor: Extractor) -> None:
+    db = str(tmp_path / "store.db")
+    engine = store.connect(db_url(db))
+    texts = ("Macron spoke by telephone on Thursday with Scholz, the Elysee said.",
+             "Scholz spoke by telephone on Thursday with Macron, the chancellery said.")
+    old = _legacy_articles(extractor, dt.date(2025, 10, 16), texts)
+    for result in old:
+        store.save_result(engine, result)
+    con = sqlite3.connect(db)
+    con.execute("update events set date_start = 'the day after never'")  # a row no reader can parse
+    con.commit()
+    broken = sum(len(r.events) for r in old)
+    later = run_cli("process", str(SEED), "--published", "2025-10-21", "--db", db)
+    assert later.returncode == 0 and b"Traceback" not in later.stderr, later.stderr.decode()[-2000:]
+    assert b"not linked" in later.stderr
+    assert broken > 0 and _pending(db) == broken  # the seed is linked; the broken bucket waits
+    con.execute("update events set date_start = null where date_start = 'the day after never'")
+    con.commit()
+    again = run_cli("process", str(SEED), "--published", "2025-10-21", "--db", db)
+    assert again.returncode == 0 and _pending(db) == 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from sqlalchemy import (
     inspect, select, text, update,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import stories as linking
 from .errors import StorylineError
@@ -38,6 +40,7 @@ from .model import (
 SCHEMA_VERSION = 3  # 2: stories rebuilt from claims; the unused events.story_id dropped
                     # 3: the time of the statement is the event's (events.said, events.said_earlier)
 metadata = MetaData()
+log = logging.getLogger("storyline.store")
 
 meta = Table(
     "meta", metadata,
@@ -404,12 +407,30 @@ def _insert_claims(conn: Connection, article: Article, found: Sequence[Event]) -
 
 def link_pending(engine: Engine) -> list[str]:
     """Rebuild, in one transaction, the stories of every bucket with unlinked claims; the
-    buckets rebuilt. Cheap when nothing is pending (one indexed query)."""
+    buckets rebuilt. Cheap when nothing is pending (one indexed query).
+
+    Every run and upload calls this first, so a bucket that cannot be built (a bug in the
+    rules, a row another program wrote) must not fail it: that bucket is left pending, with a
+    warning, and tried again by the next call; the others are linked."""
     with engine.begin() as conn:
         buckets = sorted(conn.execute(select(claims.c.bucket).where(claims.c.story_id.is_(None)).distinct()).scalars())
-        for bucket in buckets:
-            rebuild(conn, bucket)
-    return buckets
+        linked = [bucket for bucket in buckets if _build_bucket(conn, bucket) is not None]
+    if len(linked) < len(buckets):
+        log.warning("stories of %d bucket(s) not linked (see above); their claims stay pending and are tried "
+                    "again on the next run", len(buckets) - len(linked))
+    return linked
+
+
+def _build_bucket(conn: Connection, bucket: str) -> list[Story] | None:
+    """`rebuild`, or None when the bucket's claims cannot be read or linked (logged). A database
+    error is not the bucket's fault and is raised."""
+    try:
+        return rebuild(conn, bucket)
+    except SQLAlchemyError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one bucket must never stop every later run
+        log.warning("stories of bucket %s not linked: %s: %s", bucket, type(exc).__name__, exc)
+        return None
 
 
 def relink(engine: Engine) -> int:

@@ -245,12 +245,16 @@ def _span(report: Report) -> tuple[dt.date, dt.date]:
 
 
 def _held(anchors: Sequence[Report]) -> list[Held]:
-    """Anchors merged into occurrences: overlapping (within the slack) and at one place."""
+    """Anchors merged into occurrences: overlapping (within the slack) and at one place.
+
+    Dates are only ever subtracted from each other here and in `_target` and `_segments`
+    (never `date + timedelta`), so no date an event or an article carries, from year 1 to
+    9999, can overflow."""
     out: list[Held] = []
     for report in sorted(anchors, key=lambda r: (*_span(r), r.event.id)):
         (start, end), country = _span(report), _country(report)
         last = out[-1] if out else None
-        if last is not None and start <= last.end + rules().anchor_slack and (country is None or last.country in (None, country)):
+        if last is not None and start - last.end <= rules().anchor_slack and (country is None or last.country in (None, country)):
             out[-1] = Held(last.start, max(last.end, end), last.country or country, last.members + (report,))
         else:
             out.append(Held(start, end, country, (report,)))

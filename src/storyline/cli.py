@@ -175,8 +175,9 @@ def show(
         output.print_article(out, article, events)
 
 
-def _engine(db_option: str | None):  # noqa: ANN202 - an SQLAlchemy Engine
-    return store.connect(_settings(db_option).db)
+def _engine(db_option: str | None, write: bool = False):  # noqa: ANN202 - an SQLAlchemy Engine
+    """The store, for reading (a read-only store is opened read-only) or for writing."""
+    return store.connect(_settings(db_option).db, write=write)
 
 
 def _load(engine, article_id: str):  # noqa: ANN001, ANN202
@@ -461,7 +462,7 @@ def load_command(
     from . import batch
 
     partitions = batch.read_manifest(directory)["partitions"]
-    engine = _engine(db)
+    engine = _engine(db, write=True)
     with _progress(partitions) as bar:
         task = bar.add_task("loading partitions", total=partitions)
         summary = batch.load(directory, engine, on_partition=lambda _: bar.advance(task))
@@ -500,7 +501,7 @@ def main() -> None:
     try:
         app()
     except StorylineError as exc:
-        err.print(f"storyline: error: {exc}", highlight=False, markup=False, soft_wrap=True)
+        err.print(f"storyline: error: {exc.line()}", highlight=False, markup=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         err.print("storyline: interrupted", highlight=False)

@@ -5,6 +5,7 @@ With `--format json` only JSON lines go to stdout; progress, logs and errors go 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -16,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import output, pipeline
 from . import store
-from .errors import StorylineError
+from .errors import Problem, StorylineError
 from .ingest import expand, make_document, read_inputs
 from .model import STATUSES, ArticleResult, Rejected
 from .settings import Settings, db_url
@@ -255,15 +256,33 @@ def export_command(
     actor: ActorOption = None,
     status: StatusOption = None,
     since: SinceOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --out file if it exists (never the store)")] = False,
     db: DbOption = None,
 ) -> None:
     """Export stored events (PLOVER JSONL, GDELT-style table, CSV, Parquet) or stories (CSV, Parquet)."""
     from . import export
 
+    url = _settings(db).db
     export.choose(format, table, out_path)
-    written = export.export(_engine(db), format, table, out_path, sys.stdout, status=_status(status),
-                            since=_date(since, "--since"), actor=actor)
-    err.print(f"{written} {table if format in ('csv', 'parquet') else 'events'} → {out_path or 'stdout'}", highlight=False)
+    if out_path is not None:
+        export.destination(out_path, store.files(url), force)
+    try:
+        written = export.export(_engine(db), format, table, out_path, sys.stdout, status=_status(status),
+                                since=_date(since, "--since"), actor=actor, force=force, protected=store.files(url))
+    except StorylineError as exc:
+        if out_path is None and exc.code == Problem.WRITE_FAILED.value:
+            _drop_stdout()
+        raise
+    err.print(f"{written} {table if format in ('csv', 'parquet') else 'events'} → {out_path or 'stdout'}",
+              highlight=False, soft_wrap=True)
+
+
+def _drop_stdout() -> None:
+    """Standard output failed (a full disk, a closed pipe): send what is left of it nowhere, so
+    that Python's final flush does not print a second error."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 @eval_app.command("extraction")

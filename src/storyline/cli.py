@@ -496,8 +496,12 @@ def load_command(
 @app.command("serve")
 def serve_command(
     db: DbOption = None,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default)")] = "127.0.0.1",
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default; any other is "
+                                                     "reachable by other machines, with no authentication)")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on")] = 8000,
+    allowed_host: Annotated[Optional[list[str]], typer.Option(
+        "--allowed-host", help="A Host name to answer besides localhost, 127.0.0.1, [::1] and --host (repeat for "
+                               "more) [env: STORYLINE_ALLOWED_HOSTS, comma-separated]")] = None,
     max_bytes: MaxBytes = None,
     model: ModelOption = None,
     access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request on stderr")] = True,
@@ -506,7 +510,9 @@ def serve_command(
     from .web import serve
 
     base = _settings(db, max_bytes)
-    serve(Settings(db=base.db, model=model or base.model, max_bytes=base.max_bytes), host, port, access_log)
+    settings = Settings(db=base.db, model=model or base.model, max_bytes=base.max_bytes,
+                        allowed_hosts=(*base.allowed_hosts, *(allowed_host or ())))
+    serve(settings, host, port, access_log)
 
 
 def _clean_html(html: str) -> str:

@@ -122,6 +122,20 @@ def _process(inputs: Path, db: Path) -> subprocess.Popen[bytes]:
 
 
 @pytest.mark.slow
+def test_commands_opening_a_new_store_at_once_create_it_once(tmp_path: Path) -> None:
+    """Six commands racing to create one store (the old code: "table meta already exists")."""
+    db = tmp_path / "new.db"
+    env = {k: v for k, v in os.environ.items() if k != "STORYLINE_DB"}
+    racers = [subprocess.Popen([sys.executable, "-m", "storyline", "articles", "--db", str(db)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(6)]
+    errors = [proc.communicate(timeout=120)[1].decode("utf-8", errors="replace") for proc in racers]
+    assert [proc.returncode for proc in racers] == [0] * 6, errors
+    assert not any(errors), errors
+    assert table_rows(str(db))["meta"] == [("schema_version", str(store.SCHEMA_VERSION))]
+    assert set(table_rows(str(db))) >= set(store.metadata.tables)
+
+
+@pytest.mark.slow
 def test_two_concurrent_runs_onto_a_new_store_give_the_rows_of_one_run(tmp_path: Path) -> None:
     inputs = corpus_variants(tmp_path / "inputs", 200)
     single, both = tmp_path / "single.db", tmp_path / "both.db"

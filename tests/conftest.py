@@ -6,6 +6,8 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,16 @@ def json_lines(stdout: bytes) -> list[dict]:
     return [json.loads(line) for line in stdout.decode("utf-8").splitlines() if line.strip()]
 
 
+def coded_error(result: subprocess.CompletedProcess, code: str) -> str:
+    """The one stderr line of a command that failed as a whole with `code` (never a traceback)."""
+    err = result.stderr.decode("utf-8", errors="replace")
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert result.returncode != 0, err
+    assert "Traceback" not in err and len(lines) == 1, err
+    assert f"[{code}]" in lines[0], err
+    return lines[0]
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     return str(tmp_path / "store.db")
@@ -61,3 +73,24 @@ def table_rows(path: str) -> dict[str, list[tuple]]:
         return out
     finally:
         con.close()
+
+
+@contextmanager
+def read_only(*paths: Path) -> Iterator[None]:
+    """Make files and folders read-only for real while the block runs: their permissions, and,
+    for root (whom permissions do not stop), the immutable attribute (skips where unavailable)."""
+    modes = {p: p.stat().st_mode for p in paths}
+    for p in paths:
+        p.chmod(0o555 if p.is_dir() else 0o444)
+    locked = os.geteuid() == 0
+    if locked and subprocess.run(["chattr", "+i", *map(str, paths)], capture_output=True).returncode != 0:
+        for p, mode in modes.items():
+            p.chmod(mode)
+        pytest.skip("running as root without chattr +i: cannot make a file read-only")
+    try:
+        yield
+    finally:
+        if locked:
+            subprocess.run(["chattr", "-i", *map(str, paths)], check=True)
+        for p, mode in modes.items():
+            p.chmod(mode)

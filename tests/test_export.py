@@ -5,12 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import resource
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, coded_error, run_cli, table_rows
 from test_stories import process
 
 from storyline import export, store
@@ -129,3 +133,63 @@ def test_export_errors_are_one_line(db: str, tmp_path: Path) -> None:
         result = run_cli("export", *args, "--db", db)
         assert result.returncode != 0 and message in result.stderr, (args, result.stderr)
         assert len(result.stderr.decode().strip().splitlines()) == 1
+
+
+# ---------------------------------------------------------------- destinations and faults
+def copy_of(db: str, path: Path) -> str:
+    """A copy of the module's store (for tests that could damage it)."""
+    with sqlite3.connect(db) as source, sqlite3.connect(path) as target:
+        source.backup(target)
+    return str(path)
+
+
+def test_export_never_overwrites_the_store_even_with_force(db: str, tmp_path: Path) -> None:
+    mine = copy_of(db, tmp_path / "store.db")
+    before = table_rows(mine)
+    alias = tmp_path / "alias.parquet"
+    alias.symlink_to(mine)
+    for target, force in ((mine, ("--force",)), (f"{mine}-wal", ()), (str(alias), ("--force",))):
+        result = run_cli("export", "--format", "parquet", "--out", target, *force, "--db", mine)
+        assert "the store" in coded_error(result, "E110"), (target, force)
+    assert table_rows(mine) == before
+    assert sqlite3.connect(mine).execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+def test_an_existing_file_is_replaced_only_with_force(db: str, tmp_path: Path) -> None:
+    out = tmp_path / "events.csv"
+    out.write_text("keep me\n", "utf-8")
+    refused = run_cli("export", "--format", "csv", "--out", str(out), "--db", db)
+    assert "--force" in coded_error(refused, "E110")
+    assert out.read_text("utf-8") == "keep me\n"
+    forced = run_cli("export", "--format", "csv", "--out", str(out), "--force", "--db", db)
+    assert forced.returncode == 0, forced.stderr
+    assert out.read_text("utf-8").splitlines()[0].split(",") == export.columns("events")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.csv"]  # no temporary file left
+
+
+def test_an_export_that_fails_half_way_leaves_no_half_file(db: str, tmp_path: Path) -> None:
+    """A file size limit (as a full disk) stops the write after 40 KB: the old file stays whole."""
+    out = tmp_path / "events.jsonl"
+    out.write_text("previous export\n", "utf-8")
+    limit = 40_000
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    done = subprocess.run([sys.executable, "-m", "storyline", "export", "--format", "plover", "--out", str(out),
+                           "--force", "--db", db], capture_output=True, preexec_fn=small_files, timeout=120,
+                          env={k: v for k, v in os.environ.items() if k != "STORYLINE_DB"})
+    assert str(out) in coded_error(done, "E111")
+    assert out.read_text("utf-8") == "previous export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.jsonl"]
+    full = run_cli("export", "--format", "plover", "--db", db)
+    assert len(full.stdout) > limit  # the limit really cut the export short
+
+
+def test_export_to_a_folder_or_a_full_disk_is_one_coded_line(db: str, tmp_path: Path) -> None:
+    assert "is a folder" in coded_error(run_cli("export", "--out", str(tmp_path), "--db", db), "E110")
+    assert "No space left" in coded_error(run_cli("export", "--out", "/dev/full", "--db", db), "E111")
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([sys.executable, "-m", "storyline", "export", "--format", "gdelt", "--db", db],
+                              stdout=full, stderr=subprocess.PIPE, timeout=120)
+    assert "No space left" in coded_error(done, "E111")

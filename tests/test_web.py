@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -16,10 +17,13 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import ROOT, SEED
+from conftest import ROOT, SEED, coded_error, read_only, run_cli
 from pydantic import TypeAdapter
-from web_server import Server, running_server
+from web_server import HOST, Server, free_port, running_server
 
+from storyline import store
+from storyline.errors import Reason, reject
+from storyline.settings import db_url
 from storyline.web import schemas
 
 MAX_BYTES = 200_000
@@ -418,3 +422,85 @@ def test_tiny_load_run_has_no_errors(server: Server, seeded: dict[str, Any]) -> 
     result = json.loads(done.stdout)
     assert done.returncode == 0 and result["errors"] == 0, result
     assert result["requests"] > 0 and set(result["endpoints"]) >= {"story", "events"}
+
+
+# ---------------------------------------------------------------- hostile requests and addresses
+HUGE_NUMBERS = [str(2 ** 63), str(2 ** 64 + 5), "9" * 40]
+
+
+@pytest.mark.parametrize("path", ["/api/stories", "/api/events", "/api/articles"])
+def test_huge_offsets_are_a_validation_error_not_a_crash(client: httpx.Client, path: str) -> None:
+    for number in HUGE_NUMBERS:
+        error = error_of(client.get(path, params={"offset": number}), 422, "validation_error")
+        assert error["detail"][0]["loc"][-1] == "offset"
+    assert client.get(path, params={"offset": 10 ** 9}).json()["items"] == []
+
+
+@pytest.mark.parametrize("path", ["/stories", "/events", "/articles"])
+def test_huge_offsets_on_pages_are_a_validation_error(client: httpx.Client, path: str) -> None:
+    for number in HUGE_NUMBERS:
+        response = client.get(path, params={"offset": number})
+        assert response.status_code == 422 and "validation_error" in response.text, response.text[:300]
+
+
+def test_unknown_host_headers_are_refused(client: httpx.Client, server: Server, seeded: dict[str, Any]) -> None:
+    """DNS rebinding: a page of evil.example whose name now points at 127.0.0.1 sends its own
+    name as Host (and as Origin, so the Origin check alone would let its writes through)."""
+    port = server.url.rsplit(":", 1)[1]
+    before = client.get("/api/stats").json()
+    for path in ("/api/health", "/api/stories", "/stories"):
+        error = error_of(client.get(path, headers={"host": f"evil.example:{port}"}), 400, "unknown_host")
+        assert "evil.example" in error["message"] and "--allowed-host" in error["message"]
+    rebound = {"host": f"evil.example:{port}", "origin": f"http://evil.example:{port}"}
+    error_of(client.post("/api/url-lists", content=b"https://example.org/x\n",
+                         headers={**rebound, "content-type": "text/plain"}), 400, "unknown_host")
+    assert client.get("/api/stats").json() == before
+    for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}", "LOCALHOST"):
+        assert client.get("/api/health", headers={"host": host}).status_code == 200, host
+
+
+@pytest.mark.slow
+def test_all_interfaces_warn_and_allowed_hosts_are_answered(tmp_path: Path) -> None:
+    with running_server(tmp_path, "--host", "0.0.0.0", "--allowed-host", "news.example.org") as server, \
+            server.client(timeout=30) as client:
+        assert client.get("/api/health", headers={"host": "news.example.org"}).status_code == 200
+        assert client.get("/api/health", headers={"host": "NEWS.example.org:8080"}).status_code == 200
+        error_of(client.get("/api/health", headers={"host": "other.example.org"}), 400, "unknown_host")
+        log = server.log_tail()
+    warning = [line for line in log.splitlines() if "warning" in line.lower()]
+    assert warning and "0.0.0.0" in warning[0] and "no authentication" in warning[0], log
+
+
+def test_loopback_serves_without_a_warning(server: Server) -> None:
+    assert "warning" not in server.log_tail().lower()
+
+
+def test_a_port_that_cannot_be_used_is_one_coded_line(tmp_path: Path) -> None:
+    db = str(tmp_path / "store.db")
+    assert "99999" in coded_error(run_cli("serve", "--db", db, "--port", "99999", timeout=60), "E120")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind((HOST, 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        assert port in coded_error(run_cli("serve", "--db", db, "--port", port, timeout=60), "E120")
+    assert "no.such.host.invalid" in coded_error(
+        run_cli("serve", "--db", db, "--host", "no.such.host.invalid", "--port", str(free_port()), timeout=60),
+        "E120")
+
+
+@pytest.mark.slow
+def test_a_read_only_store_is_served_and_writes_are_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    folder.mkdir()
+    db = folder / "store.db"
+    engine = store.connect(db_url(str(db)))
+    store.save_rejection(engine, reject("https://example.org/old", Reason.UNREADABLE, detail="not fetched"))
+    engine.dispose()
+    with read_only(db, folder), running_server(tmp_path, "--db", str(db)) as server, \
+            server.client(timeout=30) as client:
+        assert [r["source"] for r in client.get("/api/rejections").json()] == ["https://example.org/old"]
+        assert client.get("/stories").status_code == 200
+        error = error_of(client.post("/api/url-lists", content=b"https://example.org/new\n",
+                                     headers={"content-type": "text/plain"}), 503, "read_only_store")
+        assert error["detail"]["reason_code"] == "E103"
+        assert client.get("/api/stats").json()["rejections"] == 1

@@ -5,6 +5,7 @@ With `--format json` only JSON lines go to stdout; progress, logs and errors go 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -16,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import output, pipeline
 from . import store
-from .errors import StorylineError
+from .errors import Problem, StorylineError
 from .ingest import date_out_of_range, expand, make_document, read_inputs
 from .model import STATUSES, ArticleResult, Rejected
 from .settings import Settings, db_url
@@ -185,8 +186,9 @@ def show(
         output.print_article(out, article, events)
 
 
-def _engine(db_option: str | None):  # noqa: ANN202 - an SQLAlchemy Engine
-    return store.connect(_settings(db_option).db)
+def _engine(db_option: str | None, write: bool = False):  # noqa: ANN202 - an SQLAlchemy Engine
+    """The store, for reading (a read-only store is opened read-only) or for writing."""
+    return store.connect(_settings(db_option).db, write=write)
 
 
 def _load(engine, article_id: str):  # noqa: ANN001, ANN202
@@ -264,15 +266,33 @@ def export_command(
     actor: ActorOption = None,
     status: StatusOption = None,
     since: SinceOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --out file if it exists (never the store)")] = False,
     db: DbOption = None,
 ) -> None:
     """Export stored events (PLOVER JSONL, GDELT-style table, CSV, Parquet) or stories (CSV, Parquet)."""
     from . import export
 
+    url = _settings(db).db
     export.choose(format, table, out_path)
-    written = export.export(_engine(db), format, table, out_path, sys.stdout, status=_status(status),
-                            since=_date(since, "--since"), actor=actor)
-    err.print(f"{written} {table if format in ('csv', 'parquet') else 'events'} → {out_path or 'stdout'}", highlight=False)
+    if out_path is not None:
+        export.destination(out_path, store.files(url), force)
+    try:
+        written = export.export(_engine(db), format, table, out_path, sys.stdout, status=_status(status),
+                                since=_date(since, "--since"), actor=actor, force=force, protected=store.files(url))
+    except StorylineError as exc:
+        if out_path is None and exc.code == Problem.WRITE_FAILED.value:
+            _drop_stdout()
+        raise
+    err.print(f"{written} {table if format in ('csv', 'parquet') else 'events'} → {out_path or 'stdout'}",
+              highlight=False, soft_wrap=True)
+
+
+def _drop_stdout() -> None:
+    """Standard output failed (a full disk, a closed pipe): send what is left of it nowhere, so
+    that Python's final flush does not print a second error."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 @eval_app.command("extraction")
@@ -471,7 +491,7 @@ def load_command(
     from . import batch
 
     partitions = batch.read_manifest(directory)["partitions"]
-    engine = _engine(db)
+    engine = _engine(db, write=True)
     with _progress(partitions) as bar:
         task = bar.add_task("loading partitions", total=partitions)
         summary = batch.load(directory, engine, on_partition=lambda _: bar.advance(task))
@@ -486,8 +506,12 @@ def load_command(
 @app.command("serve")
 def serve_command(
     db: DbOption = None,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default)")] = "127.0.0.1",
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default; any other is "
+                                                     "reachable by other machines, with no authentication)")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on")] = 8000,
+    allowed_host: Annotated[Optional[list[str]], typer.Option(
+        "--allowed-host", help="A Host name to answer besides localhost, 127.0.0.1, [::1] and --host (repeat for "
+                               "more) [env: STORYLINE_ALLOWED_HOSTS, comma-separated]")] = None,
     max_bytes: MaxBytes = None,
     model: ModelOption = None,
     access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request on stderr")] = True,
@@ -496,7 +520,9 @@ def serve_command(
     from .web import serve
 
     base = _settings(db, max_bytes)
-    serve(Settings(db=base.db, model=model or base.model, max_bytes=base.max_bytes), host, port, access_log)
+    settings = Settings(db=base.db, model=model or base.model, max_bytes=base.max_bytes,
+                        allowed_hosts=(*base.allowed_hosts, *(allowed_host or ())))
+    serve(settings, host, port, access_log)
 
 
 def _clean_html(html: str) -> str:
@@ -510,7 +536,7 @@ def main() -> None:
     try:
         app()
     except StorylineError as exc:
-        err.print(f"storyline: error: {exc}", highlight=False, markup=False, soft_wrap=True)
+        err.print(f"storyline: error: {exc.line()}", highlight=False, markup=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         err.print("storyline: interrupted", highlight=False)

@@ -1,6 +1,8 @@
 """Coded error messages, in the spirit of spaCy's `Errors` table.
 
-A `Rejected` record carries one of these codes; the CLI prints `source: reason [code]`.
+A `Rejected` record carries one of the `Reason` codes; the CLI prints `source: reason [code]`.
+A `Problem` stops a whole command (the store, an export's destination, the server's address):
+it is raised as a `StorylineError` with its code, printed as one line, exit status 2.
 """
 from __future__ import annotations
 
@@ -73,5 +75,46 @@ def reject(source: str, reason: Reason, **details: object) -> Rejected:
     return Rejected(source=printable(source), code=reason.value, reason=printable(message))
 
 
+class Problem(str, Enum):
+    NO_FOLDER = "E101"
+    NOT_A_STORE = "E102"
+    READ_ONLY = "E103"
+    SCHEMA = "E104"
+    BAD_URL = "E105"
+    DAMAGED = "E106"
+    STORE_FAILED = "E107"
+    OVERWRITE = "E110"
+    WRITE_FAILED = "E111"
+    CANNOT_LISTEN = "E120"
+
+
+PROBLEMS: dict[Problem, str] = {
+    Problem.NO_FOLDER: "the folder {folder} does not exist",
+    Problem.NOT_A_STORE: "not a storyline store: {detail}",
+    Problem.READ_ONLY: "the store is read-only, it can be read but not written ({detail})",
+    Problem.SCHEMA: "{detail}",
+    Problem.BAD_URL: "{detail}",
+    Problem.DAMAGED: "the store is damaged ({detail}); copy what can be read with `sqlite3 FILE .recover`",
+    Problem.STORE_FAILED: "database error: {detail}",
+    Problem.OVERWRITE: "{detail}",
+    Problem.WRITE_FAILED: "cannot be written: {detail}",
+    Problem.CANNOT_LISTEN: "cannot listen there: {detail}",
+}
+
+
 class StorylineError(Exception):
-    """An error the CLI reports as one line and a non-zero exit, never a traceback."""
+    """An error the CLI reports as one line and a non-zero exit, never a traceback; `code` is
+    a `Problem` code when the error is one of those."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+    def line(self) -> str:
+        return f"{self} [{self.code}]" if self.code else str(self)
+
+
+def fail(where: str, problem: Problem, **details: object) -> StorylineError:
+    """A `StorylineError` for `problem` at `where` (a file, a URL, an address)."""
+    details.setdefault("detail", "")
+    return StorylineError(f"{where}: {PROBLEMS[problem].format(**details)}", problem.value)

@@ -10,21 +10,29 @@
 - GDELT: one row per event with GDELT 2.0 event-table column names (CAMEO codes, QuadClass,
   actors, dates, source URL) and storyline's additions prefixed `SL_`; see README.
 - CSV / Parquet: the `events` or `stories` table, typed columns (`data/export.toml`).
+
+A file export never destroys anything: the store (and its -wal, -shm and -journal files) is
+never a destination, an existing file is replaced only with `force`, and the export is written
+to a temporary file beside the destination and renamed onto it when complete, so a failed
+export (a full disk, a database error half-way) leaves the destination as it was.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import json
+import os
+import secrets
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import StorylineError
+from .errors import Problem, StorylineError, fail
 from .ontology import plover_type
 from .model import Actor, Place, Story
 from .store import StoredEvent
@@ -274,29 +282,83 @@ def choose(format: str, table: str, out: Path | None) -> None:
     if format == "parquet" and out is None:
         raise StorylineError("--format parquet writes a file: give --out PATH")
     if out is not None and not out.parent.is_dir():
-        raise StorylineError(f"{out}: the folder {out.parent} does not exist")
+        raise fail(str(out), Problem.NO_FOLDER, folder=out.parent)
+
+
+def destination(out: Path, protected: Sequence[Path] = (), force: bool = False) -> None:
+    """Refuse a destination that would destroy something: one of the `protected` files (the
+    store's), whatever `force` says; a folder; an existing file unless `force`."""
+    if _is_one_of(out, protected):
+        raise fail(str(out), Problem.OVERWRITE, detail="this is the store (or one of its files); an export never "
+                   "replaces it, choose another name")
+    if out.is_dir():
+        raise fail(str(out), Problem.OVERWRITE, detail="is a folder, give a file name")
+    if out.is_file() and not force:
+        raise fail(str(out), Problem.OVERWRITE, detail="exists; give --force to replace it")
+
+
+def _is_one_of(path: Path, others: Sequence[Path]) -> bool:
+    """`path` names one of `others`, under any spelling (relative, symbolic or hard link)."""
+    resolved = path.resolve()
+    for other in others:
+        if resolved == other.resolve():
+            return True
+        if path.exists() and other.exists() and os.path.samefile(path, other):
+            return True
+    return False
+
+
+@contextmanager
+def replacing(out: Path) -> Iterator[Path]:
+    """A temporary file beside `out`, synced and renamed onto `out` when the block succeeds,
+    removed when it fails. A device or a pipe (/dev/stdout) is written in place: nothing is
+    replaced there."""
+    if out.exists() and not out.is_file():
+        yield out
+        return
+    part = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
+    part.open("xb").close()  # created with the user's umask, as `out` would be
+    try:
+        yield part
+        with part.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(part, out)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def export(engine: Any, format: str, table: str, out: Path | None, stream: TextIO,
-           status: str | None = None, since: dt.date | None = None, actor: str | None = None) -> int:
-    """Write the chosen export to `out` (or `stream`); the number of records written."""
+           status: str | None = None, since: dt.date | None = None, actor: str | None = None,
+           force: bool = False, protected: Sequence[Path] = ()) -> int:
+    """Write the chosen export to `out` (or `stream`); the number of records written. A write
+    that fails (full disk, closed pipe) is a `StorylineError` naming the destination."""
     from . import store
 
     choose(format, table, out)
+    if out is not None:
+        destination(out, protected, force)
     if table == "stories":
         items: Iterable[Any] = store.list_stories(engine, status=status, since=since, actor=actor)
     else:
         items = store.iter_stored_events(engine, status=status, since=since, actor=actor)
-    if format == "parquet":
-        assert out is not None
-        return write_parquet(rows(table, items), table, out)
-    handle = out.open("w", encoding="utf-8", newline="") if out is not None else stream
     try:
-        if format == "plover":
-            return write_jsonl((plover_record(i) for i in items), handle)
-        if format == "gdelt":
-            return write_delimited(rows("gdelt", items), columns("gdelt"), handle, delimiter="\t")
-        return write_delimited(rows(table, items), columns(table), handle)
-    finally:
-        if out is not None:
-            handle.close()
+        if out is None:
+            written = _write(format, table, items, stream)
+            stream.flush()
+            return written
+        with replacing(out) as path:
+            if format == "parquet":
+                return write_parquet(rows(table, items), table, path)
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                return _write(format, table, items, handle)
+    except OSError as exc:
+        raise fail(str(out) if out is not None else "standard output", Problem.WRITE_FAILED,
+                   detail=exc.strerror or str(exc)) from None
+
+
+def _write(format: str, table: str, items: Iterable[Any], handle: TextIO) -> int:
+    if format == "plover":
+        return write_jsonl((plover_record(i) for i in items), handle)
+    if format == "gdelt":
+        return write_delimited(rows("gdelt", items), columns("gdelt"), handle, delimiter="\t")
+    return write_delimited(rows(table, items), columns(table), handle)

@@ -21,6 +21,11 @@ def db_url(db: str | None = None) -> str:
     return f"sqlite:///{Path(value).expanduser()}"
 
 
+def _env_hosts() -> tuple[str, ...]:
+    """`STORYLINE_ALLOWED_HOSTS`: comma-separated host names the server answers besides its own."""
+    return tuple(h.strip() for h in os.environ.get("STORYLINE_ALLOWED_HOSTS", "").split(",") if h.strip())
+
+
 def _env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     return int(raw) if raw and raw.isdigit() else default
@@ -31,3 +36,5 @@ class Settings:
     db: str = field(default_factory=db_url)
     model: str = field(default_factory=lambda: os.environ.get("STORYLINE_MODEL", DEFAULT_MODEL))
     max_bytes: int = field(default_factory=lambda: _env_int("STORYLINE_MAX_BYTES", DEFAULT_MAX_BYTES))
+    # Host headers the web app answers besides localhost, 127.0.0.1 and [::1] (DNS rebinding)
+    allowed_hosts: tuple[str, ...] = field(default_factory=_env_hosts)

@@ -5,6 +5,17 @@ code runs on a PostgreSQL URL. Writes are idempotent: an article id is a content
 re-ingesting an article changes nothing. Each article is committed in its own transaction,
 so a crash mid-batch leaves every committed article whole.
 
+Concurrent writers (two `storyline process` runs, the server's uploads) are safe by
+construction: every write transaction takes the write lock when it begins (`writing`:
+SQLite's BEGIN IMMEDIATE, waiting up to the busy timeout), so what it reads before it writes
+cannot change under it; rows are inserted with ON CONFLICT DO NOTHING; the schema is created
+or migrated inside such a transaction, checked again once the lock is held.
+
+Every database problem (not a database, another program's database, an unknown schema
+version, a read-only or damaged store, a full disk, a bad URL) is a `StorylineError` with a
+`Problem` code: `connect` checks what it can up front, and the engine turns driver errors met
+later into the same coded errors (`_problem`).
+
 Stories: every event is a claim (`claims`) in a bucket of the same participants
 (`stories.bucket_key`); an article is saved with its claims unlinked, and `link_pending`
 rebuilds each bucket that has unlinked claims from all of the bucket's claims, replacing that
@@ -16,6 +27,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,15 +36,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Column, Connection, Date, DateTime, Engine, Float, ForeignKey, Integer, MetaData,
-    String, Table, Text, UniqueConstraint, bindparam, create_engine, delete, event, func, insert,
-    inspect, select, text, update,
+    JSON, Column, Connection, Date, DateTime, Engine, Float, ForeignKey, Insert, Integer, MetaData, String, Table,
+    Text, UniqueConstraint, bindparam, create_engine, delete, event, func, insert, inspect, select, text, update,
 )
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import URL, ExceptionContext, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.pool import QueuePool
 
 from . import stories as linking
-from .errors import StorylineError
+from .errors import Problem, StorylineError, fail
 from .model import (
     Actor, Article, ArticleResult, Attribution, Claim, Event, Evidence, Place, Rejected, Removed, Story, TimeSpan,
     actor_dict, to_dict,
@@ -39,9 +54,12 @@ from .model import (
 
 SCHEMA_VERSION = 3  # 2: stories rebuilt from claims; the unused events.story_id dropped
                     # 3: the time of the statement is the event's (events.said, events.said_earlier)
+BACKENDS = ("sqlite", "postgresql")
+BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for another writer's transaction
+WRITE = "storyline_write"  # execution option: the connection's transactions take the write lock at once
+SIDE_FILES = ("-wal", "-shm", "-journal")
 metadata = MetaData()
 log = logging.getLogger("storyline.store")
-
 meta = Table(
     "meta", metadata,
     Column("key", String(64), primary_key=True),
@@ -141,62 +159,304 @@ stories = Table(
 )
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+# ---------------------------------------------------------------- opening a store
+def connect(url: str, write: bool = True) -> Engine:
+    """An engine for the store at `url`, its schema created (or migrated) and checked.
 
-
-def connect(url: str) -> Engine:
-    """An engine for `url`, with the schema created and its version checked."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        folder = Path(parsed.database).expanduser().resolve().parent
-        if not folder.is_dir():
-            raise StorylineError(f"{parsed.database}: the folder {folder} does not exist")
-    engine = create_engine(url, future=True)
-    if parsed.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    meta.create(engine, checkfirst=True)
-    found = _check_version(engine, url)
-    if found is not None and found < SCHEMA_VERSION:
-        _migrate(engine)
-    metadata.create_all(engine)
-    if found is not None and found < SCHEMA_VERSION:
-        relink(engine)   # before the version is recorded: a crash here migrates again next time
-    if found != SCHEMA_VERSION:
-        _record_version(engine, found is None)
+    `write=False` (the read commands, the server): a store that cannot be written (a read-only
+    file or folder) is opened read-only instead of refused; a write to it is then E103.
+    """
+    parsed = _parse(url)
+    where = _where(parsed)
+    path = sqlite_file(url)
+    read_only = False
+    if path is not None:
+        _check_place(path, where)
+        read_only = not _writable(path)
+        if read_only and (write or not path.exists()):
+            raise fail(where, Problem.READ_ONLY, detail="no permission to write the file or its folder")
+    engine = _read_only_engine(path, where) if read_only and path is not None else _engine(parsed, url, where)
+    try:
+        _prepare(engine, where, write, can_write=not read_only)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
 
 
-def _check_version(engine: Engine, url: str) -> int | None:
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite store (None for an in-memory one and for other databases)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser()
+
+
+def files(url: str) -> list[Path]:
+    """The files an SQLite store is made of (the database, its WAL, shared memory and journal)."""
+    path = sqlite_file(url)
+    return [] if path is None else [path, *(path.with_name(path.name + s) for s in SIDE_FILES)]
+
+
+def _parse(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise fail(url, Problem.BAD_URL, detail="not a database URL: give a file path (SQLite) or "
+                   "postgresql://USER@HOST/NAME") from None
+    if parsed.get_backend_name() not in BACKENDS:
+        raise fail(_where(parsed), Problem.BAD_URL, detail=f"unknown database scheme {parsed.drivername!r}: a "
+                   "store is an SQLite file (a path) or a PostgreSQL database (postgresql://...)")
+    return parsed
+
+
+def _where(parsed: URL) -> str:
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return parsed.database
+    return parsed.render_as_string(hide_password=True)
+
+
+def _check_place(path: Path, where: str) -> None:
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise fail(where, Problem.NO_FOLDER, folder=folder)
+    if path.is_dir():
+        raise fail(where, Problem.NOT_A_STORE, detail="it is a folder; give the name of a store file in it")
+    if path.exists() and not path.is_file():
+        raise fail(where, Problem.NOT_A_STORE, detail="not a regular file")
+
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite can write the store: a new store needs its folder; an existing one needs
+    the file, and the folder or the WAL's two files, which a writer keeps beside it."""
+    folder = path.resolve().parent
+    if not path.exists():
+        return os.access(folder, os.W_OK | os.X_OK)
+    if not os.access(path, os.W_OK):
+        return False
+    return os.access(folder, os.W_OK | os.X_OK) or all(
+        os.access(path.with_name(path.name + s), os.W_OK) for s in SIDE_FILES[:2])
+
+
+def _engine(parsed: URL, url: str, where: str) -> Engine:
+    try:
+        engine = create_engine(url)
+    except NoSuchModuleError:
+        raise fail(where, Problem.BAD_URL, detail=f"unknown database driver {parsed.drivername!r}") from None
+    except ImportError as exc:
+        raise fail(where, Problem.BAD_URL, detail=f"the driver of {parsed.drivername!r} is not installed "
+                   f"({exc}); install it with pip") from None
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    event.listen(engine, "handle_error", _on_error(where))
+    return engine
+
+
+def _read_only_engine(path: Path, where: str) -> Engine:
+    """An engine that only reads: `mode=ro`, or `immutable=1` when SQLite could not even create
+    the WAL's shared-memory file (a read-only folder); nothing is ever written."""
+    shared = path.with_name(path.name + "-shm")
+    mode = "mode=ro" if os.access(path.resolve().parent, os.W_OK) or shared.exists() else "immutable=1"
+    uri = f"{path.resolve().as_uri()}?{mode}"
+    engine = create_engine("sqlite://", poolclass=QueuePool,
+                           creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
+    event.listen(engine, "connect", _read_only_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
+    event.listen(engine, "handle_error", _on_error(where))
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite would begin a transaction only before the first write, so what a transaction
+    # read first could change before it writes; the "begin" listener emits BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction that holds the write lock from its first statement: on SQLite
+    BEGIN IMMEDIATE (waiting up to the busy timeout for another writer), on PostgreSQL a
+    transaction-scoped advisory lock. What it reads cannot change before it writes."""
     with engine.connect() as conn:
-        found = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
-    if found is not None and int(found) > SCHEMA_VERSION:
-        raise StorylineError(f"{url}: schema version {found} is newer than this storyline ({SCHEMA_VERSION})")
-    return None if found is None else int(found)
+        conn.execution_options(**{WRITE: True})
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(7453)"))
+            yield conn
 
 
-def _record_version(engine: Engine, new: bool) -> None:
-    with engine.begin() as conn:
-        if new:
-            conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
-        else:
-            conn.execute(update(meta).where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
+# SQLite's primary result codes that mean a problem with the store, not with storyline
+SQLITE_PROBLEMS: dict[int, Problem] = {
+    5: Problem.STORE_FAILED,    # SQLITE_BUSY: another writer held the lock past the busy timeout
+    6: Problem.STORE_FAILED,    # SQLITE_LOCKED
+    8: Problem.READ_ONLY,       # SQLITE_READONLY
+    10: Problem.STORE_FAILED,   # SQLITE_IOERR
+    11: Problem.DAMAGED,        # SQLITE_CORRUPT
+    13: Problem.STORE_FAILED,   # SQLITE_FULL
+    14: Problem.STORE_FAILED,   # SQLITE_CANTOPEN
+    23: Problem.STORE_FAILED,   # SQLITE_AUTH
+    26: Problem.NOT_A_STORE,    # SQLITE_NOTADB
+}
 
 
-def _migrate(engine: Engine) -> None:
+def _problem(exc: BaseException, where: str, operational: bool = False) -> StorylineError | None:
+    """The coded error for a driver error that is a problem of the store (None for others:
+    those are storyline's own bugs, and keep their traceback). `operational`: SQLAlchemy
+    classed it so (for PostgreSQL: unreachable, refused, out of space ...)."""
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        problem = SQLITE_PROBLEMS.get(code & 0xFF) if isinstance(code, int) else None
+        return fail(where, problem, detail=str(exc)) if problem is not None else None
+    if operational:
+        return fail(where, Problem.STORE_FAILED, detail=(str(exc).strip().splitlines() or ["?"])[0])
+    return None
+
+
+def _on_error(where: str) -> Any:
+    def handle(context: ExceptionContext) -> None:
+        operational = isinstance(context.sqlalchemy_exception, OperationalError)
+        problem = _problem(context.original_exception, where, operational)
+        if problem is not None:
+            raise problem from None
+    return handle
+
+
+# ---------------------------------------------------------------- the schema
+@dataclass(frozen=True)
+class _Schema:
+    version: int | None    # None: an empty database (a new store)
+    missing: tuple[str, ...]  # storyline's tables it lacks
+
+    @property
+    def ready(self) -> bool:
+        return self.version == SCHEMA_VERSION and not self.missing
+
+
+def _prepare(engine: Engine, where: str, write: bool, can_write: bool) -> None:
+    """Check the schema with a plain read; create or migrate it, when needed, under the write
+    lock (checked again there: another process may have done it meanwhile)."""
+    with engine.connect() as conn:
+        found = _schema(conn, where)
+    if found.ready:
+        if can_write:
+            _use_wal(engine, where)
+        if write:
+            _check_pages(engine, where)
+        return
+    if not can_write:
+        raise fail(where, Problem.READ_ONLY, detail="its schema must first be created or migrated by a command "
+                   "that can write it")
+    if found.version is None:
+        _use_wal(engine, where)
+    with writing(engine) as conn:
+        found = _schema(conn, where)
+        if found.version is not None and found.version < SCHEMA_VERSION:
+            _migrate(conn)
+        metadata.create_all(conn)
+        _record_version(conn, found.version)
+        if found.version is not None and found.version < SCHEMA_VERSION:
+            _relink(conn)
+
+
+def _schema(conn: Connection, where: str) -> _Schema:
+    """The store's schema version and missing tables; E102 for another program's database,
+    E104 for a version this storyline does not know."""
+    look = inspect(conn)
+    present = set(look.get_table_names())
+    ours = set(metadata.tables)
+    if not present:
+        return _Schema(None, tuple(sorted(ours)))
+    value = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar() \
+        if "meta" in present else None
+    if value is None and not present <= ours:
+        raise fail(where, Problem.NOT_A_STORE, detail=f"it holds tables ({', '.join(sorted(present)[:4])}) and no "
+                   "storyline schema version: another program's database?")
+    version = _version(value, where)
+    if version in (None, SCHEMA_VERSION):
+        for name in sorted(present & ours):
+            columns = {c["name"] for c in look.get_columns(name)}
+            lacking = [c.name for c in metadata.tables[name].columns if c.name not in columns]
+            if lacking:
+                raise fail(where, Problem.NOT_A_STORE, detail=f"its table {name!r} lacks the column(s) "
+                           f"{', '.join(lacking)}: another program's database?")
+    return _Schema(version, tuple(sorted(ours - present)))
+
+
+def _version(value: str | None, where: str) -> int | None:
+    if value is None:
+        return None
+    if not value.strip().isdigit() or not 1 <= int(value) <= SCHEMA_VERSION:
+        newer = value.strip().isdigit() and int(value) > SCHEMA_VERSION
+        detail = (f"schema version {value} is newer than this storyline's ({SCHEMA_VERSION}): upgrade storyline"
+                  if newer else f"unknown schema version {value[:40]!r} (this storyline knows 1 to {SCHEMA_VERSION})")
+        raise fail(where, Problem.SCHEMA, detail=detail)
+    return int(value)
+
+
+def _use_wal(engine: Engine, where: str) -> None:
+    """Put an SQLite store in WAL mode (readers beside one writer); kept in the file, so this
+    changes something only for a new store. Outside any transaction, as SQLite requires."""
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()
+    try:
+        driver = raw.driver_connection
+        assert driver is not None
+        if driver.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            driver.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.Error as exc:
+        raise _problem(exc, where) or exc from None
+    finally:
+        raw.close()
+
+
+def _check_pages(engine: Engine, where: str) -> None:
+    """Before writing to an SQLite store, make sure its pages are sound (a damaged store only
+    gets worse with writes): `PRAGMA quick_check`, which reads every page once."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        found = conn.exec_driver_sql("PRAGMA quick_check(3)").scalars().all()
+    if found != ["ok"]:
+        raise fail(where, Problem.DAMAGED, detail="; ".join(str(f) for f in found)[:300])
+
+
+def _record_version(conn: Connection, found: int | None) -> None:
+    if found is None:
+        conn.execute(insert_new(conn, meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+    elif found != SCHEMA_VERSION:
+        conn.execute(update(meta).where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
+
+
+def _migrate(conn: Connection) -> None:
     """To the current schema from an older one: the events keep what was computed from their
     text, claims and stories are dropped (version 1's stories table was never written), then
-    `connect` creates what is missing and `relink` rebuilds every claim and story from the
-    stored events. Safe to re-run: each step looks at what is there."""
-    with engine.begin() as conn:
-        _move_statement_times(conn)
-        conn.execute(text("DROP TABLE IF EXISTS claims"))
-        conn.execute(text("DROP TABLE IF EXISTS stories"))
+    `_prepare` creates what is missing and `_relink` rebuilds every claim and story from the
+    stored events, all in one transaction."""
+    _move_statement_times(conn)
+    conn.execute(text("DROP TABLE IF EXISTS claims"))
+    conn.execute(text("DROP TABLE IF EXISTS stories"))
 
 
 def _move_statement_times(conn: Connection) -> None:
@@ -220,10 +480,11 @@ def _columns(conn: Connection, table: str) -> set[str]:
     return {c["name"] for c in found.get_columns(table)} if found.has_table(table) else set()
 
 
-@contextmanager
-def transaction(engine: Engine) -> Iterator[Connection]:
-    with engine.begin() as conn:
-        yield conn
+def insert_new(conn: Connection, table: Table) -> Insert:
+    """An INSERT that skips rows whose key (or unique columns) is already stored: ON CONFLICT
+    DO NOTHING, in SQLite's or PostgreSQL's dialect. Its rowcount says what was new."""
+    maker = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    return maker(table).on_conflict_do_nothing()
 
 
 def has_article(conn: Connection, article_id: str) -> bool:
@@ -233,10 +494,9 @@ def has_article(conn: Connection, article_id: str) -> bool:
 def save_result(engine: Engine, result: ArticleResult) -> bool:
     """Store an article with its removals and events in one transaction; False if known."""
     article = result.article
-    with engine.begin() as conn:
-        if has_article(conn, article.id):
+    with writing(engine) as conn:
+        if not conn.execute(insert_new(conn, articles).values(**_article_row(article))).rowcount:
             return False
-        conn.execute(insert(articles).values(**_article_row(article)))
         if article.removed:
             conn.execute(insert(removals), [
                 {"article_id": article.id, "seq": i, "text": r.text, "reason": r.reason, "rule": r.rule}
@@ -280,15 +540,11 @@ def _actor_row(event_id: str, role: str, seq: int, actor: Actor) -> dict[str, An
 
 def save_rejection(engine: Engine, rejected: Rejected) -> bool:
     """Record a rejection once per (source, code); False when it was already recorded."""
-    with engine.begin() as conn:
-        known = conn.execute(select(rejections.c.id).where(
-            rejections.c.source == rejected.source, rejections.c.code == rejected.code)).first()
-        if known is not None:
-            return False
-        conn.execute(insert(rejections).values(
+    with writing(engine) as conn:
+        done = conn.execute(insert_new(conn, rejections).values(
             source=rejected.source, code=rejected.code, reason=rejected.reason,
             first_seen=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)))
-    return True
+    return bool(done.rowcount)
 
 
 def load_article(engine: Engine, article_id: str) -> Article | None:
@@ -412,9 +668,13 @@ def link_pending(engine: Engine) -> list[str]:
     Every run and upload calls this first, so a bucket that cannot be built (a bug in the
     rules, a row another program wrote) must not fail it: that bucket is left pending, with a
     warning, and tried again by the next call; the others are linked."""
-    with engine.begin() as conn:
-        buckets = sorted(conn.execute(select(claims.c.bucket).where(claims.c.story_id.is_(None)).distinct()).scalars())
-        linked = [bucket for bucket in buckets if _build_bucket(conn, bucket) is not None]
+    with writing(engine) as conn:
+        return _link_pending(conn)
+
+
+def _link_pending(conn: Connection) -> list[str]:
+    buckets = sorted(conn.execute(select(claims.c.bucket).where(claims.c.story_id.is_(None)).distinct()).scalars())
+    linked = [bucket for bucket in buckets if _build_bucket(conn, bucket) is not None]
     if len(linked) < len(buckets):
         log.warning("stories of %d bucket(s) not linked (see above); their claims stay pending and are tried "
                     "again on the next run", len(buckets) - len(linked))
@@ -436,16 +696,19 @@ def _build_bucket(conn: Connection, bucket: str) -> list[Story] | None:
 def relink(engine: Engine) -> int:
     """Recompute every claim and story from the stored events (after a schema migration or a
     change of the linking rules); the number of stories."""
-    with engine.begin() as conn:
-        conn.execute(delete(stories))
-        conn.execute(delete(claims))
-        for article_id in conn.execute(select(articles.c.id).order_by(articles.c.id)).scalars():
-            article = _article(conn, article_id)
-            rows = conn.execute(select(events).where(events.c.article_id == article_id).order_by(events.c.seq)).mappings().all()
-            _insert_claims(conn, article, events_from_rows(conn, rows))
-    link_pending(engine)
-    with engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(stories)).scalar() or 0)
+    with writing(engine) as conn:
+        return _relink(conn)
+
+
+def _relink(conn: Connection) -> int:
+    conn.execute(delete(stories))
+    conn.execute(delete(claims))
+    for article_id in conn.execute(select(articles.c.id).order_by(articles.c.id)).scalars().all():
+        article = _article(conn, article_id)
+        rows = conn.execute(select(events).where(events.c.article_id == article_id).order_by(events.c.seq)).mappings().all()
+        _insert_claims(conn, article, events_from_rows(conn, rows))
+    _link_pending(conn)
+    return int(conn.execute(select(func.count()).select_from(stories)).scalar() or 0)
 
 
 def _article(conn: Connection, article_id: str) -> Article:

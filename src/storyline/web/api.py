@@ -19,6 +19,7 @@ from .errors import ApiError
 from .present import article_row, listed_event, page_dict
 from .queries import (
     MAX_LIMIT,
+    MAX_OFFSET,
     EventFilters,
     StoryFilters,
     article_page,
@@ -61,7 +62,7 @@ UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorOut, "description": "The spaCy pipeline cannot be loaded (`model_unavailable`)"},
 }
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")]
 TEXT_TYPES = ("text/plain", "text/html")
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 ID_HELP = "Id, or a unique prefix of 4+ characters"

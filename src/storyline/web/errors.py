@@ -3,7 +3,8 @@
 JSON (every `/api/...` path): `{"error": {"code": "not_found", "message": "...", "detail": ...}}`.
 Pages get the same code and message in an HTML page with the same HTTP status. Handlers are
 installed for our own `ApiError`, Starlette's HTTP errors (404, 405 ...), request validation
-(422) and anything unexpected (500, without internals in the response).
+(422), a problem of the store (503: read-only, damaged, unreachable; details in the server log)
+and anything unexpected (500, without internals in the response).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.templating import Jinja2Templates
 
+from ..errors import Problem, StorylineError
 from ..model import Rejected
 
 log = logging.getLogger("storyline.web")
@@ -36,6 +38,13 @@ REJECTION_STATUS: dict[str, tuple[int, str]] = {
     "E009": (422, "bad_upload"),
     "E099": (422, "processing_failed"),
 }
+
+
+# A store problem (StorylineError with a Problem code) → HTTP status, error code, message
+STORE_ERRORS: dict[str, tuple[int, str, str]] = {
+    Problem.READ_ONLY.value: (503, "read_only_store", "this server's store is read-only: nothing can be added"),
+}
+STORE_ERROR = (503, "store_unavailable", "the store cannot answer: see the server log")
 
 
 class ApiError(Exception):
@@ -104,6 +113,13 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
     return error_response(request, ApiError(422, "validation_error", f"{where}: {first['msg']}", detail))
 
 
+async def _on_store_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StorylineError)
+    log.error("%s %s: %s", request.method, request.url.path, exc.line())
+    status, code, message = STORE_ERRORS.get(exc.code or "", STORE_ERROR)
+    return error_response(request, ApiError(status, code, message, {"reason_code": exc.code}))
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, ApiError(500, "internal_error", "internal error: see the server log"))
@@ -113,4 +129,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _on_api_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StorylineError, _on_store_error)
     app.add_exception_handler(Exception, _on_unexpected)

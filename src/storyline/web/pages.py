@@ -15,6 +15,7 @@ from .errors import ApiError
 from .highlight import highlight
 from .queries import (
     MAX_LIMIT,
+    MAX_OFFSET,
     EventFilters,
     StoryFilters,
     article_page,
@@ -48,8 +49,8 @@ def _paging(request: Request) -> tuple[int, int]:
         offset = int(request.query_params.get("offset") or 0)
     except ValueError:
         raise ApiError(422, "validation_error", "limit and offset must be whole numbers") from None
-    if not 1 <= limit <= MAX_LIMIT or offset < 0:
-        raise ApiError(422, "validation_error", f"limit must be 1–{MAX_LIMIT} and offset at least 0")
+    if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= MAX_OFFSET:
+        raise ApiError(422, "validation_error", f"limit must be 1–{MAX_LIMIT} and offset 0–{MAX_OFFSET}")
     return limit, offset
 
 

@@ -18,6 +18,7 @@ from ..stories import fold
 
 T = TypeVar("T")
 MAX_LIMIT = 500
+MAX_OFFSET = 1_000_000_000  # far past any store's rows; SQL's OFFSET is 64-bit: 2**63 was a 500
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,326 @@
+"""The actor gazetteer: dated records of people, organisations, parties and countries, the
+title lexicon, and the look-up tables built from them once per process.
+
+Sources: `data/actors.json` (persons with dated roles, organisations, parties, leader titles,
+armed conflicts, elliptic regions), `data/titles.toml` (titles, honorifics, modifier words and
+the word lists of the rules) and `data/demonyms.tsv` (countries, demonyms, capitals). Every
+name is indexed under its look-up key (`alias_key`): folded, without spaces or hyphens.
+
+Gazetteer schema (`data/actors.json`):
+  persons:       {name, country, gender: m|f, aliases: [full-name variants], short: [surname forms
+                  that may stand alone], roles: [[title, from, to|null, "CTY/SEC"?], ...]}
+                  The role covering `published` gives the sector (from the title lexicon unless
+                  "CTY/SEC" is given); outside any role the nearest earlier role counts.
+  organisations: {name, country, sector, kind: metonym|name, aliases, sectors?: [[SEC, from, to]]}
+  parties:       {name, country, aliases, members: [adjectives/nouns], governing: [[from, to]]}
+                  A party's members are PTY while it governs, OPP otherwise.
+  leader_titles: {ISO3: [titles of the country's leader in order], default: [...]}
+  regions:       {"the North": {country, when: [countries one of which the article must name]}}
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Role:
+    title: str
+    start: dt.date | None
+    end: dt.date | None
+    country: str
+    sector: str
+
+
+@dataclass(frozen=True)
+class PersonRec:
+    name: str
+    country: str
+    gender: str
+    roles: tuple[Role, ...]
+    short: tuple[str, ...]
+
+    def role_at(self, day: dt.date | None) -> Role | None:
+        """The role held on `day` (first listed wins), else the latest earlier one, else the first."""
+        if not self.roles:
+            return None
+        if day is None:
+            return self.roles[-1]
+        for role in self.roles:
+            if (role.start is None or role.start <= day) and (role.end is None or day < role.end):
+                return role
+        past = [r for r in self.roles if r.end is not None and r.end <= day]
+        return max(past, key=lambda r: r.end or day) if past else self.roles[0]
+
+    def holds(self, day: dt.date | None) -> tuple[Role, ...]:
+        """Roles held on `day` (all roles when no date is known)."""
+        if day is None:
+            return self.roles
+        return tuple(r for r in self.roles if (r.start is None or r.start <= day) and (r.end is None or day < r.end))
+
+    def active(self, day: dt.date | None) -> bool:
+        return day is None or bool(self.holds(day))
+
+
+@dataclass(frozen=True)
+class OrgRec:
+    name: str
+    country: str
+    sector: str
+    kind: str
+    changes: tuple[tuple[str, dt.date | None, dt.date | None], ...] = ()
+
+    def sector_at(self, day: dt.date | None) -> str:
+        for sector, start, end in self.changes:
+            if day is not None and (start is None or start <= day) and (end is None or day < end):
+                return sector
+        return self.sector
+
+
+@dataclass(frozen=True)
+class PartyRec:
+    name: str
+    country: str
+    governing: tuple[tuple[dt.date | None, dt.date | None], ...]
+
+    def sector_at(self, day: dt.date | None) -> str:
+        if day is None:
+            return "PTY"
+        for start, end in self.governing:
+            if (start is None or start <= day) and (end is None or day < end):
+                return "PTY"
+        return "OPP"
+
+
+@dataclass(frozen=True)
+class TitleRec:
+    phrase: str
+    sector: str | None
+    flags: frozenset[str]
+
+    @property
+    def head(self) -> str:
+        words = self.phrase.split(" of ")[0].split()
+        return words[-1] if words else self.phrase
+
+    @property
+    def person(self) -> bool:
+        return not (self.flags & {"group", "state", "org", "country"})
+
+
+@dataclass(frozen=True)
+class LexEntry:
+    """One gazetteer alias: what it names and how it must be matched."""
+
+    kind: str  # person short org party member country demonym people capital region
+    target: object
+    alias: str
+    exact: bool  # acronym-like: match the token text exactly (case-sensitive)
+    upper: bool  # the alias starts with a capital: so must the text
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    names: dict[str, tuple[LexEntry, ...]]
+    name_prefixes: frozenset[str]
+    titles: dict[str, TitleRec]
+    title_prefixes: frozenset[str]
+    honorifics: dict[str, str]
+    modifiers: frozenset[str]
+    former: frozenset[str]
+    countries: dict[str, str]
+    persons: tuple[PersonRec, ...]
+    leader_titles: dict[str, tuple[str, ...]]
+    regions: dict[str, tuple[str, tuple[str, ...]]]
+    words: dict[str, frozenset[str]]
+    conflicts: dict[str, tuple[dt.date | None, dt.date | None]]
+    lower_starts: frozenset[str] = frozenset()
+    title_starts: frozenset[str] = frozenset()
+    given: dict[str, tuple[PersonRec, ...]] = field(default_factory=dict)
+    by_country: dict[str, tuple[PersonRec, ...]] = field(default_factory=dict)
+
+    def at_war(self, country: str | None, day: dt.date | None) -> bool:
+        span = self.conflicts.get(country or "")
+        if span is None:
+            return False
+        start, end = span
+        return day is None or ((start is None or start <= day) and (end is None or day < end))
+
+
+def _read_data(name: str) -> str:
+    return resources.files("storyline").joinpath("data", name).read_text("utf-8")
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower-case, strip accents, unify apostrophes: the form names are compared in."""
+    if text.isascii():
+        return text.replace("`", "'").lower()
+    text = text.replace("’", "'").replace("‘", "'").replace("`", "'")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def alias_key(text: str) -> str:
+    """A name's look-up key: folded, without spaces or hyphens (token boundaries do not matter)."""
+    return "".join(ch for ch in fold(text) if ch not in " -\u2010\u2011\u2013")
+
+
+@lru_cache(maxsize=1)
+def title_lexicon() -> tuple[dict[str, TitleRec], dict[str, str], frozenset[str], frozenset[str], dict[str, frozenset[str]]]:
+    """Titles, honorifics, modifier words, 'former' words and word lists from data/titles.toml."""
+    data = tomllib.loads(_read_data("titles.toml"))
+    titles: dict[str, TitleRec] = {}
+    for phrase, spec in data["titles"].items():
+        sector, *flags = spec.split()
+        rec = TitleRec(phrase, None if sector == "-" else sector, frozenset(flags))
+        titles.setdefault(alias_key(_plural_of(phrase)), rec)
+    for phrase, spec in data["titles"].items():
+        sector, *flags = spec.split()
+        titles[alias_key(phrase)] = TitleRec(phrase, None if sector == "-" else sector, frozenset(flags))
+    mods = data["modifiers"]
+    words = {name: frozenset(values) for name, values in data.get("words", {}).items()}
+    return titles, dict(data["honorifics"]), frozenset(mods["words"]), frozenset(mods["former"]), words
+
+
+def _plural_of(phrase: str) -> str:
+    """English plural of a title phrase ("chief of staff" -> "chiefs of staff")."""
+    head, sep, tail = phrase.partition(" of ")
+    words = head.split()
+    last = words[-1]
+    if last.endswith("man"):
+        last = last[:-3] + "men"
+    elif last.endswith("y") and last[-2:-1] not in "aeiou":
+        last = last[:-1] + "ies"
+    elif last.endswith(("s", "sh", "ch", "x")):
+        last = last + "es"
+    elif not last.endswith("."):
+        last = last + "s"
+    return " ".join([*words[:-1], last]) + sep + tail
+
+
+@lru_cache(maxsize=4096)
+def title_of(phrase: str) -> TitleRec | None:
+    """The lexicon's longest title phrase inside `phrase` (a gazetteer role title)."""
+    titles = title_lexicon()[0]
+    words = fold(phrase).replace("-", " ").split()
+    for size in range(len(words), 0, -1):
+        for start in range(len(words) - size + 1):
+            found = titles.get("".join(words[start:start + size]))
+            if found is not None:
+                return found
+    return None
+
+
+def _role(raw: list, country: str) -> Role:
+    title, start, end, *rest = raw
+    if rest:
+        cty, sector = rest[0].split("/")
+    else:
+        rec = title_of(title)
+        cty, sector = country, (rec.sector if rec and rec.sector else "GOV")
+    return Role(title, _date(start), _date(end), cty, sector)
+
+
+def _person(raw: dict) -> PersonRec:
+    roles = tuple(_role(r, raw["country"]) for r in raw["roles"])
+    return PersonRec(raw["name"], raw["country"], raw.get("gender", ""), roles, tuple(raw.get("short", ())))
+
+
+def _entry(kind: str, target: object, alias: str) -> LexEntry:
+    letters = [c for c in alias if c.isalpha()]
+    exact = len(letters) >= 2 and all(c.isupper() for c in letters)
+    return LexEntry(kind, target, alias, exact, bool(letters) and letters[0].isupper())
+
+
+def _person_entries(gaz: dict) -> Iterator[tuple[str, LexEntry]]:
+    for raw in gaz["persons"]:
+        person = _person(raw)
+        for alias in (person.name, *raw.get("aliases", ())):
+            yield alias, _entry("person", person, alias)
+        for alias in person.short:
+            yield alias, _entry("short", person, alias)
+
+
+def _org_entries(gaz: dict) -> Iterator[tuple[str, LexEntry]]:
+    for raw in gaz["organisations"]:
+        changes = tuple((s, _date(a), _date(b)) for s, a, b in raw.get("sectors", ()))
+        org = OrgRec(raw["name"], raw["country"], raw["sector"], raw["kind"], changes)
+        for alias in (org.name, *raw.get("aliases", ())):
+            yield alias, _entry("org", org, alias)
+    for raw in gaz["parties"]:
+        party = PartyRec(raw["name"], raw["country"], tuple((_date(a), _date(b)) for a, b in raw["governing"]))
+        for alias in (party.name, *raw["aliases"]):
+            yield alias, _entry("party", party, alias)
+        for alias in raw["members"]:
+            yield alias, _entry("member", party, alias)
+
+
+def _country_entries() -> Iterator[tuple[str, LexEntry]]:
+    for line in _read_data("demonyms.tsv").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        iso3, name, others, adjectives, people, capitals = (line.split("\t") + [""] * 6)[:6]
+        for kind, cell in (("country", f"{name}|{others}"), ("demonym", adjectives), ("people", people), ("capital", capitals)):
+            for alias in filter(None, (a.strip() for a in cell.split("|"))):
+                yield alias, _entry(kind, (iso3, name), alias)
+
+
+def _prefixes(keys: Iterable[str]) -> frozenset[str]:
+    return frozenset(key[:n] for key in keys for n in range(1, len(key) + 1))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Every look-up table, built once per process."""
+    gaz = json.loads(_read_data("actors.json"))
+    names: dict[str, list[LexEntry]] = {}
+    for alias, entry in (*_person_entries(gaz), *_org_entries(gaz), *_country_entries()):
+        names.setdefault(alias_key(alias), []).append(entry)
+    for alias, spec in gaz.get("regions", {}).items():
+        entry = _entry("region", (spec["country"], tuple(spec["when"])), alias)
+        names.setdefault(alias_key(alias.removeprefix("the ")), []).append(entry)
+    titles, honorifics, modifiers, former, words = title_lexicon()
+    countries = {}
+    for entries in names.values():
+        for e in entries:
+            if e.kind == "country":
+                iso3, cname = e.target  # type: ignore[misc]
+                countries[iso3] = cname
+    persons = tuple({id(e.target): e.target for es in names.values() for e in es if e.kind == "person"}.values())
+    leaders = {k: tuple(v) for k, v in gaz["leader_titles"].items()}
+    regions = {k: (v["country"], tuple(v["when"])) for k, v in gaz.get("regions", {}).items()}
+    return Lexicon(
+        {k: tuple(v) for k, v in names.items()}, _prefixes(names), titles, _prefixes(titles),
+        {alias_key(k): v for k, v in honorifics.items()}, modifiers, former, countries, persons,  # type: ignore[arg-type]
+        leaders, regions, words,
+        {k: (_date(a), _date(b)) for k, (a, b) in gaz.get("armed_conflicts", {}).items()},
+        frozenset(_first_piece(e.alias) for es in names.values() for e in es if not e.upper),
+        frozenset(_first_piece(p) for rec in titles.values() for p in (rec.phrase, _plural_of(rec.phrase))),
+        _group(persons, lambda p: {fold(p.name).split()[0]}),
+        _group(persons, lambda p: {r.country for r in p.roles}),
+    )
+
+
+def _first_piece(alias: str) -> str:
+    """The look-up form of an alias's first word ("al-Nusra" -> "al", "secretary-general" -> "secretary")."""
+    words = fold(alias).replace("\u2010", "-").replace("-", " ").split()
+    return alias_key(words[0]) if words else ""
+
+
+def _group(persons: Iterable[PersonRec], keys) -> dict[str, tuple[PersonRec, ...]]:
+    out: dict[str, list[PersonRec]] = {}
+    for person in persons:
+        for key in keys(person):
+            out.setdefault(key, []).append(person)
+    return {k: tuple(v) for k, v in out.items()}

@@ -170,10 +170,10 @@ def measure(shared: Path, required_only: bool = False, nlp=None) -> dict[str, Re
 
 def speed(shared: Path, rounds: int = 3, nlp=None) -> dict[str, float]:
     """Milliseconds per article: spaCy parse vs actor resolution, over the 13 dev articles."""
-    from storyline.extract.actors import lexicon, resolve_actors
+    from storyline.extract.actors import gazetteer, resolve_actors
 
     nlp = nlp or load_nlp()
-    lexicon()
+    gazetteer()
     texts = [(cleaned_text(p), d) for p, _, d in articles(shared) if p != SEED]
     parse = resolve = 0.0
     for _ in range(rounds):

@@ -13,7 +13,7 @@ from conftest import ROOT, SEED, shared_path
 sys.path.insert(0, str(ROOT / "bench"))
 import actor_recall  # noqa: E402
 
-from storyline.extract.actors import ActorIndex, Mention, lexicon, resolve_actors  # noqa: E402
+from storyline.extract.actors import ActorIndex, Mention, gazetteer, resolve_actors  # noqa: E402
 from storyline.model import Actor  # noqa: E402
 
 SEED_DATE = dt.date(2025, 10, 21)
@@ -225,13 +225,13 @@ def test_first_person_in_a_quote_is_the_speaker(nlp):
 
 
 def test_gazetteer_is_well_formed():
-    lex = lexicon()
-    assert len(lex.persons) >= 400 and len(lex.countries) >= 190
+    gaz = gazetteer()
+    assert len(gaz.persons) >= 400 and len(gaz.countries) >= 190
     sectors = {"GOV", "MIL", "LEG", "JUD", "COP", "REB", "OPP", "PTY", "BUS", "MED", "CVL", "NGO", "IGO", "SPY", "CRM"}
-    for person in lex.persons:
+    for person in gaz.persons:
         assert person.roles, person.name
         for role in person.roles:
-            assert role.sector in sectors and (role.country in lex.countries or role.country == "XXX"), (person.name, role)
+            assert role.sector in sectors and (role.country in gaz.countries or role.country == "XXX"), (person.name, role)
             assert role.start is None or role.end is None or role.start <= role.end, (person.name, role)
 
 

@@ -16,8 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from . import nlp as nlp_module
-from .actors import ActorIndex, resolve_actors
-from .actors import lexicon as actor_lexicon
+from .actors import ActorIndex, gazetteer, resolve_actors
 from .attribution import Report, attribution, find_report
 from .triggers import Trigger, find_triggers, participants
 from .lexicon import Cues, Lexicon, cues, lexicon
@@ -197,7 +196,7 @@ def _among(a: Event, b: Event, key: Callable[[Actor], object]) -> bool:
 
 
 def _states_only(event: Event) -> bool:
-    names = actor_lexicon().countries
+    names = gazetteer().countries
     return all(x.name == names.get(x.country or "") for x in event.actors + event.recipients)
 
 

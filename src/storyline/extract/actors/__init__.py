@@ -31,27 +31,27 @@ from spacy.tokens import Doc
 
 from .coreference import pronoun
 from .discourse import HE, IT, THEY, Result, State
-from .gazetteer import Lexicon, fold, lexicon, title_of
+from .gazetteer import Gazetteer, fold, gazetteer, title_of
 from .index import ActorIndex, Mention
 from .mentions import Item, View, appositions, find_chunks, tag_items, token_view
 from .quotes import first_persons, statements
 from .resolution import resolve_chunk
 
-__all__ = ["ActorIndex", "Lexicon", "Mention", "fold", "lexicon", "resolve_actors", "title_of"]
+__all__ = ["ActorIndex", "Gazetteer", "Mention", "fold", "gazetteer", "resolve_actors", "title_of"]
 
 
-def _places(v: View, lex: Lexicon, items: list[Item]) -> list[tuple[int, str]]:
+def _places(v: View, gaz: Gazetteer, items: list[Item]) -> list[tuple[int, str]]:
     """Countries (and their capitals) named as places: objects of locative prepositions."""
     out = []
     for item in items:
         entry = item.first("country", "capital")
         head = item.end - 1
-        if entry is not None and v.dep[head] == "pobj" and v.norm[v.head[head]] in lex.words["locative_prepositions"]:
+        if entry is not None and v.dep[head] == "pobj" and v.norm[v.head[head]] in gaz.words["locative_prepositions"]:
             out.append((head, entry.target[0]))  # type: ignore[index]
     return out
 
 
-def _setting(v: View, lex: Lexicon, items: list[Item]) -> str | None:
+def _setting(v: View, gaz: Gazetteer, items: list[Item]) -> str | None:
     """The country the story happens in: most named as a place or as a modifier."""
     counts: dict[str, int] = {}
     for item in items:
@@ -59,7 +59,7 @@ def _setting(v: View, lex: Lexicon, items: list[Item]) -> str | None:
         if entry is None:
             continue
         head = item.end - 1
-        place = v.dep[head] == "pobj" and v.norm[v.head[head]] in lex.words["locative_prepositions"]
+        place = v.dep[head] == "pobj" and v.norm[v.head[head]] in gaz.words["locative_prepositions"]
         if place or v.dep[head] in ("amod", "compound"):
             iso3 = entry.target[0]  # type: ignore[index]
             counts[iso3] = counts.get(iso3, 0) + 1
@@ -90,13 +90,13 @@ def _index(results: Iterable[Result | None]) -> ActorIndex:
 
 def resolve_actors(doc: Doc, published: dt.date | None) -> ActorIndex:
     """Every actor mention of a parsed article, resolved to gazetteer or in-text actors."""
-    lex = lexicon()
+    gaz = gazetteer()
     v = token_view(doc, published)
-    items = tag_items(v, lex)
-    chunks = find_chunks(v, lex, items)
-    state = State(v, lex, resolve_chunk, pronoun, countries=_doc_countries(items),
-                  setting=_setting(v, lex, items), chunks=chunks, apps=appositions(v, chunks),
-                  places=_places(v, lex, items))
+    items = tag_items(v, gaz)
+    chunks = find_chunks(v, gaz, items)
+    state = State(v, gaz, resolve_chunk, pronoun, countries=_doc_countries(items),
+                  setting=_setting(v, gaz, items), chunks=chunks, apps=appositions(v, chunks),
+                  places=_places(v, gaz, items))
     for n, chunk in enumerate(chunks):
         for t in range(chunk.start, chunk.end):
             state.chunk_at[t] = n

@@ -97,7 +97,7 @@ def _person_pronoun(state: State, i: int) -> list[Ref]:
 
 
 def _it_pronoun(state: State, i: int) -> list[Ref]:
-    v, words = state.v, state.lex.words
+    v, words = state.v, state.gaz.words
     if v.norm[i] == "it" and v.dep[i] not in SUBJ:
         return []
 
@@ -117,7 +117,7 @@ def _they_pronoun(state: State, i: int) -> list[Ref]:
         return r.kind == "set" or (r.kind == "group" and r.noun.endswith("s"))
 
     found = _governing(state, i, accept) or _previous_subjects(state, i, accept) or _recent(state, i, accept, 1)
-    if found or v.dep[i] not in SUBJ or v.lemma[v.head[i]] not in state.lex.words["reciprocal_verbs"]:
+    if found or v.dep[i] not in SUBJ or v.lemma[v.head[i]] not in state.gaz.words["reciprocal_verbs"]:
         return found
     people = sorted((r for r in state.refs if r.kind == "person" and r.before(i) >= 0
                      and v.sent[i] - v.sent[r.before(i)] <= 1), key=lambda r: r.before(i), reverse=True)

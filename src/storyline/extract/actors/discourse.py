@@ -17,7 +17,7 @@ from functools import lru_cache
 from ...model import Actor
 from .gazetteer import (
     LexEntry,
-    Lexicon,
+    Gazetteer,
     OrgRec,
     PartyRec,
     PersonRec,
@@ -85,7 +85,7 @@ class State:
     """
 
     v: View
-    lex: Lexicon
+    gaz: Gazetteer
     resolve_chunk: Resolver
     resolve_pronoun: Resolver
     refs: list[Ref] = field(default_factory=list)
@@ -147,7 +147,7 @@ def country_ref(state: State, iso3: str, sector: str = "GOV") -> Ref:
     key = f"#country:{iso3}:{sector}"
     ref = state.by_name.get(key)
     if ref is None:
-        ref = Ref(state.lex.countries.get(iso3, iso3), iso3, sector, "country")
+        ref = Ref(state.gaz.countries.get(iso3, iso3), iso3, sector, "country")
         state.by_name[key] = ref
     state.countries.add(iso3)
     return ref
@@ -208,7 +208,7 @@ def chunk_context(state: State, chunk: Chunk, pos: int) -> Context:
         if item is chunk.core:
             continue
         if item.kind == "mod":
-            former |= item.value in state.lex.former
+            former |= item.value in state.gaz.former
         elif item.kind == "num":
             count = _COUNTS.get(item.value, 0)
         elif item.kind == "hon":
@@ -310,7 +310,7 @@ def _relative(state: State, words: set[str]) -> Ref | None:
     if len(words) != 1:
         return None
     named = {w for r in state.refs if r.kind == "person" for w in _tokens(r.name)}
-    for person in state.lex.given.get(next(iter(words)), ()):
+    for person in state.gaz.given.get(next(iter(words)), ()):
         parts = fold(person.name).split()
         if len(parts) >= 2 and parts[0] in words and set(parts[1:]) <= named:
             return person_ref(state, person)
@@ -387,7 +387,7 @@ _RANKS = ("vice ", "deputy ", "assistant ", "under ", "first vice ", "first depu
 def title_score(state: State, rec: TitleRec, ref: Ref, country: str | None, plural: bool = False) -> int:
     phrase = fold(rec.phrase)
     if "leader" in rec.flags and phrase in ("leader", "head of state", "head of government", "dictator", "strongman"):
-        wanted = state.lex.leader_titles.get(country or "", state.lex.leader_titles["default"])
+        wanted = state.gaz.leader_titles.get(country or "", state.gaz.leader_titles["default"])
         if any(t in ref.titles for t in wanted):
             return 3
         return 2 if "leader" in ref.classes and country is None else 0
@@ -432,15 +432,15 @@ def holder(state: State, rec: TitleRec, ctx: Context) -> Ref | None:
     """The gazetteer's holder of a title in a country at the article's date."""
     if ctx.country is None:
         return None
-    day, lex = state.day, state.lex
+    day, gaz = state.day, state.gaz
     if fold(rec.phrase) in ("leader", "head of state", "head of government", "dictator", "strongman"):
-        for wanted in lex.leader_titles.get(ctx.country, lex.leader_titles["default"]):
-            for person in lex.by_country.get(ctx.country, ()):
+        for wanted in gaz.leader_titles.get(ctx.country, gaz.leader_titles["default"]):
+            for person in gaz.by_country.get(ctx.country, ()):
                 if any(fold(r.title) == wanted and r.country == ctx.country for r in person.holds(day)):
                     return person_ref(state, person)
         return None
     found = []
-    for person in lex.by_country.get(ctx.country, ()):
+    for person in gaz.by_country.get(ctx.country, ()):
         roles = person.roles if ctx.former else person.holds(day)
         for role in roles:
             ended = role.end is not None and (day is None or role.end <= day)

@@ -126,7 +126,11 @@ class LexEntry:
 
 
 @dataclass(frozen=True)
-class Lexicon:
+class Gazetteer:
+    """Every look-up table of actor resolution: names and titles by look-up key (with their
+    prefixes, so a walk over tokens stops early), word lists, and the persons by given name and
+    by country."""
+
     names: dict[str, tuple[LexEntry, ...]]
     name_prefixes: frozenset[str]
     titles: dict[str, TitleRec]
@@ -243,8 +247,8 @@ def _entry(kind: str, target: object, alias: str) -> LexEntry:
     return LexEntry(kind, target, alias, exact, bool(letters) and letters[0].isupper())
 
 
-def _person_entries(gaz: dict) -> Iterator[tuple[str, LexEntry]]:
-    for raw in gaz["persons"]:
+def _person_entries(data: dict) -> Iterator[tuple[str, LexEntry]]:
+    for raw in data["persons"]:
         person = _person(raw)
         for alias in (person.name, *raw.get("aliases", ())):
             yield alias, _entry("person", person, alias)
@@ -252,13 +256,13 @@ def _person_entries(gaz: dict) -> Iterator[tuple[str, LexEntry]]:
             yield alias, _entry("short", person, alias)
 
 
-def _org_entries(gaz: dict) -> Iterator[tuple[str, LexEntry]]:
-    for raw in gaz["organisations"]:
+def _org_entries(data: dict) -> Iterator[tuple[str, LexEntry]]:
+    for raw in data["organisations"]:
         changes = tuple((s, _date(a), _date(b)) for s, a, b in raw.get("sectors", ()))
         org = OrgRec(raw["name"], raw["country"], raw["sector"], raw["kind"], changes)
         for alias in (org.name, *raw.get("aliases", ())):
             yield alias, _entry("org", org, alias)
-    for raw in gaz["parties"]:
+    for raw in data["parties"]:
         party = PartyRec(raw["name"], raw["country"], tuple((_date(a), _date(b)) for a, b in raw["governing"]))
         for alias in (party.name, *raw["aliases"]):
             yield alias, _entry("party", party, alias)
@@ -281,13 +285,13 @@ def _prefixes(keys: Iterable[str]) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
+def gazetteer() -> Gazetteer:
     """Every look-up table, built once per process."""
-    gaz = json.loads(_read_data("actors.json"))
+    data = json.loads(_read_data("actors.json"))
     names: dict[str, list[LexEntry]] = {}
-    for alias, entry in (*_person_entries(gaz), *_org_entries(gaz), *_country_entries()):
+    for alias, entry in (*_person_entries(data), *_org_entries(data), *_country_entries()):
         names.setdefault(alias_key(alias), []).append(entry)
-    for alias, spec in gaz.get("regions", {}).items():
+    for alias, spec in data.get("regions", {}).items():
         entry = _entry("region", (spec["country"], tuple(spec["when"])), alias)
         names.setdefault(alias_key(alias.removeprefix("the ")), []).append(entry)
     titles, honorifics, modifiers, former, words = title_lexicon()
@@ -298,13 +302,13 @@ def lexicon() -> Lexicon:
                 iso3, cname = e.target  # type: ignore[misc]
                 countries[iso3] = cname
     persons = tuple({id(e.target): e.target for es in names.values() for e in es if e.kind == "person"}.values())
-    leaders = {k: tuple(v) for k, v in gaz["leader_titles"].items()}
-    regions = {k: (v["country"], tuple(v["when"])) for k, v in gaz.get("regions", {}).items()}
-    return Lexicon(
+    leaders = {k: tuple(v) for k, v in data["leader_titles"].items()}
+    regions = {k: (v["country"], tuple(v["when"])) for k, v in data.get("regions", {}).items()}
+    return Gazetteer(
         {k: tuple(v) for k, v in names.items()}, _prefixes(names), titles, _prefixes(titles),
         {alias_key(k): v for k, v in honorifics.items()}, modifiers, former, countries, persons,  # type: ignore[arg-type]
         leaders, regions, words,
-        {k: (_date(a), _date(b)) for k, (a, b) in gaz.get("armed_conflicts", {}).items()},
+        {k: (_date(a), _date(b)) for k, (a, b) in data.get("armed_conflicts", {}).items()},
         frozenset(_first_piece(e.alias) for es in names.values() for e in es if not e.upper),
         frozenset(_first_piece(p) for rec in titles.values() for p in (rec.phrase, _plural_of(rec.phrase))),
         _group(persons, lambda p: {fold(p.name).split()[0]}),

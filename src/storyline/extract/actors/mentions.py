@@ -15,7 +15,7 @@ from functools import lru_cache
 from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, LEMMA, ORTH, SENT_START, SPACY, TAG
 from spacy.tokens import Doc
 
-from .gazetteer import LexEntry, Lexicon, TitleRec, alias_key, fold
+from .gazetteer import LexEntry, Gazetteer, TitleRec, alias_key, fold
 
 
 @dataclass(frozen=True)
@@ -192,17 +192,17 @@ def _valid(entry: LexEntry, v: View, start: int, end: int) -> bool:
     return True
 
 
-def _name_at(v: View, lex: Lexicon, i: int) -> Item | None:
-    found = _walk(v, i, v.norm, lex.name_prefixes, lex.names)
+def _name_at(v: View, gaz: Gazetteer, i: int) -> Item | None:
+    found = _walk(v, i, v.norm, gaz.name_prefixes, gaz.names)
     if found is None:
         return None
     end, key = found
-    entries = tuple(e for e in lex.names[key] if _valid(e, v, i, end))
+    entries = tuple(e for e in gaz.names[key] if _valid(e, v, i, end))
     return Item(i, end, "name", entries) if entries else None
 
 
-def _title_at(v: View, lex: Lexicon, forms: Sequence[str], i: int) -> Item | None:
-    found = _walk(v, i, forms, lex.title_prefixes, lex.titles)
+def _title_at(v: View, gaz: Gazetteer, forms: Sequence[str], i: int) -> Item | None:
+    found = _walk(v, i, forms, gaz.title_prefixes, gaz.titles)
     if found is None:
         return None
     end, key = found
@@ -210,21 +210,21 @@ def _title_at(v: View, lex: Lexicon, forms: Sequence[str], i: int) -> Item | Non
         return None
     if v.tag[end - 1] not in _NOUN_TAGS and not v.text[end - 1].endswith("."):
         return None
-    return Item(i, end, "title", title=lex.titles[key])
+    return Item(i, end, "title", title=gaz.titles[key])
 
 
-def _minor_at(v: View, lex: Lexicon, i: int) -> Item | None:
+def _minor_at(v: View, gaz: Gazetteer, i: int) -> Item | None:
     norm = v.norm[i]
-    if norm in lex.honorifics and v.upper_initial(i) and v.tag[i] in ("NNP", "NNPS", "NN"):
-        return Item(i, i + 1, "hon", value=lex.honorifics[norm])
-    if norm in lex.words["numbers"] and v.tag[i] in ("CD", "DT"):
+    if norm in gaz.honorifics and v.upper_initial(i) and v.tag[i] in ("NNP", "NNPS", "NN"):
+        return Item(i, i + 1, "hon", value=gaz.honorifics[norm])
+    if norm in gaz.words["numbers"] and v.tag[i] in ("CD", "DT"):
         return Item(i, i + 1, "num", value=norm)
-    if norm in lex.modifiers and v.tag[i] not in ("VB", "VBD", "VBZ", "VBP", "VBG", "VBN", "IN"):
+    if norm in gaz.modifiers and v.tag[i] not in ("VB", "VBD", "VBZ", "VBP", "VBG", "VBN", "IN"):
         return Item(i, i + 1, "mod", value=norm)
     return None
 
 
-def _hyphen_parts(v: View, lex: Lexicon, i: int) -> Item | None:
+def _hyphen_parts(v: View, gaz: Gazetteer, i: int) -> Item | None:
     """'U.S.-made', 'U.S.-South Korean', 'Trump-Kim': countries and people inside one token."""
     text = v.text[i]
     if not any(h in text[1:-1] for h in HYPHENS):
@@ -234,32 +234,32 @@ def _hyphen_parts(v: View, lex: Lexicon, i: int) -> Item | None:
     for n, part in enumerate(parts):
         key = alias_key(part)
         if n == len(parts) - 1 and i + 1 < len(v):
-            longer = _walk(v, i + 1, v.norm, lex.name_prefixes, lex.names, start=key)
+            longer = _walk(v, i + 1, v.norm, gaz.name_prefixes, gaz.names, start=key)
             if longer is not None:
                 end, key = longer
-        for entry in lex.names.get(key, ()):
+        for entry in gaz.names.get(key, ()):
             if entry.kind in ("country", "demonym", "person", "short") and (part[:1].isupper()):
                 entries.append(entry)
                 break
     return Item(i, end, "name", tuple(entries), value="compound") if entries else None
 
 
-def tag_items(v: View, lex: Lexicon) -> list[Item]:
+def tag_items(v: View, gaz: Gazetteer) -> list[Item]:
     """Non-overlapping lexical items, left to right, longest match first (names win ties)."""
     items: list[Item] = []
     i = 0
     while i < len(v):
         norm = v.norm[i]
         upper = v.text[i][:1].isupper()
-        name = _name_at(v, lex, i) if (upper or norm in lex.lower_starts) and norm in lex.name_prefixes else None
-        title = _title_at(v, lex, v.norm, i) if norm in lex.title_starts else None
+        name = _name_at(v, gaz, i) if (upper or norm in gaz.lower_starts) and norm in gaz.name_prefixes else None
+        title = _title_at(v, gaz, v.norm, i) if norm in gaz.title_starts else None
         best = name if name and (not title or name.end >= title.end) else title
         if best is None and "-" in v.text[i]:
-            best = _hyphen_parts(v, lex, i)
-        if best is None and (v.norm[i] in lex.honorifics or v.norm[i] in lex.modifiers or v.norm[i] in lex.words["numbers"]):
-            best = _minor_at(v, lex, i)
+            best = _hyphen_parts(v, gaz, i)
+        if best is None and (v.norm[i] in gaz.honorifics or v.norm[i] in gaz.modifiers or v.norm[i] in gaz.words["numbers"]):
+            best = _minor_at(v, gaz, i)
         if best is None and v.tag[i] in ("NNP", "NNPS"):
-            best = _unknown_at(v, lex, i)
+            best = _unknown_at(v, gaz, i)
         if best is None:
             i += 1
             continue
@@ -268,30 +268,30 @@ def tag_items(v: View, lex: Lexicon) -> list[Item]:
     return items
 
 
-def _is_name_token(v: View, lex: Lexicon, i: int) -> bool:
+def _is_name_token(v: View, gaz: Gazetteer, i: int) -> bool:
     t = v.text[i]
     return (v.tag[i] in ("NNP", "NNPS") and t[:1].isupper() and any(c.isalpha() for c in t)
             and v.ent[i] not in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"))
 
 
-def _unknown_at(v: View, lex: Lexicon, i: int) -> Item | None:
+def _unknown_at(v: View, gaz: Gazetteer, i: int) -> Item | None:
     """A run of capitalised proper nouns (with particles and hyphens) not in any list."""
-    if not _is_name_token(v, lex, i) or (i > 0 and v.text[i - 1] in ("#", "@")):
+    if not _is_name_token(v, gaz, i) or (i > 0 and v.text[i - 1] in ("#", "@")):
         return None
     j = i + 1
-    while j < len(v) and _extends_name(v, lex, j):
+    while j < len(v) and _extends_name(v, gaz, j):
         j += 1
     return Item(i, j, "unknown")
 
 
-def _extends_name(v: View, lex: Lexicon, j: int) -> bool:
+def _extends_name(v: View, gaz: Gazetteer, j: int) -> bool:
     """Token j continues an unknown name: a name token no list claims, or a particle or hyphen
     before one."""
-    known = lex.names.get(v.norm[j], ())
-    if _is_name_token(v, lex, j) and all(e.kind == "short" for e in known) and v.norm[j] not in lex.titles:
+    known = gaz.names.get(v.norm[j], ())
+    if _is_name_token(v, gaz, j) and all(e.kind == "short" for e in known) and v.norm[j] not in gaz.titles:
         return True
-    joiner = v.text[j] in HYPHENS or v.norm[j] in lex.words["particles"]
-    return joiner and j + 1 < len(v) and _is_name_token(v, lex, j + 1)
+    joiner = v.text[j] in HYPHENS or v.norm[j] in gaz.words["particles"]
+    return joiner and j + 1 < len(v) and _is_name_token(v, gaz, j + 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,16 +347,16 @@ def _chunk_items(v: View, items: list[Item], k: int) -> int:
     return j
 
 
-def _determiner(v: View, lex: Lexicon, start: int) -> str:
+def _determiner(v: View, gaz: Gazetteer, start: int) -> str:
     if start == 0:
         return ""
     word = v.norm[start - 1]
-    if word in lex.words["determiners"] or (v.tag[start - 1] == "PRP$" and word in _POSSESSIVE_DETS):
+    if word in gaz.words["determiners"] or (v.tag[start - 1] == "PRP$" and word in _POSSESSIVE_DETS):
         return word
     return ""
 
 
-def _make_chunk(v: View, lex: Lexicon, group: list[Item]) -> Chunk | None:
+def _make_chunk(v: View, gaz: Gazetteer, group: list[Item]) -> Chunk | None:
     last = group[-1]
     titles = [it for it in group if it.kind == "title"]
     if _is_person_item(last):
@@ -371,7 +371,7 @@ def _make_chunk(v: View, lex: Lexicon, group: list[Item]) -> Chunk | None:
     head = head_item.end - 1
     if v.text[head] in POSS and head > head_item.start:
         head -= 1
-    det = _determiner(v, lex, group[0].start)
+    det = _determiner(v, gaz, group[0].start)
     start = group[0].start - (1 if det and det not in _POSSESSIVE_DETS else 0)
     return Chunk(start, last.end, head, det, tuple(group), core, title)
 
@@ -396,12 +396,12 @@ def _of_complement(v: View, items: list[Item], k: int, chunk: Chunk) -> tuple[Ch
     return replace(chunk, end=end, of_items=tuple(found)), j
 
 
-def find_chunks(v: View, lex: Lexicon, items: list[Item]) -> list[Chunk]:
+def find_chunks(v: View, gaz: Gazetteer, items: list[Item]) -> list[Chunk]:
     out: list[Chunk] = []
     k = 0
     while k < len(items):
         j = _chunk_items(v, items, k)
-        chunk = _make_chunk(v, lex, items[k:j])
+        chunk = _make_chunk(v, gaz, items[k:j])
         if chunk is not None:
             chunk, j = _of_complement(v, items, j, chunk)
             out.append(chunk)

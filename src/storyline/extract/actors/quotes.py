@@ -18,7 +18,7 @@ def _paragraph(state: State, p: int) -> range:
 
 def speaker(state: State, i: int, depth: int = 0) -> list[Ref]:
     """Who speaks the quote containing token i: the subject of a speech verb of its paragraph."""
-    v, speech = state.v, state.lex.words["speech_verbs"]
+    v, speech = state.v, state.gaz.words["speech_verbs"]
     tokens = _paragraph(state, v.para[i])
     verbs = [t for t in tokens if not v.quoted[t] and v.lemma[t] in speech and v.tag[t].startswith("VB")]
     verbs.sort(key=lambda t: (v.sent[t] != v.sent[i], abs(t - i)))
@@ -41,7 +41,7 @@ def speaker(state: State, i: int, depth: int = 0) -> list[Ref]:
 
 
 def _issuer(state: State, i: int) -> list[Ref]:
-    v, words = state.v, state.lex.words
+    v, words = state.v, state.gaz.words
     for c in v.children(i):
         if v.norm[c] == "from":
             refs = [r for g in v.children(c) if v.dep[g] == "pobj" for r in refs_at(state, g)]
@@ -62,7 +62,7 @@ def _issuer(state: State, i: int) -> list[Ref]:
 
 def statements(state: State, covered: set[int]) -> None:
     """'the joint statement said': a statement stands for whoever issued it."""
-    v, nouns = state.v, state.lex.words["statement_nouns"]
+    v, nouns = state.v, state.gaz.words["statement_nouns"]
     last: list[Ref] = []
     for i in range(len(v)):
         if i in covered or v.lemma[i] not in nouns or v.tag[i] != "NN":

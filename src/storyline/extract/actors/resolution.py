@@ -163,7 +163,7 @@ def _generic(state: State, chunk: Chunk, rec: TitleRec, ctx: Context) -> Result 
         country = _nearby_place(state, chunk.head) or state.setting
     if country is None and sector is None:
         return None
-    if sector == "OPP" and state.lex.at_war(country, state.day):
+    if sector == "OPP" and state.gaz.at_war(country, state.day):
         sector = "REB"
     noun = state.v.text[chunk.head].lower()
     anonymous = noun in _ANON_HEADS and sector not in ("CVL", "REB")
@@ -236,7 +236,7 @@ def _org_noun(state: State, chunk: Chunk, rec: TitleRec, ctx: Context) -> Result
     last = chunk.items[-1]
     words = [w for w in name_text(state.v, last).split()]
     label = " ".join(w if w[:1].isupper() else w.capitalize() for w in words)
-    name = f"{label} of {state.lex.countries.get(country, country)}" if country != "XXX" else label
+    name = f"{label} of {state.gaz.countries.get(country, country)}" if country != "XXX" else label
     key = "#orgnoun:" + name
     ref = state.by_name.get(key)
     if ref is None:
@@ -286,7 +286,7 @@ def _their(state: State, chunk: Chunk, rec: TitleRec, ctx: Context) -> Result | 
 
 def _acting(state: State, i: int) -> bool:
     """A capital stands for its government only as an argument, not as a place or a modifier."""
-    v, words = state.v, state.lex.words
+    v, words = state.v, state.gaz.words
     if len(v.text[i]) > 3 and v.text[i].isupper():
         return False  # a dateline: "KYIV, Ukraine (AP) —"
     while v.dep[i] == "conj" and v.head[i] != i:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import tomllib
+import typing
 
 import pytest
 
@@ -14,6 +15,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import actor_recall  # noqa: E402
 
 from storyline.extract.actors import ActorIndex, Mention, gazetteer, resolve_actors  # noqa: E402
+from storyline.extract.actors.records import CountryRec, Kind, OrgRec, PartyRec, PersonRec, RegionRec  # noqa: E402
 from storyline.model import Actor  # noqa: E402
 
 SEED_DATE = dt.date(2025, 10, 21)
@@ -233,6 +235,20 @@ def test_gazetteer_is_well_formed():
         for role in person.roles:
             assert role.sector in sectors and (role.country in gaz.countries or role.country == "XXX"), (person.name, role)
             assert role.start is None or role.end is None or role.start <= role.end, (person.name, role)
+
+
+def test_every_entry_kind_names_one_record_type():
+    """`Item.record` narrows an entry's target by its kind: the loader must keep that mapping."""
+    expected = {"person": PersonRec, "short": PersonRec, "org": OrgRec, "party": PartyRec, "member": PartyRec,
+                "country": CountryRec, "demonym": CountryRec, "people": CountryRec, "capital": CountryRec,
+                "region": RegionRec}
+    assert set(expected) == set(typing.get_args(Kind))
+    seen = set()
+    for entries in gazetteer().names.values():
+        for entry in entries:
+            assert isinstance(entry.target, expected[entry.kind]), entry
+            seen.add(entry.kind)
+    assert seen == set(expected)
 
 
 # --- quality floors and speed

@@ -44,10 +44,10 @@ def _places(v: View, gaz: Gazetteer, items: list[Item]) -> list[tuple[int, str]]
     """Countries (and their capitals) named as places: objects of locative prepositions."""
     out = []
     for item in items:
-        entry = item.first("country", "capital")
+        found = item.record("country", "capital")
         head = item.end - 1
-        if entry is not None and v.dep[head] == "pobj" and v.norm[v.head[head]] in gaz.words["locative_prepositions"]:
-            out.append((head, entry.target[0]))  # type: ignore[index]
+        if found is not None and v.dep[head] == "pobj" and v.norm[v.head[head]] in gaz.words["locative_prepositions"]:
+            out.append((head, found.country))
     return out
 
 
@@ -55,23 +55,22 @@ def _setting(v: View, gaz: Gazetteer, items: list[Item]) -> str | None:
     """The country the story happens in: most named as a place or as a modifier."""
     counts: dict[str, int] = {}
     for item in items:
-        entry = item.first("country", "demonym", "capital")
-        if entry is None:
+        found = item.record("country", "demonym", "capital")
+        if found is None:
             continue
         head = item.end - 1
         place = v.dep[head] == "pobj" and v.norm[v.head[head]] in gaz.words["locative_prepositions"]
         if place or v.dep[head] in ("amod", "compound"):
-            iso3 = entry.target[0]  # type: ignore[index]
-            counts[iso3] = counts.get(iso3, 0) + 1
+            counts[found.country] = counts.get(found.country, 0) + 1
     return max(counts, key=lambda k: counts[k]) if counts else None
 
 
 def _doc_countries(items: list[Item]) -> set[str]:
     out = set()
     for item in items:
-        entry = item.first("country", "demonym", "capital", "people")
-        if entry is not None:
-            out.add(entry.target[0])  # type: ignore[index]
+        found = item.record("country", "demonym", "capital", "people")
+        if found is not None:
+            out.add(found.country)
     return out
 
 

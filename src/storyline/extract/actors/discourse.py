@@ -13,21 +13,13 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Literal
 
 from ...model import Actor
-from .gazetteer import (
-    LexEntry,
-    Gazetteer,
-    OrgRec,
-    PartyRec,
-    PersonRec,
-    Role,
-    TitleRec,
-    fold,
-    title_of,
-)
-from .index import Mention
+from .gazetteer import Gazetteer, fold, title_of
+from .index import Mention, MentionKind
 from .mentions import PERSONISH, POSS, POSS_ENDS, Chunk, Item, View
+from .records import CountryKind, OrgRec, PartyRec, PersonRec, RegionRec, Role, TitleRec
 
 HE = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "hers": "f", "herself": "f"}
 IT = {"it", "its", "itself"}
@@ -45,7 +37,7 @@ class Ref:
     name: str
     country: str | None
     sector: str | None
-    kind: str  # person group country org set
+    kind: Literal["person", "group", "country", "org", "set"]
     person: PersonRec | None = None
     titles: set[str] = field(default_factory=set)
     classes: set[str] = field(default_factory=set)
@@ -187,22 +179,27 @@ _COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "sev
            "nine": 9, "ten": 10, "2": 2, "3": 3, "4": 4, "5": 5}
 
 
-def region_country(state: State, entry: LexEntry) -> str | None:
-    iso3, when = entry.target  # type: ignore[misc]
-    return iso3 if not when or state.countries & set(when) else None
+_MODIFIER_KINDS: tuple[CountryKind, ...] = ("demonym", "country", "people", "capital")
+
+
+def region_country(state: State, region: RegionRec) -> str | None:
+    return region.country if not region.when or state.countries & set(region.when) else None
 
 
 def mod_country(state: State, item: Item) -> str | None:
-    for kind in ("demonym", "country", "people", "capital"):
-        entry = item.first(kind)
-        if entry is not None:
-            return entry.target[0]  # type: ignore[index]
-    entry = item.first("region")
-    return region_country(state, entry) if entry else None
+    for kind in _MODIFIER_KINDS:
+        found = item.record(kind)
+        if found is not None:
+            return found.country
+    region = item.record("region")
+    return region_country(state, region) if region else None
 
 
 def chunk_context(state: State, chunk: Chunk, pos: int) -> Context:
-    country = org = party = owner = None
+    country: str | None = None
+    org: OrgRec | None = None
+    party: PartyRec | None = None
+    owner: Ref | None = None
     former, gender, count, honorific = False, "", 0, ""
     for item in chunk.items:
         if item is chunk.core:
@@ -216,10 +213,10 @@ def chunk_context(state: State, chunk: Chunk, pos: int) -> Context:
             gender = item.value if item.value in ("m", "f") else gender
         elif item.kind == "unknown" or item.kinds & PERSONISH:
             owner = name_ref(state, item, Context(), pos) or owner
-        elif item.first("org"):
-            org = item.first("org").target  # type: ignore[union-attr,assignment]
-        elif item.first("party", "member"):
-            party = item.first("party", "member").target  # type: ignore[union-attr,assignment]
+        elif item.record("org") is not None:
+            org = item.record("org")
+        elif item.record("party", "member") is not None:
+            party = item.record("party", "member")
         country = country or mod_country(state, item)
     if chunk.det == "both":
         count = 2
@@ -228,11 +225,11 @@ def chunk_context(state: State, chunk: Chunk, pos: int) -> Context:
         country = _state_modifier(state, chunk, pos)
     for item in chunk.of_items[:1]:
         country = country or mod_country(state, item)
-        if item.first("org") and org is None:
-            org = item.first("org").target  # type: ignore[union-attr,assignment]
+        if org is None:
+            org = item.record("org")
     if country is None and owner is not None:
         country = owner.country
-    return Context(country, org, party, owner, former, gender, count, honorific)  # type: ignore[arg-type]
+    return Context(country, org, party, owner, former, gender, count, honorific)
 
 
 def _possessor(state: State, chunk: Chunk) -> Ref | None:
@@ -318,18 +315,19 @@ def _relative(state: State, words: set[str]) -> Ref | None:
 
 
 def short_person(state: State, item: Item, pos: int, titled: bool = False) -> Ref | None:
-    people = list({e.target.name: e.target for e in item.entries if e.kind == "short"}.values())  # type: ignore[attr-defined]
-    known = [state.by_name[p.name] for p in people if p.name in state.by_name]  # type: ignore[attr-defined]
+    people = list({e.target.name: e.target for e in item.entries
+                   if e.kind == "short" and isinstance(e.target, PersonRec)}.values())
+    known = [state.by_name[p.name] for p in people if p.name in state.by_name]
     if known:
         return max(known, key=lambda r: r.before(pos))
     text = " ".join(state.v.text[item.start:item.end])
     same = _same_person(state, text, pos)
     if same is not None:
         return same
-    active = [p for p in people if p.active(state.day)]  # type: ignore[attr-defined]
+    active = [p for p in people if p.active(state.day)]
     if len(active) == 1:
         return person_ref(state, active[0])
-    return person_ref(state, people[0]) if titled and len(people) == 1 else None  # type: ignore[arg-type]
+    return person_ref(state, people[0]) if titled and len(people) == 1 else None
 
 
 def name_text(v: View, item: Item) -> str:
@@ -341,9 +339,9 @@ def name_text(v: View, item: Item) -> str:
 
 def name_ref(state: State, item: Item, ctx: Context, pos: int, titled: bool = False) -> Ref | None:
     """The person a name item names: gazetteer, earlier mention, or a new unknown person."""
-    person = item.first("person")
+    person = item.record("person")
     if person is not None:
-        return person_ref(state, person.target)  # type: ignore[arg-type]
+        return person_ref(state, person)
     if item.kinds & {"short"}:
         found = short_person(state, item, pos, titled)
         if found is not None:
@@ -459,7 +457,8 @@ def _span_actor(v: View, ref: Ref, start: int, end: int) -> Actor:
     return Actor(ref.name, ref.country, ref.sector, v.source[s:e], s, e)
 
 
-def emit(state: State, span: tuple[int, int, int], refs: Sequence[Ref], kind: str, anonymous: bool = False) -> Result | None:
+def emit(state: State, span: tuple[int, int, int], refs: Sequence[Ref], kind: MentionKind,
+         anonymous: bool = False) -> Result | None:
     start, end, head = span
     flat: list[Ref] = []
     for ref in refs:

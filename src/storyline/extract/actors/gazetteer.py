@@ -23,106 +23,23 @@ import datetime as dt
 import json
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-
-@dataclass(frozen=True)
-class Role:
-    title: str
-    start: dt.date | None
-    end: dt.date | None
-    country: str
-    sector: str
-
-
-@dataclass(frozen=True)
-class PersonRec:
-    name: str
-    country: str
-    gender: str
-    roles: tuple[Role, ...]
-    short: tuple[str, ...]
-
-    def role_at(self, day: dt.date | None) -> Role | None:
-        """The role held on `day` (first listed wins), else the latest earlier one, else the first."""
-        if not self.roles:
-            return None
-        if day is None:
-            return self.roles[-1]
-        for role in self.roles:
-            if (role.start is None or role.start <= day) and (role.end is None or day < role.end):
-                return role
-        past = [r for r in self.roles if r.end is not None and r.end <= day]
-        return max(past, key=lambda r: r.end or day) if past else self.roles[0]
-
-    def holds(self, day: dt.date | None) -> tuple[Role, ...]:
-        """Roles held on `day` (all roles when no date is known)."""
-        if day is None:
-            return self.roles
-        return tuple(r for r in self.roles if (r.start is None or r.start <= day) and (r.end is None or day < r.end))
-
-    def active(self, day: dt.date | None) -> bool:
-        return day is None or bool(self.holds(day))
-
-
-@dataclass(frozen=True)
-class OrgRec:
-    name: str
-    country: str
-    sector: str
-    kind: str
-    changes: tuple[tuple[str, dt.date | None, dt.date | None], ...] = ()
-
-    def sector_at(self, day: dt.date | None) -> str:
-        for sector, start, end in self.changes:
-            if day is not None and (start is None or start <= day) and (end is None or day < end):
-                return sector
-        return self.sector
-
-
-@dataclass(frozen=True)
-class PartyRec:
-    name: str
-    country: str
-    governing: tuple[tuple[dt.date | None, dt.date | None], ...]
-
-    def sector_at(self, day: dt.date | None) -> str:
-        if day is None:
-            return "PTY"
-        for start, end in self.governing:
-            if (start is None or start <= day) and (end is None or day < end):
-                return "PTY"
-        return "OPP"
-
-
-@dataclass(frozen=True)
-class TitleRec:
-    phrase: str
-    sector: str | None
-    flags: frozenset[str]
-
-    @property
-    def head(self) -> str:
-        words = self.phrase.split(" of ")[0].split()
-        return words[-1] if words else self.phrase
-
-    @property
-    def person(self) -> bool:
-        return not (self.flags & {"group", "state", "org", "country"})
-
-
-@dataclass(frozen=True)
-class LexEntry:
-    """One gazetteer alias: what it names and how it must be matched."""
-
-    kind: str  # person short org party member country demonym people capital region
-    target: object
-    alias: str
-    exact: bool  # acronym-like: match the token text exactly (case-sensitive)
-    upper: bool  # the alias starts with a capital: so must the text
+from .records import (
+    CountryRec,
+    Kind,
+    LexEntry,
+    OrgRec,
+    PartyRec,
+    PersonRec,
+    RegionRec,
+    Role,
+    Target,
+    TitleRec,
+)
 
 
 @dataclass(frozen=True)
@@ -141,7 +58,6 @@ class Gazetteer:
     countries: dict[str, str]
     persons: tuple[PersonRec, ...]
     leader_titles: dict[str, tuple[str, ...]]
-    regions: dict[str, tuple[str, tuple[str, ...]]]
     words: dict[str, frozenset[str]]
     conflicts: dict[str, tuple[dt.date | None, dt.date | None]]
     lower_starts: frozenset[str] = frozenset()
@@ -241,7 +157,7 @@ def _person(raw: dict) -> PersonRec:
     return PersonRec(raw["name"], raw["country"], raw.get("gender", ""), roles, tuple(raw.get("short", ())))
 
 
-def _entry(kind: str, target: object, alias: str) -> LexEntry:
+def _entry(kind: Kind, target: Target, alias: str) -> LexEntry:
     letters = [c for c in alias if c.isalpha()]
     exact = len(letters) >= 2 and all(c.isupper() for c in letters)
     return LexEntry(kind, target, alias, exact, bool(letters) and letters[0].isupper())
@@ -275,9 +191,12 @@ def _country_entries() -> Iterator[tuple[str, LexEntry]]:
         if not line.strip() or line.startswith("#"):
             continue
         iso3, name, others, adjectives, people, capitals = (line.split("\t") + [""] * 6)[:6]
-        for kind, cell in (("country", f"{name}|{others}"), ("demonym", adjectives), ("people", people), ("capital", capitals)):
+        country = CountryRec(iso3, name)
+        cells: tuple[tuple[Kind, str], ...] = (
+            ("country", f"{name}|{others}"), ("demonym", adjectives), ("people", people), ("capital", capitals))
+        for kind, cell in cells:
             for alias in filter(None, (a.strip() for a in cell.split("|"))):
-                yield alias, _entry(kind, (iso3, name), alias)
+                yield alias, _entry(kind, country, alias)
 
 
 def _prefixes(keys: Iterable[str]) -> frozenset[str]:
@@ -292,22 +211,17 @@ def gazetteer() -> Gazetteer:
     for alias, entry in (*_person_entries(data), *_org_entries(data), *_country_entries()):
         names.setdefault(alias_key(alias), []).append(entry)
     for alias, spec in data.get("regions", {}).items():
-        entry = _entry("region", (spec["country"], tuple(spec["when"])), alias)
+        entry = _entry("region", RegionRec(spec["country"], tuple(spec["when"])), alias)
         names.setdefault(alias_key(alias.removeprefix("the ")), []).append(entry)
     titles, honorifics, modifiers, former, words = title_lexicon()
-    countries = {}
-    for entries in names.values():
-        for e in entries:
-            if e.kind == "country":
-                iso3, cname = e.target  # type: ignore[misc]
-                countries[iso3] = cname
-    persons = tuple({id(e.target): e.target for es in names.values() for e in es if e.kind == "person"}.values())
+    entries = [e for es in names.values() for e in es]
+    countries = {e.target.country: e.target.name for e in entries if e.kind == "country" and isinstance(e.target, CountryRec)}
+    persons = tuple({id(e.target): e.target for e in entries if e.kind == "person" and isinstance(e.target, PersonRec)}.values())
     leaders = {k: tuple(v) for k, v in data["leader_titles"].items()}
-    regions = {k: (v["country"], tuple(v["when"])) for k, v in data.get("regions", {}).items()}
     return Gazetteer(
         {k: tuple(v) for k, v in names.items()}, _prefixes(names), titles, _prefixes(titles),
-        {alias_key(k): v for k, v in honorifics.items()}, modifiers, former, countries, persons,  # type: ignore[arg-type]
-        leaders, regions, words,
+        {alias_key(k): v for k, v in honorifics.items()}, modifiers, former, countries, persons,
+        leaders, words,
         {k: (_date(a), _date(b)) for k, (a, b) in data.get("armed_conflicts", {}).items()},
         frozenset(_first_piece(e.alias) for es in names.values() for e in es if not e.upper),
         frozenset(_first_piece(p) for rec in titles.values() for p in (rec.phrase, _plural_of(rec.phrase))),
@@ -322,7 +236,7 @@ def _first_piece(alias: str) -> str:
     return alias_key(words[0]) if words else ""
 
 
-def _group(persons: Iterable[PersonRec], keys) -> dict[str, tuple[PersonRec, ...]]:
+def _group(persons: Iterable[PersonRec], keys: Callable[[PersonRec], set[str]]) -> dict[str, tuple[PersonRec, ...]]:
     out: dict[str, list[PersonRec]] = {}
     for person in persons:
         for key in keys(person):

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ...model import Actor
+
+MentionKind = Literal["name", "title", "generic", "pronoun", "metonym", "country", "description"]
 
 
 @dataclass(frozen=True)
@@ -15,7 +18,7 @@ class Mention:
     end: int
     head: int
     actors: tuple[Actor, ...]
-    kind: str  # name | title | generic | pronoun | metonym | country | description
+    kind: MentionKind
     anonymous: bool = False
 
 

@@ -11,11 +11,26 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Literal, overload
 
 from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, LEMMA, ORTH, SENT_START, SPACY, TAG
 from spacy.tokens import Doc
 
-from .gazetteer import LexEntry, Gazetteer, TitleRec, alias_key, fold
+from .gazetteer import Gazetteer, alias_key, fold
+from .records import (
+    CountryKind,
+    CountryRec,
+    Kind,
+    LexEntry,
+    OrgRec,
+    PartyKind,
+    PartyRec,
+    PersonKind,
+    PersonRec,
+    RegionRec,
+    Target,
+    TitleRec,
+)
 
 
 @dataclass(frozen=True)
@@ -127,16 +142,32 @@ class Item:
 
     start: int
     end: int
-    kind: str  # name (gazetteer), title, hon, mod, unknown (capitalised name), num
+    kind: Literal["name", "title", "hon", "mod", "unknown", "num"]  # name: gazetteer; unknown: capitalised
     entries: tuple[LexEntry, ...] = ()
     title: TitleRec | None = None
     value: str = ""
 
-    def first(self, *kinds: str) -> LexEntry | None:
+    def first(self, *kinds: Kind) -> LexEntry | None:
         return next((e for e in self.entries if e.kind in kinds), None)
 
+    @overload
+    def record(self, *kinds: PersonKind) -> PersonRec | None: ...
+    @overload
+    def record(self, *kinds: Literal["org"]) -> OrgRec | None: ...
+    @overload
+    def record(self, *kinds: PartyKind) -> PartyRec | None: ...
+    @overload
+    def record(self, *kinds: CountryKind) -> CountryRec | None: ...
+    @overload
+    def record(self, *kinds: Literal["region"]) -> RegionRec | None: ...
+
+    def record(self, *kinds: Kind) -> Target | None:
+        """The record of the first entry of one of `kinds` (kinds of one record type, see records.py)."""
+        entry = self.first(*kinds)
+        return entry.target if entry is not None else None
+
     @property
-    def kinds(self) -> frozenset[str]:
+    def kinds(self) -> frozenset[Kind]:
         return frozenset(e.kind for e in self.entries)
 
 

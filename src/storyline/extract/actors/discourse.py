@@ -16,7 +16,8 @@ from functools import lru_cache
 from typing import Literal
 
 from ...model import Actor
-from .gazetteer import Gazetteer, fold, title_of
+from ...text import fold
+from .gazetteer import Gazetteer, title_of
 from .index import Mention, MentionKind
 from .mentions import PERSONISH, POSS, POSS_ENDS, Chunk, Item, View
 from .records import CountryKind, OrgRec, PartyRec, PersonRec, RegionRec, Role, TitleRec

@@ -22,12 +22,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tomllib
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from ...text import fold
 from .records import (
     CountryRec,
     Kind,
@@ -81,19 +81,17 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Lower-case, strip accents, unify apostrophes: the form names are compared in."""
-    if text.isascii():
-        return text.replace("`", "'").lower()
-    text = text.replace("’", "'").replace("‘", "'").replace("`", "'")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+_JOINERS = str.maketrans("", "", " -\u2010\u2011\u2013")
+
+
+def squeeze(folded: str) -> str:
+    """Without spaces or hyphens: token boundaries do not matter in a look-up key."""
+    return folded.translate(_JOINERS)
 
 
 def alias_key(text: str) -> str:
-    """A name's look-up key: folded, without spaces or hyphens (token boundaries do not matter)."""
-    return "".join(ch for ch in fold(text) if ch not in " -\u2010\u2011\u2013")
+    """A name's look-up key: folded (`storyline.text.fold`) and squeezed."""
+    return squeeze(fold(text))
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,8 @@ from typing import Literal, overload
 from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, LEMMA, ORTH, SENT_START, SPACY, TAG
 from spacy.tokens import Doc
 
-from .gazetteer import Gazetteer, alias_key, fold
+from ...text import fold
+from .gazetteer import Gazetteer, alias_key, squeeze
 from .records import (
     CountryKind,
     CountryRec,
@@ -72,11 +73,12 @@ POSS_ENDS = frozenset(POSS)
 
 
 @lru_cache(maxsize=65536)
-def _norm(text: str) -> str:
+def token_key(text: str) -> str:
+    """A token's look-up key: as a name's (`alias_key`), without a possessive ("Russia's")."""
     folded = fold(text)
     if len(folded) > 2 and folded.endswith("'s") and text not in POSS:
         folded = folded[:-2]
-    return "".join(ch for ch in folded if ch not in " -\u2010\u2011\u2013")
+    return squeeze(folded)
 
 
 def token_view(doc: Doc, published: dt.date | None) -> View:
@@ -96,7 +98,7 @@ def token_view(doc: Doc, published: dt.date | None) -> View:
         sent.append(current)
     heads = tuple(n + (rel - (1 << 64) if rel >= 1 << 63 else rel) for n, rel in enumerate(columns[4]))
     return View(
-        doc, text, tuple(map(_norm, text)), tuple(strings[h] for h in columns[1]),
+        doc, text, tuple(map(token_key, text)), tuple(strings[h] for h in columns[1]),
         tuple(strings[h] for h in columns[2]), tuple(strings[h] for h in columns[3]), heads,
         tuple(strings[h] for h in columns[5]), tuple(sent), tuple(para), _quoted(list(text), para),
         published, source, offsets, {}, _ranges(sent), _ranges(para),

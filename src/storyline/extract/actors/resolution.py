@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ...text import fold
 from .coreference import clause_subjects, pronoun
 from .discourse import (
     Context,
@@ -33,7 +34,6 @@ from .discourse import (
     title_score,
     touch,
 )
-from .gazetteer import fold
 from .index import MentionKind
 from .mentions import HYPHENS, POSS, POSS_ENDS, Chunk, Item, View
 from .records import Kind, OrgRec, PartyRec, PersonRec, RegionRec, TitleRec

@@ -7,8 +7,9 @@ import pycountry
 import pytest
 
 from storyline.extract import places
-from storyline.model import Place
+from storyline.extract.actors.records import OrgRec
 from storyline.extract.places import country_code, find_place, is_place
+from storyline.model import Place
 
 
 def _country(name: str, context: tuple[str, ...] = ()) -> str | None:
@@ -78,6 +79,48 @@ def test_a_metonym_used_literally_is_its_building() -> None:
     assert kremlin is not None and kremlin.country == "RUS"
     assert find_place("Congress", literal=True) is None  # no single site
     assert find_place("Budapest", literal=True) == find_place("Budapest")
+
+
+def test_the_government_metonyms_are_one_list_for_places_and_actors() -> None:
+    """data/metonyms.toml is the one home: every name is never a place (its site when read
+    literally), and every entry with a sector is the actor gazetteer's metonym of that name."""
+    from storyline.extract.actors import gazetteer
+    from storyline.extract.actors.gazetteer import alias_key
+    from storyline.extract.metonyms import metonyms
+
+    orgs = {(e.target.name, e.target.country, e.target.sector, e.target.kind)
+            for entries in gazetteer().names.values() for e in entries if isinstance(e.target, OrgRec)}
+    assert len(metonyms()) >= 30
+    for metonym in metonyms():
+        actor = (metonym.name, metonym.country, metonym.sector, "metonym")
+        assert (actor in orgs) == (metonym.sector is not None), metonym.name
+        for name in metonym.names:
+            if name in metonym.also_places:
+                continue
+            assert find_place(name) is None, name
+            site = find_place(name, literal=True)
+            if metonym.site is None:
+                assert site is None, name
+            else:
+                assert site is not None and (site.name, site.lat) == (metonym.site.name, metonym.site.lat), name
+            if metonym.sector is not None:
+                assert any(e.target.name == metonym.name for e in gazetteer().names[alias_key(name)])
+    assert not [o for o in orgs if o[3] == "metonym" and o[0] not in {m.name for m in metonyms()}]
+
+
+def test_a_metonym_name_that_is_also_a_town_stays_a_place() -> None:
+    """"Duma" is Russia's lower house to the actors stage, and Dūmā in Syria as a place."""
+    duma = find_place("Duma", ("SYR",))
+    assert duma is not None and duma.country == "SYR"
+    assert find_place("State Duma") is None
+
+
+def test_a_metonym_with_a_sector_needs_a_country() -> None:
+    from storyline.extract.metonyms import Metonym, _problem
+
+    assert _problem(Metonym("Invented Hall", (), None, "GOV", "an invented seat", None, frozenset())) == (
+        "'Invented Hall' has a sector but no country: an actor needs both")
+    assert "not a name of" in (_problem(Metonym("Invented Hall", (), "USA", "GOV", "x", None, frozenset({"Hall"}))) or "")
 
 
 @pytest.mark.parametrize("name", ["Russia", "the Russian Federation", "Russia's", "Russia’s", "RUSSIA"])

@@ -40,6 +40,7 @@ import pycountry
 
 from ..model import Place
 from ..text import fold
+from .metonyms import Metonym, metonyms
 
 # Kinds of reading, in the order the layers own names ("refs" keep the rank of what they name).
 RANK_EXPLICIT, RANK_COUNTRY, RANK_CONTINENT, RANK_STATE, RANK_CITY, RANK_ALTERNATE = range(6)
@@ -302,7 +303,7 @@ def _build(config: dict[str, Any]) -> PlaceGazetteer:
         continents=_continents(cache.get_continents()),
         states=_states(cache.get_us_states()),
     )
-    blocked, sites = _metonyms(config.get("metonym", []), config.get("not_places", {}), key)
+    blocked, sites = _metonyms(metonyms(), config.get("not_places", {}), key)
     names: dict[str, tuple[Candidate, ...]] = {}
     _claim(names, _explicit_layer(config.get("place", []), sources, key), strict=True)
     _claim(names, _country_layer(sources.countries, config["countries"], key), strict=False)
@@ -400,14 +401,18 @@ def _state_keys(states: Mapping[str, Candidate], abbreviations: Mapping[str, str
     return out
 
 
-def _metonyms(entries: list[dict[str, Any]], not_places: dict[str, Any], key: KeyFn) -> tuple[set[str], dict[str, Place]]:
+def _metonyms(entries: Sequence[Metonym], not_places: dict[str, Any], key: KeyFn) -> tuple[set[str], dict[str, Place]]:
+    """Names that are never places ([not_places] and the government metonyms), and the sites of
+    the metonyms that have one."""
     blocked: set[str] = {key(n) for n in not_places.get("names", [])}
     sites: dict[str, Place] = {}
     for entry in entries:
-        site = Place(entry["name"], entry.get("country"), entry.get("lat"), entry.get("lon"), entry.get("geonameid"))
-        for name in (entry["name"], *entry.get("aliases", [])):
+        site = Place(entry.site.name, entry.country, entry.site.lat, entry.site.lon) if entry.site else None
+        for name in entry.names:
+            if name in entry.also_places:
+                continue
             blocked.add(key(name))
-            if site.lat is not None:
+            if site is not None:
                 sites[key(name)] = site
     return blocked, sites
 

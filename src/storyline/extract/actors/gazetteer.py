@@ -11,7 +11,8 @@ Gazetteer schema (`data/actors.json`):
                   that may stand alone], roles: [[title, from, to|null, "CTY/SEC"?], ...]}
                   The role covering `published` gives the sector (from the title lexicon unless
                   "CTY/SEC" is given); outside any role the nearest earlier role counts.
-  organisations: {name, country, sector, kind: metonym|name, aliases, sectors?: [[SEC, from, to]]}
+  organisations: {name, country, sector, aliases, sectors?: [[SEC, from, to]]}; government metonyms
+                  ("the Kremlin") come from `data/metonyms.toml` (`storyline.extract.metonyms`)
   parties:       {name, country, aliases, members: [adjectives/nouns], governing: [[from, to]]}
                   A party's members are PTY while it governs, OPP otherwise.
   leader_titles: {ISO3: [titles of the country's leader in order], default: [...]}
@@ -28,6 +29,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ...text import fold
+from ..metonyms import metonyms
 from .records import (
     CountryRec,
     Kind,
@@ -173,9 +175,14 @@ def _person_entries(data: dict) -> Iterator[tuple[str, LexEntry]]:
 def _org_entries(data: dict) -> Iterator[tuple[str, LexEntry]]:
     for raw in data["organisations"]:
         changes = tuple((s, _date(a), _date(b)) for s, a, b in raw.get("sectors", ()))
-        org = OrgRec(raw["name"], raw["country"], raw["sector"], raw["kind"], changes)
+        org = OrgRec(raw["name"], raw["country"], raw["sector"], "name", changes)
         for alias in (org.name, *raw.get("aliases", ())):
             yield alias, _entry("org", org, alias)
+    for metonym in metonyms():
+        if metonym.country is not None and metonym.sector is not None:
+            org = OrgRec(metonym.name, metonym.country, metonym.sector, "metonym")
+            for alias in metonym.names:
+                yield alias, _entry("org", org, alias)
     for raw in data["parties"]:
         party = PartyRec(raw["name"], raw["country"], tuple((_date(a), _date(b)) for a, b in raw["governing"]))
         for alias in (party.name, *raw["aliases"]):

@@ -115,6 +115,31 @@ def test_a_metonym_name_that_is_also_a_town_stays_a_place() -> None:
     assert find_place("State Duma") is None
 
 
+def test_country_names_have_one_home_the_country_table() -> None:
+    """Every name of data/demonyms.tsv names its country for the place gazetteer too, and a
+    country's place bears the table's common name (the actor's name)."""
+    from storyline.extract.actors import gazetteer
+    from storyline.extract.countries import countries
+
+    for row in countries():
+        for name in row.names:
+            if name[:1].isupper():
+                assert country_code(name) == row.iso3, name
+        place = find_place(row.name)
+        assert place is not None and (place.name, place.country) == (row.name, row.iso3)
+        assert gazetteer().countries[row.iso3] == row.name
+
+
+def test_a_malformed_country_row_names_the_file_and_line() -> None:
+    from storyline.datafiles import DataFileError
+    from storyline.extract.countries import _row
+
+    with pytest.raises(DataFileError, match=r"^demonyms.tsv:7: 'XX' is not an ISO 3166 alpha-3 code$"):
+        _row("XX\tInventia", 7)
+    with pytest.raises(DataFileError, match=r"^demonyms.tsv:8: 7 columns, at most 6"):
+        _row("INV\tInventia\t\t\t\t\tx", 8)
+
+
 def test_a_metonym_with_a_sector_needs_a_country() -> None:
     from storyline.extract.metonyms import Metonym, _problem
 

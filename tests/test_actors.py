@@ -16,6 +16,7 @@ import actor_recall  # noqa: E402
 
 from storyline.extract.actors import ActorIndex, Mention, gazetteer, resolve_actors  # noqa: E402
 from storyline.extract.actors.records import CountryRec, Kind, OrgRec, PartyRec, PersonRec, RegionRec  # noqa: E402
+from storyline.extract.lexicon import cues  # noqa: E402
 from storyline.model import Actor  # noqa: E402
 
 SEED_DATE = dt.date(2025, 10, 21)
@@ -224,6 +225,16 @@ def test_first_person_in_a_quote_is_the_speaker(nlp):
     assert names(mention_of(doc, index, "I spoke")) == ["Donald Trump|USA|GOV"]
     assert names(mention_of(doc, index, "we are")) == ["United States|USA|GOV"]
     assert names(mention_of(doc, index, "the prime minister")) == ["Theresa May|GBR|GOV"]
+
+
+@pytest.mark.parametrize("verb, lemma", [("acknowledged", "acknowledge"), ("asked", "ask")])
+def test_a_quote_speaker_is_found_by_the_one_list_of_reporting_verbs(nlp, verb, lemma):
+    """status.toml [reporting]: its verbs ("acknowledged") and the verbs that only frame a
+    quote ("asked") both name the speaker of a quote."""
+    assert lemma in cues().reporting_verbs | cues().quote_verbs
+    text = f'"Will I sign the accord today?" Trump {verb}.'
+    doc, index = resolve(nlp, text, dt.date(2018, 3, 15))
+    assert names(mention_of(doc, index, "I sign")) == ["Donald Trump|USA|GOV"]
 
 
 def test_gazetteer_is_well_formed():

@@ -5,10 +5,21 @@ whoever issued the statement.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
+from ..lexicon import cues
 from .discourse import SUBJ, Ref, State, country_ref, emit, refs_at
 
 _FIRST = {"i", "me", "my", "mine", "myself"}
 _WE = {"we", "us", "our", "ours", "ourselves"}
+
+
+@lru_cache(maxsize=1)
+def _speech_verbs() -> frozenset[str]:
+    """Verbs whose subject speaks a quote: the reporting verbs of attribution (status.toml
+    [reporting], the one list) and the verbs that only frame a quote ("the statement ended")."""
+    found = cues()
+    return found.reporting_verbs | found.quote_verbs
 
 
 def _paragraph(state: State, p: int) -> range:
@@ -17,8 +28,8 @@ def _paragraph(state: State, p: int) -> range:
 
 
 def speaker(state: State, i: int, depth: int = 0) -> list[Ref]:
-    """Who speaks the quote containing token i: the subject of a speech verb of its paragraph."""
-    v, speech = state.v, state.gaz.words["speech_verbs"]
+    """Who speaks the quote containing token i: the subject of a reporting verb of its paragraph."""
+    v, speech = state.v, _speech_verbs()
     tokens = _paragraph(state, v.para[i])
     verbs = [t for t in tokens if not v.quoted[t] and v.lemma[t] in speech and v.tag[t].startswith("VB")]
     verbs.sort(key=lambda t: (v.sent[t] != v.sent[i], abs(t - i)))
@@ -55,7 +66,7 @@ def _issuer(state: State, i: int) -> list[Ref]:
     head = v.head[i]
     if v.dep[i] == "dobj" and v.lemma[head] in words["issue_verbs"]:
         return [r for c in v.children(head) if v.dep[c] in SUBJ for r in refs_at(state, c)]
-    if v.dep[i] == "pobj" and v.norm[head] == "in" and v.lemma[v.head[head]] in words["speech_verbs"]:
+    if v.dep[i] == "pobj" and v.norm[head] == "in" and v.lemma[v.head[head]] in _speech_verbs():
         return [r for c in v.children(v.head[head]) if v.dep[c] in SUBJ for r in refs_at(state, c)]
     return []
 

@@ -16,6 +16,9 @@ import actor_recall  # noqa: E402
 
 from storyline.extract.actors import ActorIndex, Mention, gazetteer, resolve_actors  # noqa: E402
 from storyline.extract.actors.records import CountryRec, Kind, OrgRec, PartyRec, PersonRec, RegionRec  # noqa: E402
+from storyline.datafiles import DataFileError, check, read_text  # noqa: E402
+from storyline.extract.actors import sources  # noqa: E402
+from storyline.extract.actors.sources import parse_actors  # noqa: E402
 from storyline.extract.lexicon import cues  # noqa: E402
 from storyline.model import Actor  # noqa: E402
 
@@ -260,6 +263,49 @@ def test_every_entry_kind_names_one_record_type():
             assert isinstance(entry.target, expected[entry.kind]), entry
             seen.add(entry.kind)
     assert seen == set(expected)
+
+
+
+# --- the data files are checked at load
+
+def _broken_actors(old: str, new: str) -> str:
+    text = read_text("actors.json")
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+def _line_of(text: str, needle: str) -> int:
+    return text[:text.index(needle)].count("\n") + 1
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('"USA/PTY"', '"USA/PYT"', "'USA/PYT' is not COUNTRY/SECTOR in persons[0].roles[0]"),
+    ('"gender": "m"', '"gendr": "m"', "unknown key 'gendr' in persons[0].gendr"),
+    ('"2016-07-19"', '"2016-19-07"', "expected [from, to]: ISO dates (YYYY-MM-DD) or null in persons[0].roles[0]"),
+    ('"country": "USA"', '"country": "US"', "'US' is not an ISO3 country code in persons[0].country"),
+])
+def test_a_bad_gazetteer_entry_names_the_file_the_line_and_the_entry(old, new, message):
+    text = _broken_actors(old, new)
+    with pytest.raises(DataFileError) as raised:
+        parse_actors(text)
+    line = _line_of(text, '"name": "Donald Trump"')
+    assert str(raised.value) == f"actors.json:{line}: {message}"
+
+
+def test_broken_json_names_its_line():
+    text = _broken_actors('"persons": [', '"persons": [[')
+    with pytest.raises(DataFileError, match=r"^actors.json:\d+: not valid JSON"):
+        parse_actors(text)
+
+
+def test_titles_are_checked_against_their_schema_and_flags():
+    raw = tomllib.loads(read_text("titles.toml"))
+    assert list(check(raw, sources._TITLES_SCHEMA)) == []
+    raw["words"]["speech_verbs"] = ["say"]  # the reporting verbs live in status.toml only
+    assert list(check(raw, sources._TITLES_SCHEMA)) == [(("words", "speech_verbs"), "unknown key 'speech_verbs'")]
+    assert sources._title_problem("GOV leader unique") is None
+    assert sources._title_problem("GOV leeder") == "unknown flag 'leeder'"
+    assert sources._title_problem("GVO").startswith("'GVO' is not a sector")
 
 
 # --- quality floors and speed

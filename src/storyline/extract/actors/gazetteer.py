@@ -1,10 +1,12 @@
 """The actor gazetteer: dated records of people, organisations, parties and countries, the
 title lexicon, and the look-up tables built from them once per process.
 
-Sources: `data/actors.json` (persons with dated roles, organisations, parties, leader titles,
-armed conflicts, elliptic regions), `data/titles.toml` (titles, honorifics, modifier words and
-the word lists of the rules) and `data/demonyms.tsv` (countries, demonyms, capitals). Every
-name is indexed under its look-up key (`alias_key`): folded, without spaces or hyphens.
+Sources (read and checked by `sources.py`, `..countries`, `..metonyms`): `data/actors.json`
+(persons with dated roles, organisations, parties, leader titles, armed conflicts, elliptic
+regions), `data/titles.toml` (titles, honorifics, modifier words and the word lists of the
+rules), `data/demonyms.tsv` (the country table: countries, demonyms, capitals) and
+`data/metonyms.toml` (government metonyms). Every name is indexed under its look-up key
+(`alias_key`): folded, without spaces or hyphens.
 
 Gazetteer schema (`data/actors.json`):
   persons:       {name, country, gender: m|f, aliases: [full-name variants], short: [surname forms
@@ -21,12 +23,10 @@ Gazetteer schema (`data/actors.json`):
 from __future__ import annotations
 
 import datetime as dt
-import json
-import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from typing import Any
 
 from ...text import fold
 from ..countries import countries
@@ -43,6 +43,7 @@ from .records import (
     Target,
     TitleRec,
 )
+from .sources import actors_data, title_data
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,6 @@ class Gazetteer:
         return day is None or ((start is None or start <= day) and (end is None or day < end))
 
 
-def _read_data(name: str) -> str:
-    return resources.files("storyline").joinpath("data", name).read_text("utf-8")
-
-
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
@@ -97,10 +94,22 @@ def alias_key(text: str) -> str:
     return squeeze(fold(text))
 
 
+@dataclass(frozen=True)
+class TitleLexicon:
+    """`data/titles.toml`: titles by look-up key (plural forms included), honorifics, the
+    modifier words a title phrase may hold, the words that end a role ("former"), word lists."""
+
+    titles: dict[str, TitleRec]
+    honorifics: dict[str, str]
+    modifiers: frozenset[str]
+    former: frozenset[str]
+    words: dict[str, frozenset[str]]
+
+
 @lru_cache(maxsize=1)
-def title_lexicon() -> tuple[dict[str, TitleRec], dict[str, str], frozenset[str], frozenset[str], dict[str, frozenset[str]]]:
-    """Titles, honorifics, modifier words, 'former' words and word lists from data/titles.toml."""
-    data = tomllib.loads(_read_data("titles.toml"))
+def title_lexicon() -> TitleLexicon:
+    """The title lexicon, built once from the checked file."""
+    data = title_data()
     titles: dict[str, TitleRec] = {}
     for phrase, spec in data["titles"].items():
         sector, *flags = spec.split()
@@ -110,8 +119,8 @@ def title_lexicon() -> tuple[dict[str, TitleRec], dict[str, str], frozenset[str]
         sector, *flags = spec.split()
         titles[alias_key(phrase)] = TitleRec(phrase, None if sector == "-" else sector, frozenset(flags))
     mods = data["modifiers"]
-    words = {name: frozenset(values) for name, values in data.get("words", {}).items()}
-    return titles, dict(data["honorifics"]), frozenset(mods["words"]), frozenset(mods["former"]), words
+    words = {name: frozenset(values) for name, values in data["words"].items()}
+    return TitleLexicon(titles, dict(data["honorifics"]), frozenset(mods["words"]), frozenset(mods["former"]), words)
 
 
 def _plural_of(phrase: str) -> str:
@@ -133,7 +142,7 @@ def _plural_of(phrase: str) -> str:
 @lru_cache(maxsize=4096)
 def title_of(phrase: str) -> TitleRec | None:
     """The lexicon's longest title phrase inside `phrase` (a gazetteer role title)."""
-    titles = title_lexicon()[0]
+    titles = title_lexicon().titles
     words = fold(phrase).replace("-", " ").split()
     for size in range(len(words), 0, -1):
         for start in range(len(words) - size + 1):
@@ -143,7 +152,7 @@ def title_of(phrase: str) -> TitleRec | None:
     return None
 
 
-def _role(raw: list, country: str) -> Role:
+def _role(raw: list[Any], country: str) -> Role:
     title, start, end, *rest = raw
     if rest:
         cty, sector = rest[0].split("/")
@@ -153,7 +162,7 @@ def _role(raw: list, country: str) -> Role:
     return Role(title, _date(start), _date(end), cty, sector)
 
 
-def _person(raw: dict) -> PersonRec:
+def _person(raw: dict[str, Any]) -> PersonRec:
     roles = tuple(_role(r, raw["country"]) for r in raw["roles"])
     return PersonRec(raw["name"], raw["country"], raw.get("gender", ""), roles, tuple(raw.get("short", ())))
 
@@ -164,7 +173,7 @@ def _entry(kind: Kind, target: Target, alias: str) -> LexEntry:
     return LexEntry(kind, target, alias, exact, bool(letters) and letters[0].isupper())
 
 
-def _person_entries(data: dict) -> Iterator[tuple[str, LexEntry]]:
+def _person_entries(data: dict[str, Any]) -> Iterator[tuple[str, LexEntry]]:
     for raw in data["persons"]:
         person = _person(raw)
         for alias in (person.name, *raw.get("aliases", ())):
@@ -173,7 +182,7 @@ def _person_entries(data: dict) -> Iterator[tuple[str, LexEntry]]:
             yield alias, _entry("short", person, alias)
 
 
-def _org_entries(data: dict) -> Iterator[tuple[str, LexEntry]]:
+def _org_entries(data: dict[str, Any]) -> Iterator[tuple[str, LexEntry]]:
     for raw in data["organisations"]:
         changes = tuple((s, _date(a), _date(b)) for s, a, b in raw.get("sectors", ()))
         org = OrgRec(raw["name"], raw["country"], raw["sector"], "name", changes)
@@ -209,28 +218,36 @@ def _prefixes(keys: Iterable[str]) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     """Every look-up table, built once per process."""
-    data = json.loads(_read_data("actors.json"))
+    data = actors_data()
+    names = _names(data)
+    lexicon = title_lexicon()
+    titles = lexicon.titles
+    entries = [e for es in names.values() for e in es]
+    countries = {e.target.country: e.target.name for e in entries if e.kind == "country" and isinstance(e.target, CountryRec)}
+    persons = tuple({id(e.target): e.target for e in entries if e.kind == "person" and isinstance(e.target, PersonRec)}.values())
+    return Gazetteer(
+        names=names, name_prefixes=_prefixes(names), titles=titles, title_prefixes=_prefixes(titles),
+        honorifics={alias_key(k): v for k, v in lexicon.honorifics.items()}, modifiers=lexicon.modifiers,
+        former=lexicon.former, countries=countries, persons=persons,
+        leader_titles={k: tuple(v) for k, v in data["leader_titles"].items()}, words=lexicon.words,
+        conflicts={k: (_date(a), _date(b)) for k, (a, b) in data.get("armed_conflicts", {}).items()},
+        lower_starts=frozenset(_first_piece(e.alias) for e in entries if not e.upper),
+        title_starts=frozenset(_first_piece(p) for rec in titles.values() for p in (rec.phrase, _plural_of(rec.phrase))),
+        given=_group(persons, lambda p: {fold(p.name).split()[0]}),
+        by_country=_group(persons, lambda p: {r.country for r in p.roles}),
+    )
+
+
+def _names(data: dict[str, Any]) -> dict[str, tuple[LexEntry, ...]]:
+    """Every alias's entries by look-up key, in a fixed order: persons, organisations (the
+    government metonyms after them), parties, countries, regions."""
     names: dict[str, list[LexEntry]] = {}
     for alias, entry in (*_person_entries(data), *_org_entries(data), *_country_entries()):
         names.setdefault(alias_key(alias), []).append(entry)
     for alias, spec in data.get("regions", {}).items():
         entry = _entry("region", RegionRec(spec["country"], tuple(spec["when"])), alias)
         names.setdefault(alias_key(alias.removeprefix("the ")), []).append(entry)
-    titles, honorifics, modifiers, former, words = title_lexicon()
-    entries = [e for es in names.values() for e in es]
-    countries = {e.target.country: e.target.name for e in entries if e.kind == "country" and isinstance(e.target, CountryRec)}
-    persons = tuple({id(e.target): e.target for e in entries if e.kind == "person" and isinstance(e.target, PersonRec)}.values())
-    leaders = {k: tuple(v) for k, v in data["leader_titles"].items()}
-    return Gazetteer(
-        {k: tuple(v) for k, v in names.items()}, _prefixes(names), titles, _prefixes(titles),
-        {alias_key(k): v for k, v in honorifics.items()}, modifiers, former, countries, persons,
-        leaders, words,
-        {k: (_date(a), _date(b)) for k, (a, b) in data.get("armed_conflicts", {}).items()},
-        frozenset(_first_piece(e.alias) for es in names.values() for e in es if not e.upper),
-        frozenset(_first_piece(p) for rec in titles.values() for p in (rec.phrase, _plural_of(rec.phrase))),
-        _group(persons, lambda p: {fold(p.name).split()[0]}),
-        _group(persons, lambda p: {r.country for r in p.roles}),
-    )
+    return {k: tuple(v) for k, v in names.items()}
 
 
 def _first_piece(alias: str) -> str:

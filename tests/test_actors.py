@@ -3,36 +3,45 @@ metonymy, dates, and the recall floors on the gold (quality/floors.toml [actors]
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import tomllib
 import typing
 
 import pytest
-
 from conftest import ROOT, SEED, shared_path
 
-sys.path.insert(0, str(ROOT / "bench"))
-import actor_recall  # noqa: E402
-
-from storyline.extract.actors import ActorIndex, Mention, gazetteer, resolve_actors  # noqa: E402
-from storyline.extract.actors.records import CountryRec, Kind, OrgRec, PartyRec, PersonRec, RegionRec  # noqa: E402
-from storyline.datafiles import DataFileError, check, read_text  # noqa: E402
-from storyline.extract.actors import sources  # noqa: E402
-from storyline.extract.actors.sources import parse_actors  # noqa: E402
-from storyline.extract.lexicon import cues  # noqa: E402
-from storyline.model import Actor  # noqa: E402
+from storyline.datafiles import DataFileError, check, read_text
+from storyline.evaluate.actors import cleaned_text, gold_sets, measure
+from storyline.extract import nlp as nlp_module
+from storyline.extract.actors import (
+    ActorIndex,
+    Mention,
+    gazetteer,
+    resolve_actors,
+    sources,
+)
+from storyline.extract.actors.records import (
+    CountryRec,
+    Kind,
+    OrgRec,
+    PartyRec,
+    PersonRec,
+    RegionRec,
+)
+from storyline.extract.actors.sources import parse_actors
+from storyline.extract.lexicon import cues
+from storyline.model import Actor
 
 SEED_DATE = dt.date(2025, 10, 21)
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    return actor_recall.load_nlp()
+    return nlp_module.load()
 
 
 @pytest.fixture(scope="module")
 def seed(nlp):
-    text = actor_recall.cleaned_text(SEED)
+    text = cleaned_text(SEED)
     doc = nlp(text)
     return text, doc, resolve_actors(doc, SEED_DATE)
 
@@ -115,7 +124,7 @@ def test_pronouns_follow_the_clause_subjects(seed):
     assert names(mention_of(doc, index, "he could end")) == ["Donald Trump|USA|GOV"]
     assert names(mention_of(doc, index, "his frustrations")) == ["Donald Trump|USA|GOV"]
     assert names(mention_of(doc, index, "who was set")) == ["Donald Trump|USA|GOV"]
-    assert index.at([t.i for t in doc if t.text == "he"][0]).kind == "pronoun"
+    assert index.at(next(t.i for t in doc if t.text == "he")).kind == "pronoun"
 
 
 def test_offsets_point_at_the_mention_in_the_article_text(seed):
@@ -137,7 +146,7 @@ def test_offsets_point_at_the_mention_in_the_article_text(seed):
 @pytest.mark.parametrize("published, sector", [(dt.date(2018, 5, 1), "GOV"), (dt.date(2025, 6, 1), "GOV"),
                                                (dt.date(2016, 9, 1), "PTY")])
 def test_trumps_sector_follows_the_publication_date(nlp, published, sector):
-    doc, index = resolve(nlp, "Donald Trump said on Monday that the talks would go ahead.", published)
+    _, index = resolve(nlp, "Donald Trump said on Monday that the talks would go ahead.", published)
     assert names(index.at(1)) == [f"Donald Trump|USA|{sector}"]
 
 
@@ -311,10 +320,12 @@ def test_titles_are_checked_against_their_schema_and_flags():
 # --- quality floors and speed
 
 
+@pytest.mark.quality
+@pytest.mark.slow
 def test_actor_recall_on_the_gold_is_at_or_above_the_floor(nlp):
     shared = shared_path("gold", "dev").parents[1]
     floors = tomllib.loads((ROOT / "quality" / "floors.toml").read_text("utf-8"))["actors"]
-    reports = actor_recall.measure(shared, nlp=nlp)
+    reports = measure(gold_sets(shared), nlp)
     assert reports["seed"].recall >= floors["seed_recall"], reports["seed"].misses
     assert reports["dev"].recall >= floors["dev_recall"], reports["dev"].misses
     assert reports["dev"].total >= 280

@@ -480,7 +480,8 @@ def _ref(ref: str, sources: _Sources) -> Candidate:
 
 
 def _country_layer(countries: Mapping[str, Candidate], key: KeyFn) -> dict[str, tuple[Candidate, ...]]:
-    layer = {k: (countries[iso3],) for k, iso3 in _country_names(countries, key).items()}
+    names = _country_names(countries, key)
+    layer: dict[str, tuple[Candidate, ...]] = {k: (countries[iso3],) for k, iso3 in names.items()}
     for row in country_table():  # the country table's names, beside pycountry's
         if row.iso3 not in countries:
             raise DataFileError(f"demonyms.tsv: {row.iso3} is not a country of pycountry or places.toml [countries] extra")

@@ -4,14 +4,17 @@ WARC built here with warcio (one HTML page dated in the page, one dated only by 
 image, a 404, and a broken record)."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
 import os
 import signal
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import json_lines, run_cli, shared_path, table_rows
@@ -20,6 +23,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from storyline import batch, store, tables
+from storyline.model import Actor, Article, ArticleResult, Attribution, Event, Evidence, TimeSpan
 from storyline.output import result_dict
 from storyline.settings import db_url
 
@@ -249,3 +253,46 @@ def test_bad_cluster_options_are_one_line_errors(tmp_path: Path, args: list[str]
 def test_load_refuses_a_folder_that_is_no_batch_output(tmp_path: Path, db: str) -> None:
     result = run_cli("load", str(tmp_path), "--db", db)
     assert result.returncode == 2 and b"not a `storyline batch` output" in result.stderr
+
+
+def test_the_time_of_a_statement_round_trips_and_format_1_outputs_still_load() -> None:
+    """`said` and `said_earlier` are typed columns of the events table; an output written before
+    they existed (format 1) loads with no statement times rather than failing."""
+    people = (Actor("Ana Example", "ESP", "GOV", "Ana Example", 0, 11), Actor("Ben Example", "PRT", "GOV", "Ben Example", 16, 27))
+    event = Event(id="e1", type="CONSULT", mode=None, cameo="040", quad=1, actors=people[:1], recipients=people[1:],
+                  status="occurred", date=TimeSpan(dt.date(2024, 5, 8), dt.date(2024, 5, 8), "day", "Wednesday", "2024-05-08"),
+                  location=None, attributed_to=Attribution(people[0]), evidence=Evidence("Ana Example met Ben Example.", 0, 28),
+                  confidence=0.9, said=dt.date(2024, 5, 9), said_earlier=True)
+    article = Article(id="a1", text="Ana Example met Ben Example.", source="t.txt", published=dt.date(2024, 5, 10))
+    written = tables.to_tables([ArticleResult(article, (event,))], [])
+    assert written["events"].schema.field("said").type == pa.date32()
+    assert written["events"].schema.field("said_earlier").type == pa.bool_()
+    assert tables.to_results(written) == [ArticleResult(article, (event,))]
+    old = {**written, "events": written["events"].drop_columns(["said", "said_earlier"])}
+    (loaded,) = tables.to_results(old)
+    assert loaded.events == (replace(event, said=None, said_earlier=False),)
+
+
+@pytest.mark.slow
+def test_hostile_records_are_rejections_or_articles_never_a_stopped_batch(client: Client, tmp_path: Path) -> None:
+    """A lone surrogate, a number over 4,300 digits and a date in year 9999 in JSONL; a WARC
+    record dated 9999 (its date is dropped, the page stays an article)."""
+    jsonl = tmp_path / "odd.jsonl"
+    jsonl.write_text(
+        '{"text": "The foreign ministers of Chile and Peru met in Lima on Tuesday, officials said. \\ud800"}\n'
+        '{"text": "The prime ministers of Spain and Portugal met in Madrid on Monday.", "views": %s}\n'
+        '{"text": "The presidents of Ghana and Togo met in Accra on Friday.", "published": "9999-12-31"}\n'
+        % ("9" * 5000), "utf-8")
+    with (tmp_path / "far.warc").open("wb") as fh:
+        _response(WARCWriter(fh, gzip=False), UNDATED, "200 OK", "text/html",
+                  PAGE.format(title="Ministers meet in Vienna", meta="", city="Vienna").encode(), "9999-12-31T10:00:00Z")
+    out = tmp_path / "out"
+    result = run_cli("batch", str(jsonl), str(tmp_path / "far.warc"), "--out", str(out), "--scheduler",
+                     client.scheduler.address, "--format", "json")
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    (summary,) = json_lines(result.stdout)
+    assert (summary["articles"], summary["rejected"]) == (3, 1)
+    assert [r["code"] for r in read(out, "rejections")] == ["E013"]
+    articles = read(out, "articles")
+    assert [a["published"] for a in articles if a["url"] == UNDATED] == [None]
+    assert any(a["text"].endswith("Lima on Tuesday, officials said. \ufffd") for a in articles)

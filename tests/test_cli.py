@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import SEED, json_lines, run_cli
 
 
@@ -132,3 +133,101 @@ def test_python_api_process() -> None:
     assert result.article.published.isoformat() == "2025-10-21"
     assert "Remind me later" not in result.article.text
     assert json.loads(json.dumps(storyline.to_dict(result)))["article"]["id"] == result.article.id
+
+
+# ---------------------------------------------------------------- hostile input (issue 11)
+CALL_KREMLIN = "Putin spoke by telephone on Thursday with Trump, the Kremlin said."
+CALL_WHITE_HOUSE = "Trump spoke by telephone on Thursday with Putin, the White House said."
+
+
+@pytest.mark.slow
+def test_publication_dates_outside_the_accepted_range_are_refused(db: str, tmp_path: Path) -> None:
+    far = tmp_path / "far.jsonl"
+    far.write_text("".join(json.dumps({"text": t, "published": "9999-12-31"}) + "\n"
+                           for t in (CALL_KREMLIN, CALL_WHITE_HOUSE)), "utf-8")
+    result = run_cli("process", str(far), "--db", db)
+    assert result.returncode == 1 and "Traceback" not in result.stderr.decode()
+    assert "outside 1900-01-01 .." in _one_line_error(result, "far.jsonl:1")
+    assert "[E013]" in _one_line_error(result, "far.jsonl:2")
+    for day in ("9999-12-31", "1899-12-31", "0001-01-01"):
+        result = run_cli("process", str(SEED), "--published", day, "--db", db)
+        assert result.returncode == 2 and "outside 1900-01-01 .." in _one_line_error(result, "--published")
+    after = run_cli("process", str(SEED), "--published", "2025-10-21", "--format", "json", "--db", db)
+    assert after.returncode == 0, after.stderr
+    assert json_lines(after.stdout)[0]["article"]["published"] == "2025-10-21"
+
+
+@pytest.mark.slow
+def test_a_lone_surrogate_in_jsonl_does_not_stop_the_batch(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "surrogate.jsonl"
+    path.write_text('{"text": "Macron met Scholz in Berlin on Friday, officials said. \\ud800"}\n'
+                    '{"text": "Scholz met Macron in Paris on Monday, officials said."}\n', "utf-8")
+    result = run_cli("process", str(path), "--format", "json", "--db", db)
+    assert result.returncode == 0, result.stderr
+    texts = [line["article"]["text"] for line in json_lines(result.stdout)]
+    assert texts == ["Macron met Scholz in Berlin on Friday, officials said. \ufffd",
+                     "Scholz met Macron in Paris on Monday, officials said."]
+
+
+@pytest.mark.slow
+def test_a_huge_json_number_is_no_crash(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "numbers.jsonl"
+    path.write_text('{"text": "Macron met Scholz in Berlin on Friday.", "views": %s}\n{"text": [%s1%s]}\n'
+                    % ("9" * 4301, "[" * 50_000, "]" * 50_000), "utf-8")
+    result = run_cli("process", str(path), "--format", "json", "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert len(json_lines(result.stdout)) == 1
+    assert "[E005]" in _one_line_error(result, "numbers.jsonl:2")
+
+
+@pytest.mark.slow
+def test_file_names_that_are_not_utf8_are_processed_and_shown_escaped(db: str, tmp_path: Path) -> None:
+    import os
+    import sqlite3
+
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"r\xe9union.txt"), "wb") as handle:
+        handle.write(b"Macron met Scholz in Berlin on Friday, officials said.")
+    with open(os.path.join(os.fsencode(folder), b"vide\xff.txt"), "wb") as handle:
+        handle.write(b"")
+    (folder / "plain.txt").write_text("Scholz met Macron in Paris on Monday, officials said.", "utf-8")
+    result = run_cli("process", str(folder), "--format", "json", "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert "empty input" in _one_line_error(result, "vide\\xff.txt")
+    con = sqlite3.connect(db)
+    sources = sorted(Path(s).name for (s,) in con.execute("select source from articles"))
+    assert sources == ["plain.txt", "r\\xe9union.txt"]
+    assert [Path(s).name for (s,) in con.execute("select source from rejections")] == ["vide\\xff.txt"]
+
+
+@pytest.mark.slow
+def test_invisible_text_is_empty_input(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "invisible.txt"
+    path.write_text("\u200b\u2060\ufeff\u200b\n", "utf-8")
+    result = run_cli("process", str(path), "--db", db)
+    assert result.returncode == 1 and "[E002]" in _one_line_error(result, "invisible.txt")
+
+
+@pytest.mark.slow
+def test_negative_limits_are_a_cli_error(db: str) -> None:
+    for command in ("articles", "stories"):
+        result = run_cli(command, "--limit", "-5", "--db", db)
+        assert result.returncode == 2 and "--limit" in result.stderr.decode(), command
+        assert "Traceback" not in result.stderr.decode()
+    result = run_cli("process", str(SEED), "--max-bytes", "-1", "--db", db)
+    assert result.returncode == 2 and "--max-bytes" in result.stderr.decode()
+
+
+@pytest.mark.slow
+def test_python_api_accepts_a_lone_surrogate_and_bounds_the_date() -> None:
+    import datetime as dt
+
+    import storyline
+
+    result = storyline.process("Macron met Scholz in Berlin on Friday, officials said. \ud800")
+    assert result.article.text.endswith("\ufffd")
+    with pytest.raises(ValueError, match="outside 1900-01-01"):
+        storyline.process("Macron met Scholz in Berlin on Friday.", published="9999-12-31")
+    with pytest.raises(ValueError, match="outside 1900-01-01"):
+        storyline.process("Macron met Scholz in Berlin on Friday.", published=dt.date(1066, 10, 14))

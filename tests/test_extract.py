@@ -117,7 +117,7 @@ def test_hyphenated_names_are_both_participants(extractor: Extractor) -> None:
 def test_only_a_definite_possible_meeting_takes_the_set_date() -> None:
     import datetime as dt
 
-    from storyline.extract.assemble import fill_from_coreferent
+    from storyline.extract.dating import fill_from_coreferent
     from storyline.model import Actor, Event, Evidence, TimeSpan
 
     usa, prk = Actor("United States", "USA", "GOV"), Actor("North Korea", "PRK", "GOV")
@@ -133,6 +133,20 @@ def test_only_a_definite_possible_meeting_takes_the_set_date() -> None:
     possible = event("b", "hypothetical", (trump, kim), None)  # "talks could happen" / "the meeting could happen"
     assert fill_from_coreferent([summit, possible])[1].date is None
     assert fill_from_coreferent([summit, possible], {"b"})[1].date == set_day
+
+
+@pytest.mark.parametrize("text, said, earlier", [
+    ("The Kremlin said Tuesday that Putin would meet Trump in Budapest next month.", "2025-10-21", False),
+    ("Trump on Tuesday declared that he would not meet Putin in Budapest.", "2025-10-21", False),
+    ("On Wednesday, the Russian Foreign Ministry said Lavrov would hold talks with Rubio.", "2025-10-22", False),
+    ("No meeting is planned, days after Trump said he would meet Putin in Budapest.", None, True),
+    ("Trump said he would meet Putin in Budapest.", None, False),
+    ("Trump was told on Monday that Putin would meet Xi in Beijing.", None, False),   # heard, not said
+])
+def test_the_time_of_a_statement_is_the_reporting_verbs_own_day(extractor: Extractor, text: str, said: str | None,
+                                                                 earlier: bool) -> None:
+    events = [e for e in events_of(extractor, text, "2025-10-23") if e["type"] == "CONSULT"]
+    assert events and all((e["said"], e["said_earlier"]) == (said, earlier) for e in events), events
 
 
 def test_no_publication_date_leaves_relative_dates_unresolved(extractor: Extractor) -> None:

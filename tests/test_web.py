@@ -272,6 +272,14 @@ BAD_UPLOADS: list[tuple[str, dict[str, Any], int, str]] = [
     ("from another site", {"json": {"text": SEED_TEXT + "\nMore."}, "headers": {"origin": "http://evil.example"}},
      403, "forbidden_origin"),
     ("bad date", {"json": {"text": "Putin met Trump.", "published": "21/10/2025"}}, 422, "validation_error"),
+    ("date after the range", {"json": {"text": "Putin spoke by telephone on Thursday with Trump, the Kremlin said.",
+                                       "published": "9999-12-31"}}, 422, "validation_error"),
+    ("date before the range", {"content": b"Trump spoke by telephone on Thursday with Putin.", "params": {
+        "published": "1899-12-31"}, "headers": {"content-type": "text/plain"}}, 422, "validation_error"),
+    ("form date after the range", {"data": {"text": "Putin met Trump.", "published": "9999-12-31"}}, 422,
+     "validation_error"),
+    ("jsonl record dated 9999", {"files": {"file": ("a.jsonl", b'{"text": "Putin met Trump.", "published": '
+                                                               b'"9999-12-31"}\n', "text/plain")}}, 422, "bad_upload"),
     ("text and html", {"json": {"text": "a", "html": "<p>b</p>"}}, 422, "validation_error"),
     ("unknown field", {"json": {"text": "a", "body": "b"}}, 422, "validation_error"),
     ("broken json", {"content": b'{"text": ', "headers": {"content-type": "application/json"}}, 422,
@@ -286,6 +294,15 @@ def test_bad_uploads_get_the_error_shape_and_leave_the_store_unchanged(
     before = client.get("/api/stats").json()
     error_of(client.post("/api/articles", **request_args), status, code)
     assert client.get("/api/stats").json() == before, name
+
+
+def test_a_lone_surrogate_in_an_upload_is_replaced_not_a_server_error(client: httpx.Client) -> None:
+    record = b'{"text": "The mayor met the union leaders in the capital on Monday. \\ud800 Talks go on."}\n'
+    response = client.post("/api/articles", files={"file": ("one.jsonl", record, "text/plain")})
+    assert response.status_code == 201, response.text[:500]
+    assert "capital on Monday. \ufffd Talks go on." in response.json()["article"]["text"]
+    error_of(client.post("/api/articles", content=b'{"text": "a \\ud800"}',
+                         headers={"content-type": "application/json"}), 422, "validation_error")
 
 
 def test_bad_uploads_through_the_form_show_the_error_and_store_nothing(

@@ -55,7 +55,8 @@ DEFAULT_PARTITION = 64
 RETRIES = 2
 IN_FLIGHT_PER_WORKER = 2
 MANIFEST = "_batch.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2    # 2: events carry `said` and `said_earlier`
+READABLE_FORMATS = (1, 2)
 # A local cluster's housekeeping, made cheaper: no statistical profiler in the workers (it
 # feeds only the dashboard's profile page) and slower polling; about 4 % of the CPU back.
 LOCAL_CONFIG = {
@@ -481,8 +482,8 @@ def read_manifest(directory: Path) -> dict[str, Any]:
         partitions_ = int(manifest["partitions"])
     except (ValueError, KeyError, TypeError) as exc:
         raise StorylineError(f"{path}: unreadable manifest ({type(exc).__name__}: {exc})") from None
-    if manifest.get("format") != MANIFEST_FORMAT:
-        raise StorylineError(f"{path}: format {manifest.get('format')!r}, this storyline reads {MANIFEST_FORMAT}")
+    if manifest.get("format") not in READABLE_FORMATS:
+        raise StorylineError(f"{path}: format {manifest.get('format')!r}, this storyline reads {READABLE_FORMATS}")
     return {**manifest, "partitions": partitions_}
 
 

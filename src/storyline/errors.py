@@ -4,6 +4,7 @@ A `Rejected` record carries one of these codes; the CLI prints `source: reason [
 """
 from __future__ import annotations
 
+import re
 from enum import Enum
 
 from .model import Rejected
@@ -22,6 +23,7 @@ class Reason(str, Enum):
     NO_MATCH = "E010"
     NOT_ARTICLE = "E011"
     BAD_WARC = "E012"
+    DATE_RANGE = "E013"
     FAILED = "E099"
 
 
@@ -38,14 +40,37 @@ MESSAGES: dict[Reason, str] = {
     Reason.NO_MATCH: "the pattern matches no file",
     Reason.NOT_ARTICLE: "WARC record is not an article: {detail}",
     Reason.BAD_WARC: "broken WARC record, the rest of the file is skipped: {detail}",
+    Reason.DATE_RANGE: "publication date {detail} is outside {earliest} .. {latest}, the dates accepted",
     Reason.FAILED: "processing failed: {detail}",
 }
 
 
+# A lone surrogate (how Python keeps the bytes of a file name that is not UTF-8, or what a
+# JSON escape like "\ud800" gives) cannot be encoded, printed or stored; a control character
+# would be obeyed by the terminal that prints the message.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def printable(source: str) -> str:
+    """`source` (a path, a URL, a file name) as it can be shown on one line and stored: an
+    undecodable byte of a file name and a control character as `\\xNN`, any other lone
+    surrogate as U+FFFD. Unchanged when there is nothing to escape (the common case)."""
+    return _UNPRINTABLE.sub(_escape, source) if _UNPRINTABLE.search(source) else source
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x80:
+        return f"\\x{code:02x}"
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else "\ufffd"
+
+
 def reject(source: str, reason: Reason, **details: object) -> Rejected:
-    """Build a `Rejected` record with the coded message for `reason`."""
+    """Build a `Rejected` record with the coded message for `reason`; source and reason are
+    made printable, so that any rejection can be shown and stored."""
     details.setdefault("detail", "")
-    return Rejected(source=source, code=reason.value, reason=MESSAGES[reason].format(**details))
+    message = MESSAGES[reason].format(**details)
+    return Rejected(source=printable(source), code=reason.value, reason=printable(message))
 
 
 class StorylineError(Exception):

@@ -127,6 +127,8 @@ class Event:
     attributed_to: Attribution | None
     evidence: Evidence
     confidence: float = 0.5
+    said: dt.date | None = None          # the day the source made its statement, when the text gives it
+    said_earlier: bool = False           # the text puts the statement before its present ("days after X said")
 
 
 @dataclass(frozen=True)

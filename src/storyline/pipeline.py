@@ -21,7 +21,7 @@ from typing import Protocol
 
 from .clean import clean
 from .errors import Reason, reject
-from .ingest import make_document, read_inputs
+from .ingest import date_out_of_range, make_document, read_inputs
 from .model import Article, ArticleResult, RawDocument, Rejected
 from .settings import Settings
 from . import store as db
@@ -58,10 +58,16 @@ def analyse(doc: RawDocument, published: dt.date | None = None, extractor: Extra
 
 
 def process(text_or_html: str, published: dt.date | str | None = None, model: str | None = None) -> ArticleResult:
-    """Python API: one article's text or HTML in, its cleaned article and events out."""
+    """Python API: one article's text or HTML in, its cleaned article and events out.
+
+    ValueError for a malformed or implausible date (outside `ingest.date_range`) and for an
+    input that is no article (the rejection's message)."""
     from .extract import default_extractor
 
     date = dt.date.fromisoformat(published) if isinstance(published, str) else published
+    problem = date_out_of_range(date) if date is not None else None
+    if problem:
+        raise ValueError(f"published {date}: {problem}, the publication dates accepted")
     stripped = text_or_html.lstrip()[:1024].lower()
     kind = "html" if stripped.startswith(("<!doctype", "<html")) or "<body" in stripped else "text"
     doc = make_document("<python>", text_or_html, kind)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,9 +25,10 @@ from typing import Any
 from sqlalchemy import (
     JSON, Column, Connection, Date, DateTime, Engine, Float, ForeignKey, Integer, MetaData,
     String, Table, Text, UniqueConstraint, bindparam, create_engine, delete, event, func, insert,
-    select, text, update,
+    inspect, select, text, update,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import stories as linking
 from .errors import StorylineError
@@ -35,8 +37,10 @@ from .model import (
     actor_dict, to_dict,
 )
 
-SCHEMA_VERSION = 2  # 2: stories rebuilt from claims; the unused events.story_id dropped
+SCHEMA_VERSION = 3  # 2: stories rebuilt from claims; the unused events.story_id dropped
+                    # 3: the time of the statement is the event's (events.said, events.said_earlier)
 metadata = MetaData()
+log = logging.getLogger("storyline.store")
 
 meta = Table(
     "meta", metadata,
@@ -92,6 +96,8 @@ events = Table(
     Column("evidence_start", Integer, nullable=False),
     Column("evidence_end", Integer, nullable=False),
     Column("confidence", Float),
+    Column("said", Date),                                # time of the statement, when the text gives it
+    Column("said_earlier", Integer, nullable=False, server_default="0"),
 )
 event_actors = Table(
     "event_actors", metadata,
@@ -111,8 +117,6 @@ claims = Table(
     Column("bucket", String(24), index=True, nullable=False),
     Column("story_id", String(40), index=True),          # NULL: not linked yet
     Column("seq", Integer),                              # place in the story's timeline
-    Column("said", Date),                                # time of the statement, when given
-    Column("earlier", Integer, nullable=False, default=0),
     Column("status", String(16)),                        # the status the claim implies
     Column("change", String(16)),
     Column("conflict", Integer, nullable=False, default=0),
@@ -161,10 +165,10 @@ def connect(url: str) -> Engine:
     if found is not None and found < SCHEMA_VERSION:
         _migrate(engine)
     metadata.create_all(engine)
+    if found is not None and found < SCHEMA_VERSION:
+        relink(engine)   # before the version is recorded: a crash here migrates again next time
     if found != SCHEMA_VERSION:
         _record_version(engine, found is None)
-    if found is not None and found < SCHEMA_VERSION:
-        relink(engine)
     return engine
 
 
@@ -185,10 +189,35 @@ def _record_version(engine: Engine, new: bool) -> None:
 
 
 def _migrate(engine: Engine) -> None:
-    """From version 1: its `stories` table was never written; drop it for the new one (the
-    stories are then rebuilt from the stored events by `relink`)."""
+    """To the current schema from an older one: the events keep what was computed from their
+    text, claims and stories are dropped (version 1's stories table was never written), then
+    `connect` creates what is missing and `relink` rebuilds every claim and story from the
+    stored events. Safe to re-run: each step looks at what is there."""
     with engine.begin() as conn:
+        _move_statement_times(conn)
+        conn.execute(text("DROP TABLE IF EXISTS claims"))
         conn.execute(text("DROP TABLE IF EXISTS stories"))
+
+
+def _move_statement_times(conn: Connection) -> None:
+    """Version 3: the time of a statement moves from the claims (computed while saving) to the
+    events (computed during extraction): the new columns take the claims' values, so a stored
+    article keeps its statement times without being extracted again (version 1 had none)."""
+    columns = _columns(conn, "events")
+    if "said" not in columns:
+        conn.execute(text("ALTER TABLE events ADD COLUMN said DATE"))
+    if "said_earlier" not in columns:
+        conn.execute(text("ALTER TABLE events ADD COLUMN said_earlier INTEGER NOT NULL DEFAULT 0"))
+    if "said" in _columns(conn, "claims"):
+        conn.execute(text(
+            "UPDATE events SET said = (SELECT claims.said FROM claims WHERE claims.event_id = events.id), "
+            "said_earlier = COALESCE((SELECT claims.earlier FROM claims WHERE claims.event_id = events.id), 0)"))
+
+
+def _columns(conn: Connection, table: str) -> set[str]:
+    """The column names of a table as it is in the database (none when it does not exist)."""
+    found = inspect(conn)
+    return {c["name"] for c in found.get_columns(table)} if found.has_table(table) else set()
 
 
 @contextmanager
@@ -236,7 +265,7 @@ def _insert_event(conn: Connection, article_id: str, seq: int, ev: Event) -> Non
         date_precision=ev.date.precision if ev.date else None, date_text=ev.date.text if ev.date else None,
         location=to_dict(ev.location), attributed_to=to_dict(ev.attributed_to),
         evidence_sentence=ev.evidence.sentence, evidence_start=ev.evidence.start,
-        evidence_end=ev.evidence.end, confidence=ev.confidence,
+        evidence_end=ev.evidence.end, confidence=ev.confidence, said=ev.said, said_earlier=int(ev.said_earlier),
     ))
     rows = [_actor_row(ev.id, "actor", i, a) for i, a in enumerate(ev.actors)]
     rows += [_actor_row(ev.id, "recipient", i, a) for i, a in enumerate(ev.recipients)]
@@ -350,7 +379,7 @@ def _event_from_row(row: Any, people: dict[str, list[Actor]]) -> Event:
         actors=tuple(people.get("actor", [])), recipients=tuple(people.get("recipient", [])),
         status=row["status"], date=date, location=location, attributed_to=attributed,
         evidence=Evidence(row["evidence_sentence"], row["evidence_start"], row["evidence_end"]),
-        confidence=row["confidence"],
+        confidence=row["confidence"], said=row["said"], said_earlier=bool(row["said_earlier"]),
     )
 
 
@@ -369,7 +398,7 @@ def _insert_claims(conn: Connection, article: Article, found: Sequence[Event]) -
     """Each event of a new article as an unlinked claim in its bucket."""
     rows = [
         {"event_id": r.event.id, "bucket": linking.bucket_key(r.event), "story_id": None, "seq": None,
-         "said": r.said, "earlier": int(r.earlier), "status": linking.implied_status(r), "change": None, "conflict": 0}
+         "status": linking.implied_status(r), "change": None, "conflict": 0}
         for r in linking.reports_of(article, found)
     ]
     if rows:
@@ -378,12 +407,30 @@ def _insert_claims(conn: Connection, article: Article, found: Sequence[Event]) -
 
 def link_pending(engine: Engine) -> list[str]:
     """Rebuild, in one transaction, the stories of every bucket with unlinked claims; the
-    buckets rebuilt. Cheap when nothing is pending (one indexed query)."""
+    buckets rebuilt. Cheap when nothing is pending (one indexed query).
+
+    Every run and upload calls this first, so a bucket that cannot be built (a bug in the
+    rules, a row another program wrote) must not fail it: that bucket is left pending, with a
+    warning, and tried again by the next call; the others are linked."""
     with engine.begin() as conn:
         buckets = sorted(conn.execute(select(claims.c.bucket).where(claims.c.story_id.is_(None)).distinct()).scalars())
-        for bucket in buckets:
-            rebuild(conn, bucket)
-    return buckets
+        linked = [bucket for bucket in buckets if _build_bucket(conn, bucket) is not None]
+    if len(linked) < len(buckets):
+        log.warning("stories of %d bucket(s) not linked (see above); their claims stay pending and are tried "
+                    "again on the next run", len(buckets) - len(linked))
+    return linked
+
+
+def _build_bucket(conn: Connection, bucket: str) -> list[Story] | None:
+    """`rebuild`, or None when the bucket's claims cannot be read or linked (logged). A database
+    error is not the bucket's fault and is raised."""
+    try:
+        return rebuild(conn, bucket)
+    except SQLAlchemyError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one bucket must never stop every later run
+        log.warning("stories of bucket %s not linked: %s: %s", bucket, type(exc).__name__, exc)
+        return None
 
 
 def relink(engine: Engine) -> int:
@@ -430,13 +477,13 @@ def _claim_state(row: Any) -> tuple[Any, ...]:
 
 def _bucket_reports(conn: Connection, bucket: str) -> list[linking.Report]:
     query = (
-        select(events, claims.c.said, claims.c.earlier, articles.c.published, articles.c.outlet, articles.c.url)
+        select(events, articles.c.published, articles.c.outlet, articles.c.url)
         .select_from(claims.join(events, events.c.id == claims.c.event_id).join(articles, articles.c.id == events.c.article_id))
         .where(claims.c.bucket == bucket)
     )
     rows = conn.execute(query).mappings().all()
     return [
-        linking.Report(ev, r["article_id"], r["published"], r["outlet"], r["url"], r["said"], bool(r["earlier"]))
+        linking.Report(ev, r["article_id"], r["published"], r["outlet"], r["url"])
         for ev, r in zip(events_from_rows(conn, rows), rows)
     ]
 
@@ -495,7 +542,7 @@ def load_story(engine: Engine, story_id: str) -> Story | None:
         if len(rows) != 1:
             return None
         query = (
-            select(events, claims.c.said, claims.c.earlier, claims.c.status.label("claim_status"), claims.c.change,
+            select(events, claims.c.status.label("claim_status"), claims.c.change,
                    claims.c.conflict, articles.c.published, articles.c.outlet, articles.c.url)
             .select_from(claims.join(events, events.c.id == claims.c.event_id).join(articles, articles.c.id == events.c.article_id))
             .where(claims.c.story_id == rows[0]["id"]).order_by(claims.c.seq)
@@ -509,8 +556,8 @@ def _claim_from_row(row: Any) -> Claim:
     return Claim(
         event_id=ev.id, article_id=row["article_id"], published=row["published"], status=row["claim_status"],
         date=ev.date, location=ev.location, attributed_to=ev.attributed_to, outlet=row["outlet"], evidence=ev.evidence,
-        said=row["said"], change=row["change"], conflict=bool(row["conflict"]), type=ev.type, url=row["url"],
-        earlier=bool(row["earlier"]),
+        said=ev.said, change=row["change"], conflict=bool(row["conflict"]), type=ev.type, url=row["url"],
+        earlier=ev.said_earlier,
     )
 
 

@@ -1,7 +1,9 @@
 """Stories: the reports of one happening across articles, and its status history.
 
-A `Report` is an event with what its article says about it: the publication date, the outlet
-and, when the text gives it, the time of the statement. Linking runs in two steps:
+A `Report` is an event with what its article says about it: the publication date and the
+outlet. The time of the statement ("a U.S. official said Tuesday") is the event's own
+(`Event.said`, `Event.said_earlier`), read from the text once, during extraction: linking
+never re-reads an article, and imports no NLP. Linking runs in two steps:
 
 1. `bucket_key(event)`: the participants of the event after actor resolution (names and
    countries; generic actors as their country and sector). It depends on the event alone, so a
@@ -27,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -38,7 +39,6 @@ from typing import Any
 
 from .model import Actor, Article, Claim, Event, Place, Story, TimeSpan
 from .text import fold
-from .extract.timex import resolve, tag
 
 Moment = tuple[dt.date, dt.date, int]
 
@@ -64,9 +64,6 @@ class Rules:
     future_occurred: str
     conflicts: frozenset[frozenset[str]]
     changes: dict[str, str]
-    said_verbs: tuple[str, ...]
-    said_window: int
-    earlier: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -86,8 +83,7 @@ def rules() -> Rules:
         anchor_slack=dt.timedelta(days=raw["time"]["anchor_slack_days"]),
         lifecycle=tuple(raw["status"]["lifecycle"]), future_occurred=raw["status"]["future_occurred"],
         conflicts=frozenset(frozenset(pair) for pair in raw["status"]["conflicts"]),
-        changes=dict(raw["changes"]), said_verbs=tuple(raw["said"]["verbs"]), said_window=raw["said"]["window"],
-        earlier=tuple(raw["said"]["earlier"]),
+        changes=dict(raw["changes"]),
     )
 
 
@@ -100,8 +96,16 @@ class Report:
     published: dt.date | None
     outlet: str | None = None
     url: str | None = None
-    said: dt.date | None = None
-    earlier: bool = False      # "after X said ...": said before the article's present
+
+    @property
+    def said(self) -> dt.date | None:
+        """The day of the statement, when the text gives it (read during extraction)."""
+        return self.event.said
+
+    @property
+    def earlier(self) -> bool:
+        """ "after X said ...": said before the article's present."""
+        return self.event.said_earlier
 
 
 # ---------------------------------------------------------------- participants and buckets
@@ -141,66 +145,9 @@ def actor_matches(query: str, actor: Actor) -> bool:
     return bool(wanted) and all(w in words for w in wanted)
 
 
-# ---------------------------------------------------------------- the time of a statement
-@lru_cache(maxsize=1)
-def _said_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    verbs = "|".join(re.escape(v) for v in rules().said_verbs)
-    verb_then_time = re.compile(rf"^\s*(?:\w+\s+)?(?:{verbs})(?:\s+\w+)?\s+(?:on\s+)?$", re.I)
-    time_then_verb = re.compile(rf"^\s*,?\s*(?:\w+\s+)?(?:{verbs})\b", re.I)
-    only_on = re.compile(r"^\s*,?\s*(?:on\s+)?$", re.I)
-    return verb_then_time, time_then_verb, only_on
-
-
-def statement_date(text: str, event: Event, published: dt.date | None) -> dt.date | None:
-    """The day the event's source made its statement, when the text names it next to the
-    source ("a U.S. official said Tuesday", "Trump on Tuesday declared", "On Wednesday, the
-    ministry said"); None when it does not (then the statement counts as of publication)."""
-    source = event.attributed_to.actor if event.attributed_to else None
-    if published is None or source is None or source.start is None or source.end is None:
-        return None
-    window = rules().said_window
-    after = text[source.end:source.end + window].split("\n")[0]
-    before = text[max(0, source.start - window):source.start].split("\n")[-1]
-    verb_then_time, time_then_verb, only_on = _said_patterns()
-    for timex in tag(after, published)[:1]:
-        gap, rest = after[:timex.start], after[timex.end:]
-        if verb_then_time.match(gap) or (only_on.match(gap) and time_then_verb.match(rest)):
-            return _day(timex, published)
-    for timex in tag(before, published)[-1:]:
-        head, gap = before[:timex.start], before[timex.end:]
-        opens = re.search(r"(?:^|[.!?\"”]\s+)(?:on\s+)?$", head, re.I)
-        if opens and re.fullmatch(r"\s*,\s*", gap) and time_then_verb.match(text[source.end:source.end + window]):
-            return _day(timex, published)
-    return None
-
-
-def _day(timex: Any, published: dt.date) -> dt.date | None:
-    span = resolve(timex, published, "past")
-    if span is None or span.start is None or span.start != span.end or span.start > published:
-        return None
-    return span.start
-
-
-def said_earlier(text: str, event: Event) -> bool:
-    """ "days after Trump said they would meet", "hours after Trump called off the summit": the
-    claim is older than the article's present (looked for before the source or, for the
-    narrator's own claims, before the first participant named)."""
-    named = [a for a in event.actors + event.recipients if a.start is not None]
-    source = event.attributed_to.actor if event.attributed_to else min(named, key=lambda a: a.start or 0, default=None)
-    if source is None or source.start is None:
-        return False
-    words = "|".join(re.escape(w) for w in rules().earlier)
-    before = text[max(event.evidence.start, source.start - rules().said_window):source.start]
-    return re.search(rf"\b(?:{words})\b[^,;:.!?\"“”]*$", before, re.I) is not None
-
-
 def reports_of(article: Article, events: Sequence[Event]) -> list[Report]:
-    """The reports an article makes, with the time of each statement where the text gives it."""
-    return [
-        Report(ev, article.id, article.published, article.outlet, article.url,
-               statement_date(article.text, ev, article.published), said_earlier(article.text, ev))
-        for ev in events
-    ]
+    """The reports an article makes: its events with its publication date, outlet and URL."""
+    return [Report(ev, article.id, article.published, article.outlet, article.url) for ev in events]
 
 
 # ---------------------------------------------------------------- status of a report
@@ -292,12 +239,16 @@ def _span(report: Report) -> tuple[dt.date, dt.date]:
 
 
 def _held(anchors: Sequence[Report]) -> list[Held]:
-    """Anchors merged into occurrences: overlapping (within the slack) and at one place."""
+    """Anchors merged into occurrences: overlapping (within the slack) and at one place.
+
+    Dates are only ever subtracted from each other here and in `_target` and `_segments`
+    (never `date + timedelta`), so no date an event or an article carries, from year 1 to
+    9999, can overflow."""
     out: list[Held] = []
     for report in sorted(anchors, key=lambda r: (*_span(r), r.event.id)):
         (start, end), country = _span(report), _country(report)
         last = out[-1] if out else None
-        if last is not None and start <= last.end + rules().anchor_slack and (country is None or last.country in (None, country)):
+        if last is not None and start - last.end <= rules().anchor_slack and (country is None or last.country in (None, country)):
             out[-1] = Held(last.start, max(last.end, end), last.country or country, last.members + (report,))
         else:
             out.append(Held(start, end, country, (report,)))

@@ -4,6 +4,8 @@ Five tables, one Parquet file of each per partition: `articles`, `removals`, `ev
 `actors` (an event's actors and recipients, one row each) and `rejections`. Field names are
 those of the JSON output contract (DESIGN.md); nested objects are flattened with `_`
 (`date.start` → `date_start`, `location.name` → `location_name`), as in the SQL store.
+Outputs of format 1 (before the events carried `said` and `said_earlier`) still load, without
+the times of their statements.
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("attributed_to_text", _S), ("attributed_to_start", _I), ("attributed_to_end", _I),
         ("attributed_to_anonymous", pa.bool_()),
         ("evidence_sentence", _S), ("evidence_start", _I), ("evidence_end", _I), ("confidence", _F),
+        ("said", _D), ("said_earlier", pa.bool_()),
     ]),
     "actors": pa.schema([
         ("event_id", _S), ("role", _S), ("seq", _I), ("name", _S), ("country", _S), ("sector", _S),
@@ -80,6 +83,7 @@ def event_row(article_id: str, seq: int, event: Event) -> Row:
         "cameo": event.cameo, "quad": event.quad, "status": event.status,
         "evidence_sentence": event.evidence.sentence, "evidence_start": event.evidence.start,
         "evidence_end": event.evidence.end, "confidence": event.confidence,
+        "said": event.said, "said_earlier": event.said_earlier,
     }
     row.update(_flat("date", event.date, ("start", "end", "precision", "text", "value")))
     row.update(_flat("location", event.location, ("name", "country", "lat", "lon", "geonameid")))
@@ -148,5 +152,5 @@ def _event(row: Row, people: Mapping[str, list[Actor]]) -> Event:
         actors=tuple(people.get("actor", ())), recipients=tuple(people.get("recipient", ())),
         status=row["status"], date=date, location=location, attributed_to=said,
         evidence=Evidence(row["evidence_sentence"], row["evidence_start"], row["evidence_end"]),
-        confidence=row["confidence"],
+        confidence=row["confidence"], said=row.get("said"), said_earlier=bool(row.get("said_earlier")),
     )

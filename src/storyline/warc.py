@@ -3,7 +3,8 @@
 A file is recognised as WARC by its first bytes (gzip-compressed or not), never by its name.
 Each `response` (or `resource`) record whose content is HTML becomes a document with the
 record's URL (`WARC-Target-URI`) and date (`WARC-Date`, kept as a fallback publication date:
-the date found in the page itself wins, see `batch.clean_document`). Other responses
+the date found in the page itself wins, see `batch.clean_document`; a date outside the accepted
+range, `ingest.date_range`, is dropped). Other responses
 (images, scripts, errors, redirects) become rejections with the reason; requests, metadata
 and warcinfo records are not documents and are passed over. A broken record is a rejection,
 and the rest of its file is skipped (a WARC stream cannot be resynchronised safely).
@@ -19,7 +20,7 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from .errors import Reason, reject
-from .ingest import Item, parse_date, read_bytes
+from .ingest import Item, parse_date, plausible_date, read_bytes, valid_text
 from .model import RawDocument
 
 WARC_DATE = "warc"                     # `published_source` of a date taken from the record
@@ -91,8 +92,8 @@ def _not_html(record: Any) -> tuple[str | None, str]:
 
 
 def _with_record_meta(doc: RawDocument, record: Any) -> RawDocument:
-    url = record.rec_headers.get_header("WARC-Target-URI")
-    date = parse_date(record.rec_headers.get_header("WARC-Date"))
+    url = valid_text(record.rec_headers.get_header("WARC-Target-URI") or "")
+    date = plausible_date(parse_date(record.rec_headers.get_header("WARC-Date")))
     return dataclasses.replace(
         doc, url=doc.url or url or None,
         published=doc.published or date, published_source=doc.published_source or (WARC_DATE if date else None),

@@ -83,6 +83,8 @@ class EventOut(_Out):
     attributed_to: AttributionOut | None
     evidence: EvidenceOut
     confidence: float | None
+    said: dt.date | None = Field(description="The day its source made the statement, when the text gives it")
+    said_earlier: bool = Field(description="The text puts the statement before its present (\"days after X said\")")
 
 
 class ListedEventOut(EventOut):

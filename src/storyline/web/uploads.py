@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 
 from .. import pipeline, store
 from ..errors import Reason, reject
-from ..ingest import decode, make_document, read_bytes, sniff_binary
+from ..ingest import date_out_of_range, decode, make_document, read_bytes, sniff_binary
 from ..model import ArticleResult, ContentKind, RawDocument, Rejected
 from ..settings import Settings
 from .errors import ApiError
@@ -131,6 +131,10 @@ def _check_bytes(source: str, data: bytes, max_bytes: int) -> None:
 
 def document(upload: Upload, max_bytes: int) -> RawDocument:
     """The one document of an upload; ApiError for anything else (the store is not touched)."""
+    problem = date_out_of_range(upload.published) if upload.published is not None else None
+    if problem:
+        raise _date_error("published", f"{upload.published}: {problem}, the publication dates accepted",
+                          "date_out_of_range")
     _check_bytes(upload.source, upload.data, max_bytes)
     if upload.kind is not None:
         text, encoding = decode(upload.data)
@@ -172,6 +176,11 @@ def parse_date(value: str | None, field_name: str = "published") -> dt.date | No
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise ApiError(422, "validation_error", f"{field_name}: invalid date {value!r}: expected YYYY-MM-DD",
-                       [{"loc": [field_name], "msg": "expected YYYY-MM-DD", "type": "date_parsing"}]) from None
+        raise _date_error(field_name, f"invalid date {value!r}: expected YYYY-MM-DD", "date_parsing") from None
+
+
+def _date_error(field_name: str, message: str, kind: str) -> ApiError:
+    """A bad date as a 422 in the shape of FastAPI's own validation errors."""
+    return ApiError(422, "validation_error", f"{field_name}: {message}",
+                    [{"loc": [field_name], "msg": message, "type": kind}])
 

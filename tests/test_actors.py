@@ -7,8 +7,8 @@ import tomllib
 import typing
 
 import pytest
-from conftest import ROOT, SEED, shared_path
 
+from conftest import ROOT, SEED, shared_path
 from storyline.datafiles import DataFileError, check, read_text
 from storyline.evaluate.actors import cleaned_text, gold_sets, measure
 from storyline.extract import nlp as nlp_module
@@ -339,7 +339,8 @@ def test_object_pronouns_do_not_corefer_with_their_clause_subject(nlp):
 
 
 def test_both_sides_are_the_other_parties_not_the_speaker(nlp):
-    text = "Moscow said it was ready for talks, but Kyiv refused. German Chancellor Olaf Scholz called on both sides to negotiate."
+    text = ("Moscow said it was ready for talks, but Kyiv refused. "
+            "German Chancellor Olaf Scholz called on both sides to negotiate.")
     doc, index = resolve(nlp, text, dt.date(2024, 1, 16))
     assert sorted(names(mention_of(doc, index, "both sides"))) == ["Russia|RUS|GOV", "Ukraine|UKR|GOV"]
     assert names(mention_of(doc, index, "it was")) == ["Russia|RUS|GOV"]

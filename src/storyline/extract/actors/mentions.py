@@ -8,12 +8,11 @@ shape (capitalised proper nouns); entities only confirm an unknown name.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal, overload
 
-from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, LEMMA, ORTH, SENT_START, SPACY, TAG
 from spacy.tokens import Doc
 
 from ...text import fold
@@ -81,11 +80,15 @@ def token_key(text: str) -> str:
     return squeeze(folded)
 
 
+# Token attributes read in one array (by name: spacy.attrs has no type stubs).
+_COLUMNS: list[int | str] = ["ORTH", "LEMMA", "TAG", "DEP", "HEAD", "ENT_TYPE", "IDX", "SENT_START", "SPACY"]
+
+
 def token_view(doc: Doc, published: dt.date | None) -> View:
     strings = doc.vocab.strings
-    columns = doc.to_array([ORTH, LEMMA, TAG, DEP, HEAD, ENT_TYPE, IDX, SENT_START, SPACY]).T.tolist()
+    columns = doc.to_array(_COLUMNS).T.tolist()
     text = tuple(strings[h] for h in columns[0])
-    source, offsets = "".join(t + " " if w else t for t, w in zip(text, columns[8])), tuple(columns[6])
+    source, offsets = "".join(t + " " if w else t for t, w in zip(text, columns[8], strict=True)), tuple(columns[6])
     para, paragraph = [], 0
     for n, tok_text in enumerate(text):
         para.append(paragraph)
@@ -121,7 +124,7 @@ def _ranges(labels: Sequence[int]) -> tuple[range, ...]:
 def _quoted(text: list[str], para: list[int]) -> tuple[bool, ...]:
     """Which tokens sit inside quotation marks (reset at each paragraph)."""
     out, inside, current = [], False, -1
-    for tok, p in zip(text, para):
+    for tok, p in zip(text, para, strict=True):
         if p != current:
             inside, current = False, p
         if tok in ("“", "``", "«"):
@@ -177,7 +180,8 @@ _NOUN_TAGS = {"NN", "NNS", "NNP", "NNPS"}
 HYPHENS = {"-", "–", "‐", "‑"}
 
 
-def _walk(v: View, i: int, forms: Sequence[str], prefixes: frozenset[str], table: dict, start: str = "") -> tuple[int, str] | None:
+def _walk(v: View, i: int, forms: Sequence[str], prefixes: frozenset[str], table: Mapping[str, object],
+          start: str = "") -> tuple[int, str] | None:
     """Longest run of tokens from i whose joined forms (after `start`) is a key of `table`."""
     acc, best, j, n, text = start, None, i, min(len(v.text), i + 12), v.text
     while j < n:

@@ -237,7 +237,7 @@ def _org_noun(state: State, chunk: Chunk, rec: TitleRec, ctx: Context) -> Result
     if country is None:
         return None
     last = chunk.items[-1]
-    words = [w for w in name_text(state.v, last).split()]
+    words = name_text(state.v, last).split()
     label = " ".join(w if w[:1].isupper() else w.capitalize() for w in words)
     name = f"{label} of {state.gaz.countries.get(country, country)}" if country != "XXX" else label
     key = "#orgnoun:" + name

@@ -3,30 +3,45 @@ metonymy, dates, and the recall floors on the gold (quality/floors.toml [actors]
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import tomllib
+import typing
 
 import pytest
 
 from conftest import ROOT, SEED, shared_path
-
-sys.path.insert(0, str(ROOT / "bench"))
-import actor_recall  # noqa: E402
-
-from storyline.extract.actors import ActorIndex, Mention, lexicon, resolve_actors  # noqa: E402
-from storyline.model import Actor  # noqa: E402
+from storyline.datafiles import DataFileError, check, read_text
+from storyline.evaluate.actors import cleaned_text, gold_sets, measure
+from storyline.extract import nlp as nlp_module
+from storyline.extract.actors import (
+    ActorIndex,
+    Mention,
+    gazetteer,
+    resolve_actors,
+    sources,
+)
+from storyline.extract.actors.records import (
+    CountryRec,
+    Kind,
+    OrgRec,
+    PartyRec,
+    PersonRec,
+    RegionRec,
+)
+from storyline.extract.actors.sources import parse_actors
+from storyline.extract.lexicon import cues
+from storyline.model import Actor
 
 SEED_DATE = dt.date(2025, 10, 21)
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    return actor_recall.load_nlp()
+    return nlp_module.load()
 
 
 @pytest.fixture(scope="module")
 def seed(nlp):
-    text = actor_recall.cleaned_text(SEED)
+    text = cleaned_text(SEED)
     doc = nlp(text)
     return text, doc, resolve_actors(doc, SEED_DATE)
 
@@ -109,7 +124,7 @@ def test_pronouns_follow_the_clause_subjects(seed):
     assert names(mention_of(doc, index, "he could end")) == ["Donald Trump|USA|GOV"]
     assert names(mention_of(doc, index, "his frustrations")) == ["Donald Trump|USA|GOV"]
     assert names(mention_of(doc, index, "who was set")) == ["Donald Trump|USA|GOV"]
-    assert index.at([t.i for t in doc if t.text == "he"][0]).kind == "pronoun"
+    assert index.at(next(t.i for t in doc if t.text == "he")).kind == "pronoun"
 
 
 def test_offsets_point_at_the_mention_in_the_article_text(seed):
@@ -131,7 +146,7 @@ def test_offsets_point_at_the_mention_in_the_article_text(seed):
 @pytest.mark.parametrize("published, sector", [(dt.date(2018, 5, 1), "GOV"), (dt.date(2025, 6, 1), "GOV"),
                                                (dt.date(2016, 9, 1), "PTY")])
 def test_trumps_sector_follows_the_publication_date(nlp, published, sector):
-    doc, index = resolve(nlp, "Donald Trump said on Monday that the talks would go ahead.", published)
+    _, index = resolve(nlp, "Donald Trump said on Monday that the talks would go ahead.", published)
     assert names(index.at(1)) == [f"Donald Trump|USA|{sector}"]
 
 
@@ -224,24 +239,93 @@ def test_first_person_in_a_quote_is_the_speaker(nlp):
     assert names(mention_of(doc, index, "the prime minister")) == ["Theresa May|GBR|GOV"]
 
 
+@pytest.mark.parametrize("verb, lemma", [("acknowledged", "acknowledge"), ("asked", "ask")])
+def test_a_quote_speaker_is_found_by_the_one_list_of_reporting_verbs(nlp, verb, lemma):
+    """status.toml [reporting]: its verbs ("acknowledged") and the verbs that only frame a
+    quote ("asked") both name the speaker of a quote."""
+    assert lemma in cues().reporting_verbs | cues().quote_verbs
+    text = f'"Will I sign the accord today?" Trump {verb}.'
+    doc, index = resolve(nlp, text, dt.date(2018, 3, 15))
+    assert names(mention_of(doc, index, "I sign")) == ["Donald Trump|USA|GOV"]
+
+
 def test_gazetteer_is_well_formed():
-    lex = lexicon()
-    assert len(lex.persons) >= 400 and len(lex.countries) >= 190
+    gaz = gazetteer()
+    assert len(gaz.persons) >= 400 and len(gaz.countries) >= 190
     sectors = {"GOV", "MIL", "LEG", "JUD", "COP", "REB", "OPP", "PTY", "BUS", "MED", "CVL", "NGO", "IGO", "SPY", "CRM"}
-    for person in lex.persons:
+    for person in gaz.persons:
         assert person.roles, person.name
         for role in person.roles:
-            assert role.sector in sectors and (role.country in lex.countries or role.country == "XXX"), (person.name, role)
+            assert role.sector in sectors and (role.country in gaz.countries or role.country == "XXX"), (person.name, role)
             assert role.start is None or role.end is None or role.start <= role.end, (person.name, role)
+
+
+def test_every_entry_kind_names_one_record_type():
+    """`Item.record` narrows an entry's target by its kind: the loader must keep that mapping."""
+    expected = {"person": PersonRec, "short": PersonRec, "org": OrgRec, "party": PartyRec, "member": PartyRec,
+                "country": CountryRec, "demonym": CountryRec, "people": CountryRec, "capital": CountryRec,
+                "region": RegionRec}
+    assert set(expected) == set(typing.get_args(Kind))
+    seen = set()
+    for entries in gazetteer().names.values():
+        for entry in entries:
+            assert isinstance(entry.target, expected[entry.kind]), entry
+            seen.add(entry.kind)
+    assert seen == set(expected)
+
+
+
+# --- the data files are checked at load
+
+def _broken_actors(old: str, new: str) -> str:
+    text = read_text("actors.json")
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+def _line_of(text: str, needle: str) -> int:
+    return text[:text.index(needle)].count("\n") + 1
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('"USA/PTY"', '"USA/PYT"', "'USA/PYT' is not COUNTRY/SECTOR in persons[0].roles[0]"),
+    ('"gender": "m"', '"gendr": "m"', "unknown key 'gendr' in persons[0].gendr"),
+    ('"2016-07-19"', '"2016-19-07"', "expected [from, to]: ISO dates (YYYY-MM-DD) or null in persons[0].roles[0]"),
+    ('"country": "USA"', '"country": "US"', "'US' is not an ISO3 country code in persons[0].country"),
+])
+def test_a_bad_gazetteer_entry_names_the_file_the_line_and_the_entry(old, new, message):
+    text = _broken_actors(old, new)
+    with pytest.raises(DataFileError) as raised:
+        parse_actors(text)
+    line = _line_of(text, '"name": "Donald Trump"')
+    assert str(raised.value) == f"actors.json:{line}: {message}"
+
+
+def test_broken_json_names_its_line():
+    text = _broken_actors('"persons": [', '"persons": [[')
+    with pytest.raises(DataFileError, match=r"^actors.json:\d+: not valid JSON"):
+        parse_actors(text)
+
+
+def test_titles_are_checked_against_their_schema_and_flags():
+    raw = tomllib.loads(read_text("titles.toml"))
+    assert list(check(raw, sources._TITLES_SCHEMA)) == []
+    raw["words"]["speech_verbs"] = ["say"]  # the reporting verbs live in status.toml only
+    assert list(check(raw, sources._TITLES_SCHEMA)) == [(("words", "speech_verbs"), "unknown key 'speech_verbs'")]
+    assert sources._title_problem("GOV leader unique") is None
+    assert sources._title_problem("GOV leeder") == "unknown flag 'leeder'"
+    assert sources._title_problem("GVO").startswith("'GVO' is not a sector")
 
 
 # --- quality floors and speed
 
 
+@pytest.mark.quality
+@pytest.mark.slow
 def test_actor_recall_on_the_gold_is_at_or_above_the_floor(nlp):
     shared = shared_path("gold", "dev").parents[1]
     floors = tomllib.loads((ROOT / "quality" / "floors.toml").read_text("utf-8"))["actors"]
-    reports = actor_recall.measure(shared, nlp=nlp)
+    reports = measure(gold_sets(shared), nlp)
     assert reports["seed"].recall >= floors["seed_recall"], reports["seed"].misses
     assert reports["dev"].recall >= floors["dev_recall"], reports["dev"].misses
     assert reports["dev"].total >= 280
@@ -255,7 +339,8 @@ def test_object_pronouns_do_not_corefer_with_their_clause_subject(nlp):
 
 
 def test_both_sides_are_the_other_parties_not_the_speaker(nlp):
-    text = "Moscow said it was ready for talks, but Kyiv refused. German Chancellor Olaf Scholz called on both sides to negotiate."
+    text = ("Moscow said it was ready for talks, but Kyiv refused. "
+            "German Chancellor Olaf Scholz called on both sides to negotiate.")
     doc, index = resolve(nlp, text, dt.date(2024, 1, 16))
     assert sorted(names(mention_of(doc, index, "both sides"))) == ["Russia|RUS|GOV", "Ukraine|UKR|GOV"]
     assert names(mention_of(doc, index, "it was")) == ["Russia|RUS|GOV"]

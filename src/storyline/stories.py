@@ -30,7 +30,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import tomllib
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from importlib import resources
 from typing import Any
 
 from .model import Actor, Article, Claim, Event, Place, Story, TimeSpan
+from .text import fold
 
 Moment = tuple[dt.date, dt.date, int]
 
@@ -109,12 +109,6 @@ class Report:
 
 
 # ---------------------------------------------------------------- participants and buckets
-def fold(text: str) -> str:
-    """Lower case, no accents, single spaces: how names are compared."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return " ".join(plain.casefold().split())
-
-
 def participant_key(actor: Actor) -> str | None:
     """Who an actor is, for linking: name and country; a generic actor is its country and
     sector; None for an actor that identifies nobody."""
@@ -123,7 +117,7 @@ def participant_key(actor: Actor) -> str | None:
         return None
     if actor.name.startswith(r.generic_prefix):
         return f"{r.generic_prefix}{actor.country}/{actor.sector}" if actor.country else None
-    return f"{fold(actor.name)}/{actor.country or ''}"
+    return f"{fold(actor.name, ascii_only=True)}/{actor.country or ''}"
 
 
 def _keys(actors: Iterable[Actor]) -> tuple[str, ...]:
@@ -146,8 +140,8 @@ def actor_matches(query: str, actor: Actor) -> bool:
     """`--actor` filters: a country code, or every word of the query in the actor's name."""
     if query.isupper() and len(query) == 3:
         return actor.country == query
-    words = set(fold(actor.name).lstrip("~").split())
-    wanted = fold(query).split()
+    words = set(fold(actor.name, ascii_only=True).lstrip("~").split())
+    wanted = fold(query, ascii_only=True).split()
     return bool(wanted) and all(w in words for w in wanted)
 
 
@@ -402,7 +396,7 @@ def _source(report: Report) -> tuple[str, str]:
     who = report.event.attributed_to
     if who is None:
         return "narrator", report.article_id
-    return fold(who.actor.name), who.actor.country or ""
+    return fold(who.actor.name, ascii_only=True), who.actor.country or ""
 
 
 def _conflicts(ordered: Sequence[Report]) -> set[int]:

@@ -29,12 +29,13 @@ import dataclasses
 import datetime as dt
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+from ..text import fold
 
 SYMMETRIC_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 MEETING_STATUSES = frozenset({"planned", "cancelled"})
@@ -229,9 +230,7 @@ def _pred_event(index: int, data: Mapping[str, Any]) -> PredEvent:
 # ---------------------------------------------------------------- actors
 
 def _name_words(name: str) -> list[str]:
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _WORD.findall(plain.casefold())
+    return _WORD.findall(fold(name))
 
 
 def _one_edit(a: str, b: str) -> bool:

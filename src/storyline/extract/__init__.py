@@ -4,9 +4,9 @@ nothing outside this package imports spaCy or the time tagger.
 The steps, in the order one article goes through them:
 
 1. `nlp`: the spaCy pipeline, loaded once per process (`load`), its meta checked.
-2. `actors`: who is named: the gazetteer with dated roles (`data/actors.json`), titles and
-   appositives (`data/titles.toml`), in-document coreference, metonymy, quotes and speakers;
-   one `ActorIndex` for the whole document.
+2. `actors` (a package, one module per step): who is named: the gazetteer with dated roles
+   (`data/actors.json`), titles and appositives (`data/titles.toml`), in-document
+   coreference, metonymy, quotes and speakers; one `ActorIndex` for the whole document.
 3. `timex`: every time expression of the text, tagged once and resolved against the
    publication date (`data/timex.toml`, `data/timex_rules.toml`).
 4. `triggers`: per sentence, the words that name an event (`data/events.toml`) and their
@@ -18,7 +18,10 @@ The steps, in the order one article goes through them:
 8. `assemble`: the `Event` records, with evidence spans and ids; reports of the same planned
    happening in one article share their set day and place.
 
-`lexicon` loads the trigger dictionary and the cue words that steps 4-6 share.
+`lexicon` loads the trigger dictionary and the cue words that steps 4-6 share (the reporting
+verbs that name a quote's speaker in step 2 too); `countries` (`data/demonyms.tsv`) and
+`metonyms` (`data/metonyms.toml`) load the country names and government metonyms that steps 2
+and 7 share.
 """
 from __future__ import annotations
 

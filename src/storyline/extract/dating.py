@@ -54,7 +54,7 @@ from typing import Literal
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Actor, Article, Attribution, Event, TimeSpan
-from .actors import lexicon as actor_lexicon
+from .actors import gazetteer
 from .attribution import Report
 from .lexicon import Cues, Lexicon
 from .timex import Timex, resolve, tag
@@ -447,5 +447,5 @@ def _among(a: Event, b: Event, key: Callable[[Actor], object]) -> bool:
 
 
 def _states_only(event: Event) -> bool:
-    names = actor_lexicon().countries
+    names = gazetteer().countries
     return all(x.name == names.get(x.country or "") for x in event.actors + event.recipients)

@@ -53,6 +53,7 @@ class Cues:
     reporting_verbs: frozenset[str]
     reporting_nouns: frozenset[str]
     anonymity: frozenset[str]
+    quote_verbs: frozenset[str] = frozenset()  # frame a direct quote only (its speaker)
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def cues() -> Cues:
         modifiers={k: fs(v) for k, v in raw["modifiers"].items()},
         plan_nouns=fs(raw["negated_plan"]["nouns"]), unnecessary=fs(raw["negated_plan"]["unnecessary"]),
         reporting_verbs=fs(raw["reporting"]["verbs"]), reporting_nouns=fs(raw["reporting"]["nouns"]),
-        anonymity=fs(raw["reporting"]["anonymity"]),
+        anonymity=fs(raw["reporting"]["anonymity"]), quote_verbs=fs(raw["reporting"].get("quote_verbs", [])),
     )
 
 

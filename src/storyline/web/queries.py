@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Engine, Text, and_, cast, exists, func, li
 from .. import store
 from ..model import Story
 from ..store import StoredEvent, articles, claims, event_actors, events, stories
-from ..stories import fold
+from ..text import fold
 
 T = TypeVar("T")
 MAX_LIMIT = 500
@@ -80,7 +80,7 @@ class ArticleView:
 
 # ---------------------------------------------------------------- events
 def _words(text: str) -> list[str]:
-    return [w for w in fold(text).split() if w]
+    return [w for w in fold(text, ascii_only=True).split() if w]
 
 
 def _like_word(column: Any, word: str) -> ColumnElement[bool]:

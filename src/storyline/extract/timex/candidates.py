@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+from ...datafiles import error_at, read_text
 from .builders import DECADE_WORDS, RELATIVE_DAYS
-from .rules import WORDS_ONLY, Rule, rules, trie, words_only
+from .rules import RULES_FILE, WORDS_ONLY, Rule, rules, trie, words_only
 from .sense import Reading
 from .vocabulary import lower_words, previous_word, vocabulary
 
@@ -45,15 +46,41 @@ class _Trigger(NamedTuple):
     check: str | None = None           # "upper": capitalised only ("May"); "digit": after a number
 
 
+_Phrases = dict[tuple[str, str], set[str]]    # (trigger word, rule) -> other words of its phrases
+
+
 @lru_cache(maxsize=1)
 def _trigger_table() -> dict[str, _Trigger]:
-    """Trigger word -> the rules it can start (a phrase of the vocabulary triggers by its last word)."""
+    """Trigger word -> the rules it can start; a rule no word triggers could never match, so it
+    is a DataFileError at its line in timex_rules.toml."""
+    compiled = rules()
+    for name in untriggered(compiled):
+        raise error_at(RULES_FILE, read_text(RULES_FILE), ("rule", compiled[name].priority, "name"),
+                       f"no trigger word starts rule {name!r} (candidates._trigger_words): it can never match")
+    table, phrases = _trigger_words()
+    v = vocabulary()
+    cased = {w for w in [*v.months, *v.weekdays] if len(w) <= 5 or w in v.ambiguous_months}
+    after_digit = {"a m", "p m", "am", "pm"}
+    return {word: _trigger(tuple(rule for name, rule in compiled.items() if name in names), phrases, word,
+                           "upper" if word in cased else "digit" if word in after_digit else None)
+            for word, names in table.items()}
+
+
+def untriggered(compiled: dict[str, Rule]) -> list[str]:
+    """The rules no trigger word starts: they could never be tried."""
+    table, _ = _trigger_words()
+    triggered = set().union(*table.values())
+    return [name for name in compiled if name not in triggered]
+
+
+def _trigger_words() -> tuple[dict[str, set[str]], _Phrases]:
+    """Trigger word -> the names of the rules it can start (a phrase of the vocabulary triggers
+    by its last word), and the other words of those phrases."""
     v = vocabulary()
     table: dict[str, set[str]] = {}
+    phrases: _Phrases = {}
 
-    phrases: dict[tuple[str, str], set[str]] = {}   # (trigger word, rule) -> other words of its phrases
-
-    def add(words: Any, *names: str, exact: bool = False) -> None:
+    def add(words: Iterable[str], *names: str, exact: bool = False) -> None:
         for phrase in words:
             tokens = [phrase] if exact else phrase.lower().translate(WORDS_ONLY).split()
             table.setdefault(tokens[-1], set()).update(names)
@@ -89,15 +116,10 @@ def _trigger_table() -> dict[str, _Trigger]:
     add(("0000",), "iso", "year")
     add(("0000s", "00s"), "decade")
     add(("a m", "p m", "am", "pm", "0:00"), "time", exact=True)
-    compiled = rules()
-    cased = {w for w in [*v.months, *v.weekdays] if len(w) <= 5 or w in v.ambiguous_months}
-    after_digit = {"a m", "p m", "am", "pm"}
-    return {word: _trigger(tuple(rule for name, rule in compiled.items() if name in names), phrases, word,
-                           "upper" if word in cased else "digit" if word in after_digit else None)
-            for word, names in table.items()}
+    return table, phrases
 
 
-def _trigger(found: tuple[Rule, ...], phrases: dict[tuple[str, str], set[str]], word: str,
+def _trigger(found: tuple[Rule, ...], phrases: _Phrases, word: str,
              check: str | None) -> _Trigger:
     needs = {rule.name: rule.needs for rule in found if rule.needs}
     for rule in found:

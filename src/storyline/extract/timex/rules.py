@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 import re._constants as sre
 import re._parser as sre_parse
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from ...datafiles import ArrayOf, Key, Table, error_at, load_toml, read_text
 from .builders import BUILDERS
 from .sense import Builder
 from .vocabulary import vocabulary
@@ -90,22 +89,81 @@ class Rule:
     needs_chars: tuple[str, ...]       # characters one of which must be just around the trigger
 
 
+RULES_FILE = "timex_rules.toml"
+_WORDS = Key(list, items=str)
+RULES_SCHEMA = Table({"rule": ArrayOf(Table({
+    "name": Key(str, required=True), "reach": Key(int, required=True),
+    "pattern": Key(list, required=True, items=str),
+    "needs": _WORDS, "needs_after": _WORDS, "needs_chars": _WORDS,
+}), required=True)})
+_FRAGMENT = re.compile(r"%([A-Z]+)%")
+
+
+class _Unfit(Exception):
+    """A rule entry that cannot be compiled: the key at fault and why."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key, self.message = key, message
+
+
 @lru_cache(maxsize=1)
 def rules() -> dict[str, Rule]:
     """The rules of data/timex_rules.toml, compiled, by name (in priority order)."""
-    raw: dict[str, Any] = tomllib.loads(
-        resources.files("storyline.data").joinpath("timex_rules.toml").read_text("utf-8"))
-    return {item["name"]: _rule(item, rank) for rank, item in enumerate(raw["rule"])}
+    raw = load_toml(RULES_FILE, RULES_SCHEMA)
+    return compile_rules(raw["rule"], read_text(RULES_FILE), RULES_FILE)
+
+
+def compile_rules(items: list[dict[str, Any]], text: str, name: str) -> dict[str, Rule]:
+    """Rule entries (parsed from the file `name` holding `text`) compiled; an entry that
+    names no builder, a missing fragment or a bad pattern is a DataFileError at its line."""
+    compiled: dict[str, Rule] = {}
+    for rank, item in enumerate(items):
+        try:
+            if item["name"] in compiled:
+                raise _Unfit("name", f"a second rule named {item['name']!r}")
+            compiled[item["name"]] = _rule(item, rank)
+        except _Unfit as unfit:
+            raise error_at(name, text, ("rule", rank, unfit.key), unfit.message) from None
+    return compiled
 
 
 def _rule(item: dict[str, Any], rank: int) -> Rule:
-    pattern = compile_pattern("".join(item["pattern"]))
+    build = BUILDERS.get(item["name"])
+    if build is None:
+        raise _Unfit("name", f"no builder for a rule named {item['name']!r} (builders.BUILDERS)")
+    if item["reach"] < 0:
+        raise _Unfit("reach", "expected a count of words, 0 or more")
+    pattern = _pattern(item["pattern"])
+    needs = frozenset(word for entry in item.get("needs", ()) for word in _needed(entry))
+    chars = tuple(item.get("needs_chars", ()))
+    if any(len(char) != 1 for char in chars):
+        raise _Unfit("needs_chars", "expected single characters")
+    return Rule(item["name"], pattern, build, rank, item["reach"], first_letters(pattern), needs,
+                frozenset(item.get("needs_after", ())), chars)
+
+
+def _pattern(pieces: list[str]) -> re.Pattern[str]:
+    source = "".join(pieces)
+    known = _fragments()
+    missing = [name for name in _FRAGMENT.findall(source) if name not in known]
+    if missing:
+        raise _Unfit("pattern", f"no fragment %{missing[0]}% (known: {', '.join(sorted(known))})")
+    try:
+        return compile_pattern(source)
+    except re.error as exc:
+        raise _Unfit("pattern", f"not a regular expression: {exc}") from None
+
+
+def _needed(entry: str) -> list[str]:
+    """The words a `needs` entry stands for: itself, or a word list of timex.toml."""
+    if not entry.startswith("@"):
+        return [entry]
     v = vocabulary()
     lists = {"@numbers": list(v.numbers), "@frequencies": list(v.frequencies)}
-    needs = frozenset(word for entry in item.get("needs", ()) for word in lists.get(entry, [entry]))
-    return Rule(item["name"], pattern, BUILDERS[item["name"]], rank, int(item["reach"]),
-                first_letters(pattern), needs, frozenset(item.get("needs_after", ())),
-                tuple(item.get("needs_chars", ())))
+    if entry not in lists:
+        raise _Unfit("needs", f"no word list {entry!r} (known: {', '.join(sorted(lists))})")
+    return lists[entry]
 
 
 def first_letters(pattern: re.Pattern[str], size: int = 6) -> tuple[str, ...] | None:

@@ -9,11 +9,12 @@ words in.
 from __future__ import annotations
 
 import re
-import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from ...datafiles import Key, Path, Table, error_at, load_toml, read_text
 
 
 @dataclass(frozen=True)
@@ -37,23 +38,82 @@ class Vocabulary:
     not_past: frozenset[str]
 
 
+VOCABULARY_FILE = "timex.toml"
+
+
+def _words_to(kind: type, choices: frozenset[str] | None = None) -> Table:
+    """A table of words (lower case) to what each means."""
+    return Table(other=Key(kind, choices=choices), required=True)
+
+
+_WORD_LIST = Key(list, required=True, items=str)
+VOCABULARY_SCHEMA = Table({
+    "months": _words_to(int), "month_abbreviations": _words_to(int),
+    "ambiguous_months": Table({"words": _WORD_LIST}, required=True),
+    "weekdays": _words_to(int), "weekday_abbreviations": _words_to(int),
+    "numbers": _words_to(int), "ordinals": _words_to(int),
+    "vague_numbers": Table({"words": _WORD_LIST}, required=True),
+    "units": _words_to(list),
+    "seasons": _words_to(str, frozenset({"SP", "SU", "FA", "WI"})),
+    "parts_of_day": _words_to(str, frozenset({"MO", "AF", "EV", "NI"})),
+    "frequencies": _words_to(str),
+    "references": _words_to(str, frozenset({"PRESENT_REF", "PAST_REF", "FUTURE_REF"})),
+    "holidays": _words_to(str),
+    "tense": Table({"future": _WORD_LIST, "past": _WORD_LIST, "not_past": _WORD_LIST}, required=True),
+})
+_LISTS = frozenset({"ambiguous_months", "vague_numbers", "tense"})   # tables of word lists
+_RANGES = {"months": (1, 12), "month_abbreviations": (1, 12), "weekdays": (1, 7),
+           "weekday_abbreviations": (1, 7)}
+# "MM-DD", "MM:n:weekday" (+ days; n = -1: the last) or "easter" (+/- days): see _holiday
+_HOLIDAY_RULE = re.compile(r"(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])|(?:0[1-9]|1[0-2]):(?:-1|[1-5]):[1-7](?:\+\d+)?"
+                           r"|easter(?:[+-]\d+)?")
+
+
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    """The word lists of data/timex.toml."""
-    raw: dict[str, Any] = tomllib.loads(
-        resources.files("storyline.data").joinpath("timex.toml").read_text("utf-8"))
+    """The word lists of data/timex.toml, checked at load: a key or value that does not fit
+    is a DataFileError naming the file and the line."""
+    raw = load_toml(VOCABULARY_FILE, VOCABULARY_SCHEMA)
+    for path, message in vocabulary_problems(raw):
+        raise error_at(VOCABULARY_FILE, read_text(VOCABULARY_FILE), path, message)
     return Vocabulary(
         months={**raw["months"], **raw["month_abbreviations"]},
         ambiguous_months=frozenset(raw["ambiguous_months"]["words"]),
         weekdays={**raw["weekdays"], **raw["weekday_abbreviations"]},
         numbers=dict(raw["numbers"]), ordinals=dict(raw["ordinals"]),
-        units={key: (v[0], int(v[1]), bool(v[2])) for key, v in raw["units"].items()},
+        units={key: (v[0], v[1], v[2]) for key, v in raw["units"].items()},
         seasons=dict(raw["seasons"]), parts=dict(raw["parts_of_day"]),
         frequencies=dict(raw["frequencies"]), references=dict(raw["references"]),
         holidays=dict(raw["holidays"]), vague=tuple(raw["vague_numbers"]["words"]),
         future_cues=frozenset(raw["tense"]["future"]), past_cues=frozenset(raw["tense"]["past"]),
         not_past=frozenset(raw["tense"]["not_past"]),
     )
+
+
+def vocabulary_problems(raw: dict[str, Any]) -> Iterator[tuple[Path, str]]:
+    """What the schema cannot say about a parsed timex.toml: words in the form the tagger
+    compares them in (lower case, single spaces, ' not ’), numbers in range, the shape of
+    units and holiday rules, ambiguous months that are months."""
+    for table, words in raw.items():
+        lists = words.items() if table in _LISTS else [(word, [word]) for word in words]
+        for key, entries in lists:
+            for word in entries:
+                if word != lower_words(word):
+                    yield (table, key), f"write {word!r} as {lower_words(word)!r}"
+    for table, (low, high) in _RANGES.items():
+        for word, value in raw.get(table, {}).items():
+            if not low <= value <= high:
+                yield (table, word), f"{value} is not between {low} and {high}"
+    for unit, value in raw.get("units", {}).items():
+        if [type(v) for v in value] != [str, int, bool]:
+            yield ("units", unit), "expected [TimeML letter, how many, whether a clock unit]"
+    for name, rule in raw.get("holidays", {}).items():
+        if not _HOLIDAY_RULE.fullmatch(rule):
+            yield ("holidays", name), f"{rule!r} is not MM-DD, MM:n:weekday[+days] or easter[+-days]"
+    months = raw.get("months", {})
+    for word in raw.get("ambiguous_months", {}).get("words", []):
+        if word not in months:
+            yield ("ambiguous_months", "words"), f"{word!r} is not in [months]"
 
 
 def lower_words(text: str) -> str:

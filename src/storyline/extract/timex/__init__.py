@@ -51,14 +51,15 @@ How it works, module by module, in the order a text goes through them:
 from __future__ import annotations
 
 from .calendar import GRANULARITIES, format_point, unresolved_value
+from .fragments import words_only
 from .resolve import resolve
-from .rules import Rule, rules, words_only
+from .rules import Rule
 from .sense import Point, Reading, Sense, Tense, Timex
 from .tagger import guess_tense, tag
-from .vocabulary import Vocabulary, duration_value, number, vocabulary
+from .vocabulary import Vocabulary, duration_value, number
 
 __all__ = [
     "GRANULARITIES", "Point", "Reading", "Rule", "Sense", "Tense", "Timex", "Vocabulary",
-    "duration_value", "format_point", "guess_tense", "number", "resolve", "rules", "tag",
-    "unresolved_value", "vocabulary", "words_only",
+    "duration_value", "format_point", "guess_tense", "number", "resolve", "tag",
+    "unresolved_value", "words_only",
 ]

@@ -17,7 +17,8 @@ from typing import NamedTuple
 
 from ...datafiles import error_at, read_text
 from .builders import DECADE_WORDS, RELATIVE_DAYS
-from .rules import RULES_FILE, WORDS_ONLY, Rule, rules, trie, words_only
+from .fragments import WORDS_ONLY, trie, words_only
+from .rules import RULES_FILE, Rule, rules
 from .sense import Reading
 from .vocabulary import lower_words, previous_word, vocabulary
 

@@ -11,7 +11,13 @@ from storyline.datafiles import DataFileError, check, error_at, load_toml
 from storyline.extract.timex import tag
 from storyline.extract.timex.candidates import untriggered
 from storyline.extract.timex.fragments import start_pattern, words_only
-from storyline.extract.timex.rules import RULES_FILE, RULES_SCHEMA, compile_pattern, compile_rules, rules
+from storyline.extract.timex.rules import (
+    RULES_FILE,
+    RULES_SCHEMA,
+    compile_pattern,
+    compile_rules,
+    rules,
+)
 from storyline.extract.timex.vocabulary import (
     VOCABULARY_FILE,
     VOCABULARY_SCHEMA,
@@ -139,7 +145,8 @@ def test_a_match_can_begin_only_with_a_declared_start() -> None:
     text = RULE_WITH_STARTS.format(starts='["fiscal"]')
     (rule,) = compile_rules(tomllib.loads(text)["rule"], text, "rules.toml").values()
     assert rule.starts == ("fiscal",)
-    assert rule.pattern.match("Fiscal 2031")["year"] == "2031"
+    found = rule.pattern.match("Fiscal 2031")
+    assert found is not None and found["year"] == "2031"
     assert rule.pattern.match("2031") is None           # "#" was not declared
 
 

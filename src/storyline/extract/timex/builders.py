@@ -86,9 +86,9 @@ def _build_date(m: re.Match[str], text: str) -> Reading | None:
     if month is None:
         return None
     loose = day is None and year is None and not m["dir"] and not m["ys"]
-    if loose and name.lower() in vocabulary().ambiguous_months:
-        if previous_word(text, m.start()) not in _MONTH_CONTEXT:
-            return None
+    ambiguous = name.lower() in vocabulary().ambiguous_months   # "may" is mostly a verb
+    if loose and ambiguous and previous_word(text, m.start()) not in _MONTH_CONTEXT:
+        return None
     if loose and m["wd"]:
         return None
     sense = Sense("calendar", year=year, year_shift=_YEAR_SHIFT.get((m["ys"] or "").lower()), month=month,
@@ -239,7 +239,8 @@ def _build_duration(m: re.Match[str], text: str) -> Reading | None:
     if count is None:
         return None
     letter, times, clock = vocabulary().units[unit]
-    if said in ("a", "an") and not m["mod"] and not m["ctx"] and _RATE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+    rate = _RATE_BEFORE.search(text, max(0, m.start() - 12), m.start())
+    if said in ("a", "an") and not m["mod"] and not m["ctx"] and rate:
         return Reading("SET", Sense("set", literal=f"{'PT' if clock else 'P'}{times}{letter}"))
     ctx, mod = lower_words(m["ctx"] or ""), lower_words(m["mod"] or "")
     forward = mod == "within" or any(ctx.endswith(word) for word in _FORWARD)
@@ -395,10 +396,12 @@ def _build_season(m: re.Match[str], text: str) -> Reading | None:
     return Reading("DATE", sense, mod)
 
 
+# the builder of each rule of timex_rules.toml, by the rule's name
 BUILDERS: dict[str, Builder] = {
     "iso": _build_iso, "date": _build_date, "year": _build_year, "year_words": _build_year_words,
     "decade": _build_decade, "century": _build_century, "weekday": _build_weekday,
-    "relday": _build_relday, "relunit": _build_relunit, "edge": _build_edge, "weekend": _build_weekend, "week_of": _build_week_of, "the_year": _build_the_year,
+    "relday": _build_relday, "relunit": _build_relunit, "edge": _build_edge, "weekend": _build_weekend,
+    "week_of": _build_week_of, "the_year": _build_the_year,
     "ago": _build_ago, "duration": _build_duration, "half_unit": _build_half_unit,
     "vague_duration": _build_vague_duration, "same_period": _build_same_period,
     "quarter": _build_quarter, "latest_quarter": _build_latest_quarter, "set": _build_set,

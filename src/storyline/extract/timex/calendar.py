@@ -185,9 +185,9 @@ def _place(sense: Sense, anchor: dt.date, tense: Tense | None, guessed: bool = F
     if sense.pick in ("last", "next"):
         return _choose(points, anchor, sense.pick)
     how = {"past": "past", "future": "future"}.get(tense or "", default)
-    if guessed and how != "nearest" and (sense.day or sense.holiday) and len(points) == 3:
-        if abs((points[1].first - anchor).days) <= _GUESS_WINDOW:
-            return points[1]
+    dated = guessed and how != "nearest" and (sense.day or sense.holiday) and len(points) == 3
+    if dated and abs((points[1].first - anchor).days) <= _GUESS_WINDOW:
+        return points[1]
     return _choose(points, anchor, how)
 
 

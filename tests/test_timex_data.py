@@ -54,6 +54,8 @@ def test_every_table_of_the_vocabulary_is_required() -> None:
     ('[holidays]\n"founders day" = "13-01"\n',
      "timex.toml:2: '13-01' is not MM-DD, MM:n:weekday[+days] or easter[+-days] in holidays.founders day"),
     ('[months]\nJanuary = 1\n', "timex.toml:2: write 'January' as 'january' in months.January"),
+    ('[frequencies]\n"-weekly" = "P1W"\n',
+     "timex.toml:2: '-weekly' does not begin with a letter or a digit in frequencies.-weekly"),
     ('[weekdays]\nmonday = 8\n', "timex.toml:2: 8 is not between 1 and 7 in weekdays.monday"),
     ('[units]\nday = ["D", 1]\n',
      "timex.toml:2: expected [TimeML letter, how many, whether a clock unit] in units.day"),

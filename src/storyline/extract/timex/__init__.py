@@ -33,8 +33,10 @@ How it works, module by module, in the order a text goes through them:
 
 - `vocabulary`: the word lists of `data/timex.toml` (months, numbers, units, holidays, tense
   cues ...).
-- `rules`: the regular expressions of `data/timex_rules.toml`, compiled once with fragments
-  (`%MONTH%`, `%NUM%` ...) built from the word lists.
+- `fragments`: the pieces the rules are written with (`%MONTH%`, `%NUM%` ...), built from
+  the word lists, and `words_only`, the view of the text the search scans.
+- `rules`: the regular expressions of `data/timex_rules.toml`, compiled once, each held to
+  the words it declares it can start with.
 - `candidates`: one scan of the text finds trigger words (a month, a weekday, a unit, "now",
   a year ...); each rule is tried only at the few word starts just before a trigger that
   can begin it, so time costs grow with the number of time expressions, not with the length

@@ -100,6 +100,8 @@ def vocabulary_problems(raw: dict[str, Any]) -> Iterator[tuple[Path, str]]:
             for word in entries:
                 if word != lower_words(word):
                     yield (table, key), f"write {word!r} as {lower_words(word)!r}"
+                elif table != "tense" and not word[:1].isalnum():   # rules start at a word's letter
+                    yield (table, key), f"{word!r} does not begin with a letter or a digit"
     for table, (low, high) in _RANGES.items():
         for word, value in raw.get(table, {}).items():
             if not low <= value <= high:

@@ -5,12 +5,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from conftest import SEED, json_lines, run_cli
+
 from storyline.errors import StorylineError
 from storyline.evaluate.time import evaluate, read_tml
+from storyline.extract.timex import Tense, Timex, resolve, tag
 from storyline.model import TimeSpan
-from storyline.extract.timex import Timex, resolve, tag
 
 D = dt.date
 PUBLISHED = D(2025, 10, 21)  # a Tuesday
@@ -29,8 +29,9 @@ def only(text: str, dct: dt.date | None = PUBLISHED) -> Timex:
     return timex
 
 
-def span(timex: Timex, anchor: dt.date | None, tense: str | None = None) -> tuple[dt.date, dt.date, str] | None:
-    result = resolve(timex, anchor, tense)  # type: ignore[arg-type]
+def span(timex: Timex, anchor: dt.date | None,
+         tense: Tense | None = None) -> tuple[dt.date | None, dt.date | None, str] | None:
+    result = resolve(timex, anchor, tense)
     return None if result is None else (result.start, result.end, result.precision)
 
 
@@ -118,7 +119,7 @@ def test_cli_prints_one_json_line_per_expression() -> None:
     ("It happened last Tuesday.", None, D(2025, 10, 14)),       # "last" excludes the anchor's day
     ("It will happen next Tuesday.", None, D(2025, 10, 28)),
 ])
-def test_weekdays_follow_the_tense_of_the_clause(text: str, tense: str | None, expected: dt.date) -> None:
+def test_weekdays_follow_the_tense_of_the_clause(text: str, tense: Tense | None, expected: dt.date) -> None:
     assert span(only(text), PUBLISHED, tense) == (expected, expected, "day")
 
 

@@ -127,7 +127,8 @@ def test_an_entry_after_one_that_always_applies_first_is_dead(tmp_path: Path) ->
     text = read_text("events.toml")
     protest = text.index('lemmas = ["protest", "demonstration"')
     protest_line = text[:protest].count("\n")  # the [[trigger]] header above it
-    assert f":{_line_of(text, extra, 'lemma')}: 'strike' (NOUN) can never be ASSAULT here: the entry at line {protest_line} (PROTEST)" in str(error)
+    expected = f"'strike' (NOUN) can never be ASSAULT here: the entry at line {protest_line} (PROTEST)"
+    assert f":{_line_of(text, extra, 'lemma')}: {expected}" in str(error)
 
 
 def test_the_shipped_events_file_has_phrases_and_no_dead_entry() -> None:

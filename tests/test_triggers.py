@@ -4,10 +4,10 @@ the slot builders fill only the slots the rules may name. Sentences are invented
 from __future__ import annotations
 
 import pytest
-from conftest import SEED, shared_path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from conftest import SEED, shared_path
 from storyline.evaluate.plover import load_cameo2plover
 from storyline.extract import classify
 from storyline.extract import nlp as nlp_module
@@ -49,7 +49,7 @@ def _found(doc: Doc, word: str, pos: str, lex: Lexicon) -> bool:
 
 def _unfound(nlp: Language, words: list[tuple[str, str]], lex: Lexicon) -> list[tuple[str, str]]:
     sentences = [(word, pos, t.format(w=word)) for word, pos in words for t in TEMPLATES[pos]]
-    found = {(word, pos) for (word, pos, _), doc in zip(sentences, nlp.pipe(s for *_, s in sentences))
+    found = {(word, pos) for (word, pos, _), doc in zip(sentences, nlp.pipe(s for *_, s in sentences), strict=True)
              if _found(doc, word, pos, lex)}
     return [key for key in words if key not in found]
 

@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import Any
 
-from spacy.tokens import Span
+import numpy
+from numpy.typing import NDArray
+from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from ..datafiles import ArrayOf, Key, Table, error_at, loads_toml, read_text
@@ -84,18 +86,52 @@ class Lexicon:
     particle_verbs: frozenset[str] = frozenset()
     phrases: tuple[Phrase, ...] = ()
     polarity: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    _finders: dict[Vocab, PhraseFinder] = field(default_factory=dict, init=False, repr=False)
+    _finder: list[tuple[Vocab, PhraseFinder]] = field(default_factory=list, init=False, repr=False)
+    _word_lemmas: dict[int, bool] = field(default_factory=dict, init=False, repr=False)
+    _last_doc: list[tuple[Doc, NDArray[numpy.intp]]] = field(default_factory=list, init=False, repr=False)
 
     def candidates(self, lemma: str, pos: str) -> tuple[Pattern, ...]:
         return self.by_key.get((lemma, pos), ())
 
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every trigger word, of any part of speech."""
+        return frozenset(word for word, _ in self.by_key)
+
+    def word_tokens(self, sent: Span) -> list[int]:
+        """Doc indices of the sentence's tokens whose lemma, lower-cased, is a trigger word of
+        some part of speech: the only tokens `candidates` has patterns for. Read from the doc's
+        lemma array once per doc, so trigger finding looks at a few tokens in a hundred."""
+        doc = sent.doc
+        last = self._last_doc[0] if self._last_doc else None
+        if last is None or last[0] is not doc:
+            last = (doc, self._word_positions(doc))
+            self._last_doc[:] = [last]
+        positions = last[1]
+        start, end = positions.searchsorted([sent.start, sent.end])
+        return [int(i) for i in positions[start:end]]
+
+    def _word_positions(self, doc: Doc) -> NDArray[numpy.intp]:
+        lemmas = doc.to_array("LEMMA")
+        known, strings, words = self._word_lemmas, doc.vocab.strings, self.words
+        good = []
+        for lemma in numpy.unique(lemmas).tolist():
+            found = known.get(lemma)
+            if found is None:
+                found = known[lemma] = strings[lemma].lower() in words
+            if found:
+                good.append(lemma)
+        return numpy.flatnonzero(numpy.isin(lemmas, good))
+
     def find_phrases(self, sent: Span) -> list[PhraseMatch]:
-        """The phrases of a sentence, longest first; the matchers are built on first use."""
+        """The phrases of a sentence, longest first; the matchers are built on first use, for
+        the vocabulary of the pipeline in use."""
         vocab = sent.doc.vocab
-        finder = self._finders.get(vocab)
-        if finder is None:
-            finder = self._finders[vocab] = PhraseFinder(vocab, self.phrases)
-        return finder(sent)
+        last = self._finder[0] if self._finder else None
+        if last is None or last[0] is not vocab:
+            last = (vocab, PhraseFinder(vocab, self.phrases))
+            self._finder[:] = [last]
+        return last[1](sent)
 
 
 # ---------------------------------------------------------------- events.toml
@@ -161,7 +197,7 @@ def build_lexicon(text: str, name: str = "events.toml") -> Lexicon:
         raise error_at(name, text, path, message)
     verbs = raw.get("verbs", {})
     return Lexicon(
-        by_key=MappingProxyType(by_key),
+        by_key=by_key,
         support_verbs=frozenset(verbs.get("support", [])),
         happening_verbs=frozenset(verbs.get("happening", [])),
         group_nouns=frozenset(verbs.get("group_nouns", [])),

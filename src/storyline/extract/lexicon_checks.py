@@ -172,7 +172,8 @@ def _conditions(entry: Mapping[str, Any], path: Path, words: frozenset[str], pol
         yield (*path, "needs_any"), "every slot of needs_any is excluded by without"
     if "particle" in entry and (pos != "VERB" or "particle" in without or len(split(entry["particle"])) != 1):
         yield (*path, "particle"), "a particle is one word on a verb whose particle slot is not excluded"
-    if "predicate" in entry and (entry["predicate"] not in polarity or not slot_filled("predicate", pos) or "predicate" in without):
+    predicate = entry.get("predicate")
+    if predicate is not None and (predicate not in polarity or not slot_filled("predicate", pos) or "predicate" in without):
         yield (*path, "predicate"), f"predicate {entry['predicate']!r} needs a [polarity] list and a {pos} with a predicate slot"
     if entry.get("min_actors", 0) and (not slot_filled("subj", pos) or "subj" in without):
         yield (*path, "min_actors"), f"min_actors counts the subject, which a {pos} trigger does not have"

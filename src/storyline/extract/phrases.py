@@ -83,32 +83,56 @@ def hyphenated(token: Token) -> str | None:
 
 
 class PhraseFinder:
-    """The matchers for the lexicon's phrases, built once per vocabulary."""
+    """The matchers for the lexicon's phrases, built once per vocabulary.
+
+    Matching costs more than the rest of trigger finding, so it is gated: a matcher runs on a
+    sentence only when every word of one of its phrases is among the sentence's lower-case
+    forms and lemmas (a set lookup over arrays read once per doc). Most sentences have none."""
 
     def __init__(self, vocab: Vocab, phrases: Iterable[Phrase]) -> None:
         self.sequences = Matcher(vocab)
         self.dependents = DependencyMatcher(vocab)
         self.by_label: dict[int, Phrase] = {}
+        self.words: list[tuple[frozenset[int], bool]] = []   # (word hashes, is a verb phrase)
         for phrase in phrases:
             label = f"{phrase.pos} {phrase.text}"
             self.by_label[vocab.strings.add(label)] = phrase
+            self.words.append((frozenset(vocab.strings.add(w) for w in phrase.words), phrase.pos == "VERB"))
             if phrase.pos == "VERB":
                 self.dependents.add(label, [_verb_pattern(phrase.words)])
             else:
                 self.sequences.add(label, _sequence_patterns(phrase.words))
+        self._doc: tuple[Doc, Any, list[tuple[frozenset[int], bool]]] | None = None
 
     def __call__(self, sent: Span) -> list[PhraseMatch]:
         """The phrases of a sentence, longest first (then leftmost)."""
+        words, candidates = self._doc_words(sent.doc)
+        if not candidates:
+            return []
+        present = set(words[sent.start:sent.end].ravel().tolist())
+        kinds = {verb for needed, verb in candidates if needed <= present}
+        if not kinds:
+            return []
         found: set[PhraseMatch] = set()
-        if len(self.sequences):
+        if False in kinds:
             for match_id, start, end in self.sequences(sent):
                 tokens = frozenset(range(sent.start + start, sent.start + end))
                 found.add(PhraseMatch(self.by_label[match_id], sent.start + end - 1, tokens))
-        if len(self.dependents):
+        if True in kinds:
             for match_id, ids in self.dependents(sent):
                 tokens = frozenset(sent.start + i for i in ids)
                 found.add(PhraseMatch(self.by_label[match_id], sent.start + ids[0], tokens))
         return sorted(found, key=lambda m: (-len(m.tokens), min(m.tokens), m.phrase.text))
+
+    def _doc_words(self, doc: Doc) -> tuple[Any, list[tuple[frozenset[int], bool]]]:
+        """The doc's (lower form, lemma) hashes per token, and the phrases all of whose words
+        occur in it; kept for the doc's next sentence."""
+        cached = self._doc
+        if cached is None or cached[0] is not doc:
+            words = doc.to_array(["LOWER", "LEMMA"])
+            everywhere = set(words.ravel().tolist())
+            cached = self._doc = (doc, words, [w for w in self.words if w[0] <= everywhere])
+        return cached[1], cached[2]
 
 
 def _sequence_patterns(words: Sequence[str]) -> list[list[dict[str, Any]]]:

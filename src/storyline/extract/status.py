@@ -11,7 +11,8 @@ from spacy.tokens import Token
 from .lexicon import Cues
 from .phrases import hyphenated
 
-CHAIN_DEPS = ("xcomp", "ccomp", "acl", "relcl", "dobj", "pobj", "prep", "advcl", "nsubj", "nsubjpass", "attr", "pcomp", "conj", "amod", "compound", "appos")
+CHAIN_DEPS = ("xcomp", "ccomp", "acl", "relcl", "dobj", "pobj", "prep", "advcl", "nsubj", "nsubjpass", "attr", "pcomp",
+              "conj", "amod", "compound", "appos")
 STOP_AT_REPORTING = ("ccomp", "parataxis")
 
 

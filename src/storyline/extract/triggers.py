@@ -64,13 +64,16 @@ def find_triggers(sent: Span, lex: Lexicon, actors: ActorIndex) -> Iterator[Trig
     ("air strike" is not the "strike" of workers); where none does, its words are read alone."""
     matches = lex.find_phrases(sent)
     ctx = _Sentence(lex, actors, frozenset(m.anchor for m in matches if m.phrase.pos == "NOUN"))
-    phrased, covered = _phrase_triggers(matches, sent, ctx)
-    for token in sent:
-        if token.i in phrased:
-            yield phrased[token.i]
+    phrased, covered = _phrase_triggers(matches, sent, ctx) if matches else ({}, set())
+    words = lex.word_tokens(sent)
+    doc = sent.doc
+    for i in sorted({*words, *phrased}) if phrased else words:
+        if i in phrased:
+            yield phrased[i]
             continue
+        token = doc[i]
         pos = POS_OF.get(token.pos_)
-        if token.i in covered or pos is None or _named(token):
+        if pos is None or i in covered or (token.pos_ == "PROPN" and token.ent_type_ in NAMED):
             continue
         patterns = lex.candidates(token.lemma_.lower(), pos)
         trigger = _trigger(token, pos, patterns, ctx) if patterns else None

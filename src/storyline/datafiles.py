@@ -67,7 +67,12 @@ def read_text(name: str) -> str:
 
 def load_toml(name: str, schema: Table) -> dict[str, Any]:
     """Parse `data/<name>` and check it against `schema`; the first problem is raised."""
-    text = read_text(name)
+    return loads_toml(name, read_text(name), schema)
+
+
+def loads_toml(name: str, text: str, schema: Table) -> dict[str, Any]:
+    """`load_toml` of a text given in full (a loader's checks run on an edited copy in tests);
+    `name` is the file that errors name."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -23,15 +23,14 @@ import datetime as dt
 import json
 import os
 import secrets
-import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
+from .datafiles import Key, Table, load_toml
 from .errors import Problem, StorylineError, fail
 from .ontology import plover_type
 from .model import Actor, Place, Story
@@ -51,9 +50,20 @@ class Spec:
     columns: dict[str, dict[str, str]]
 
 
+_COLUMNS = Table(other=Key(str, choices=frozenset({"string", "int", "float", "bool", "date"})), required=True)
+SCHEMA = Table({
+    "plover": Table({
+        "required": Key(list, items=str, required=True), "coder": Key(str, required=True),
+        "codebook": Key(str, required=True), "language": Key(str, required=True),
+        "nonstate": Key(list, items=str, required=True), "quad": Table(other=Key(int), required=True),
+    }, required=True),
+    "gdelt": _COLUMNS, "events": _COLUMNS, "stories": _COLUMNS,
+})
+
+
 @lru_cache(maxsize=1)
 def spec() -> Spec:
-    raw = tomllib.loads(resources.files("storyline.data").joinpath("export.toml").read_text("utf-8"))
+    raw = load_toml("export.toml", SCHEMA)
     plover = {k: v for k, v in raw["plover"].items() if k != "quad"}
     return Spec(plover, dict(raw["plover"]["quad"]), {t: dict(raw[t]) for t in ("gdelt", "events", "stories")})
 

@@ -29,14 +29,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import tomllib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from .datafiles import Key, Table, load_toml
 from .model import Actor, Article, Claim, Event, Place, Story, TimeSpan
 from .text import fold
 
@@ -66,9 +65,28 @@ class Rules:
     changes: dict[str, str]
 
 
+_WORDS = Key(list, items=str, required=True)
+SCHEMA = Table({
+    "families": Table({
+        "meeting_as": Table({"type": Key(str, required=True), "statuses": _WORDS}, required=True),
+        "symmetric": Table({"names": _WORDS}, required=True),
+        "canonical": Table(other=Key(str), required=True),
+    }, other=Key(str), required=True),
+    "modes": Table({"separate": _WORDS}, required=True),
+    "participants": Table({"min": Key(int, required=True), "ignore_sectors": _WORDS,
+                           "generic_prefix": Key(str, required=True)}, required=True),
+    "time": Table({"max_gap_days": Key(int, required=True), "anchor_precisions": _WORDS,
+                   "anchor_max_days": Key(int, required=True), "anchor_slack_days": Key(int, required=True)},
+                  required=True),
+    "status": Table({"lifecycle": _WORDS, "future_occurred": Key(str, required=True),
+                     "conflicts": Key(list, items=list, required=True)}, required=True),
+    "changes": Table(other=Key(str), required=True),
+})
+
+
 @lru_cache(maxsize=1)
 def rules() -> Rules:
-    raw: dict[str, Any] = tomllib.loads(resources.files("storyline.data").joinpath("stories.toml").read_text("utf-8"))
+    raw: dict[str, Any] = load_toml("stories.toml", SCHEMA)
     fam = raw["families"]
     return Rules(
         families={k: v for k, v in fam.items() if isinstance(v, str)},

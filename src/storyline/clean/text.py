@@ -6,11 +6,10 @@ only knows the rule kinds (tail, line, inline, repeat), never a site or a phrase
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
+from ..datafiles import ArrayOf, Key, Table, load_toml
 from ..model import Removed
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’')]*\s+[A-Z“\"]")
@@ -64,10 +63,20 @@ def _compile(value: str | None) -> re.Pattern[str] | None:
     return re.compile(value) if value else None
 
 
+_NAMED = {"name": Key(str, required=True), "reason": Key(str, required=True)}
+SCHEMA = Table({
+    "tail": ArrayOf(Table({**_NAMED, "start": Key(str, required=True), "end": Key(str), "max_paragraphs": Key(int)})),
+    "line": ArrayOf(Table({**_NAMED, "pattern": Key(str, required=True), "max_words": Key(int),
+                           "single_sentence": Key(bool), "unless": Key(str)})),
+    "inline": ArrayOf(Table({**_NAMED, "pattern": Key(str, required=True)})),
+    "repeat": ArrayOf(Table(_NAMED)),
+})
+
+
 @lru_cache(maxsize=1)
 def load_rules() -> Rules:
     """Read and compile `data/cleaning.toml` once per process."""
-    raw = tomllib.loads(resources.files("storyline.data").joinpath("cleaning.toml").read_text("utf-8"))
+    raw = load_toml("cleaning.toml", SCHEMA)
     return Rules(
         tail=tuple(
             TailRule(r["name"], r["reason"], re.compile(r["start"]), _compile(r.get("end")), r.get("max_paragraphs", 15))

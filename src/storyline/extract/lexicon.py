@@ -1,26 +1,45 @@
 """The trigger dictionary (`data/events.toml`) and the status/attribution cues
-(`data/status.toml`), loaded once and indexed for constant-time lookups."""
+(`data/status.toml`), loaded once, checked against their schemas and indexed.
+
+A trigger entry names words (`lemma`/`lemmas`) of one part of speech and what they mean. A word
+spaCy keeps as one token is looked up by the lower-cased lemma of each token (`candidates`); a
+word of several tokens ("air strike", "cease-fire", "round up") is a phrase, found by spaCy's
+matchers (`phrases.py`). For one word, the entries are tried in file order and the first whose
+conditions hold is the trigger; a phrase goes before the words it covers (the longer match
+wins). An entry that can never apply (`lexicon_checks.py`) or an unknown key is an error naming
+the file and line when the file loads, never a silent no-match.
+"""
 from __future__ import annotations
 
-import tomllib
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
+from functools import cached_property, lru_cache
+from types import MappingProxyType
 from typing import Any
 
-from ..ontology import QUAD_BY_ROOT
+import numpy
+from numpy.typing import NDArray
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
+
+from ..datafiles import ArrayOf, Key, Table, error_at, loads_toml, read_text
+from ..ontology import PLOVER_TYPES, QUAD_BY_ROOT
+from .lexicon_checks import POSES, ROLES, Pos, Role, check_events, check_status
+from .phrases import Phrase, PhraseFinder, PhraseMatch, split
+
 
 @dataclass(frozen=True)
 class Pattern:
-    """One trigger pattern: a lemma of a part of speech and what it means."""
+    """One trigger pattern: a word of a part of speech and what it means. `entry` is the index
+    of its `[[trigger]]` in the file."""
 
     lemma: str
-    pos: str
+    pos: Pos
     type: str
     cameo: str
     mode: str | None = None
-    roles: tuple[tuple[str, str], ...] = ()
+    roles: tuple[tuple[str, Role], ...] = ()
     needs: frozenset[str] = frozenset()
     needs_any: frozenset[str] = frozenset()
     without: frozenset[str] = frozenset()
@@ -31,6 +50,7 @@ class Pattern:
     predicate: str | None = None
     min_actors: int = 0
     reporter_is_actor: bool = False
+    entry: int = -1
 
     @property
     def quad(self) -> int | None:
@@ -56,24 +76,94 @@ class Cues:
     quote_verbs: frozenset[str] = frozenset()  # frame a direct quote only (its speaker)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lexicon:
-    by_key: dict[tuple[str, str], tuple[Pattern, ...]]
+    """Trigger patterns by (word, part of speech), single words and phrases alike."""
+
+    by_key: Mapping[tuple[str, str], tuple[Pattern, ...]]
     support_verbs: frozenset[str]
     happening_verbs: frozenset[str]
-    group_nouns: frozenset[str] = field(default=frozenset())
-    particle_verbs: frozenset[str] = field(default=frozenset())
+    group_nouns: frozenset[str] = frozenset()
+    particle_verbs: frozenset[str] = frozenset()
+    phrases: tuple[Phrase, ...] = ()
+    polarity: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    _finder: list[tuple[Vocab, PhraseFinder]] = field(default_factory=list, init=False, repr=False)
+    _word_lemmas: dict[int, bool] = field(default_factory=dict, init=False, repr=False)
+    _last_doc: list[tuple[Doc, NDArray[numpy.intp]]] = field(default_factory=list, init=False, repr=False)
 
     def candidates(self, lemma: str, pos: str) -> tuple[Pattern, ...]:
         return self.by_key.get((lemma, pos), ())
 
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every trigger word, of any part of speech."""
+        return frozenset(word for word, _ in self.by_key)
 
-def _read(name: str) -> dict[str, Any]:
-    return tomllib.loads(resources.files("storyline.data").joinpath(name).read_text("utf-8"))
+    def word_tokens(self, sent: Span) -> list[int]:
+        """Doc indices of the sentence's tokens whose lemma, lower-cased, is a trigger word of
+        some part of speech: the only tokens `candidates` has patterns for. Read from the doc's
+        lemma array once per doc, so trigger finding looks at a few tokens in a hundred."""
+        doc = sent.doc
+        last = self._last_doc[0] if self._last_doc else None
+        if last is None or last[0] is not doc:
+            last = (doc, self._word_positions(doc))
+            self._last_doc[:] = [last]
+        positions = last[1]
+        start, end = positions.searchsorted([sent.start, sent.end])
+        return [int(i) for i in positions[start:end]]
+
+    def _word_positions(self, doc: Doc) -> NDArray[numpy.intp]:
+        lemmas = doc.to_array("LEMMA")
+        known, strings, words = self._word_lemmas, doc.vocab.strings, self.words
+        good = []
+        for lemma in numpy.unique(lemmas).tolist():
+            found = known.get(lemma)
+            if found is None:
+                found = known[lemma] = strings[lemma].lower() in words
+            if found:
+                good.append(lemma)
+        return numpy.flatnonzero(numpy.isin(lemmas, good))
+
+    def find_phrases(self, sent: Span) -> list[PhraseMatch]:
+        """The phrases of a sentence, longest first; the matchers are built on first use, for
+        the vocabulary of the pipeline in use."""
+        vocab = sent.doc.vocab
+        last = self._finder[0] if self._finder else None
+        if last is None or last[0] is not vocab:
+            last = (vocab, PhraseFinder(vocab, self.phrases))
+            self._finder[:] = [last]
+        return last[1](sent)
 
 
-def _patterns(entry: dict[str, Any]) -> list[Pattern]:
-    lemmas = entry.get("lemmas") or [entry["lemma"]]
+# ---------------------------------------------------------------- events.toml
+_WORDS = Key(list, items=str)
+TRIGGER = Table({
+    "lemma": Key(str), "lemmas": _WORDS,
+    "pos": Key(str, required=True, choices=frozenset(POSES)),
+    "type": Key(str, required=True, choices=frozenset(PLOVER_TYPES)),
+    "cameo": Key(str, required=True),
+    "mode": Key(str), "modes": Table(other=Key(str)),
+    "roles": Table(other=Key(str, choices=frozenset(ROLES))),
+    "needs": _WORDS, "needs_any": _WORDS, "without": _WORDS, "actor_slots": _WORDS,
+    "obj_lemmas": _WORDS, "allow_no_obj": _WORDS,
+    "particle": Key(str), "predicate": Key(str), "min_actors": Key(int), "reporter_is_actor": Key(bool),
+})
+EVENTS = Table({
+    "verbs": Table({name: Key(list, items=str, required=True)
+                    for name in ("support", "happening", "particle_verbs", "group_nouns")}),
+    "polarity": Table(other=_WORDS),
+    "trigger": ArrayOf(TRIGGER, required=True),
+})
+
+
+def words_of(entry: Mapping[str, Any]) -> list[str]:
+    """An entry's words: `lemmas`, or its one `lemma`."""
+    if "lemmas" in entry:
+        return list(entry["lemmas"])
+    return [entry["lemma"]] if "lemma" in entry else []
+
+
+def _patterns(entry: Mapping[str, Any], index: int) -> list[Pattern]:
     modes = entry.get("modes", {})
     allow = set(entry.get("allow_no_obj", []))
     return [
@@ -85,31 +175,70 @@ def _patterns(entry: dict[str, Any]) -> list[Pattern]:
             allow_no_obj=lemma in allow, actor_slots=frozenset(entry.get("actor_slots", [])),
             particle=entry.get("particle"), predicate=entry.get("predicate"),
             min_actors=entry.get("min_actors", 0), reporter_is_actor=entry.get("reporter_is_actor", False),
+            entry=index,
         )
-        for lemma in lemmas
+        for lemma in words_of(entry)
     ]
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    raw = _read("events.toml")
+    return build_lexicon(read_text("events.toml"))
+
+
+def build_lexicon(text: str, name: str = "events.toml") -> Lexicon:
+    """The lexicon of an events.toml text, checked; `name` is the file its errors name."""
+    raw = loads_toml(name, text, EVENTS)
     index: dict[tuple[str, str], list[Pattern]] = defaultdict(list)
-    for entry in raw["trigger"]:
-        for pattern in _patterns(entry):
+    for number, entry in enumerate(raw["trigger"]):
+        for pattern in _patterns(entry, number):
             index[(pattern.lemma, pattern.pos)].append(pattern)
+    by_key = {key: tuple(value) for key, value in index.items()}
+    for path, message in check_events(raw, by_key, text):
+        raise error_at(name, text, path, message)
     verbs = raw.get("verbs", {})
     return Lexicon(
-        by_key={key: tuple(value) for key, value in index.items()},
+        by_key=by_key,
         support_verbs=frozenset(verbs.get("support", [])),
         happening_verbs=frozenset(verbs.get("happening", [])),
         group_nouns=frozenset(verbs.get("group_nouns", [])),
         particle_verbs=frozenset(verbs.get("particle_verbs", [])),
+        phrases=tuple(Phrase(word, pos, split(word)) for word, pos in by_key if len(split(word)) > 1),
+        polarity=MappingProxyType({k: frozenset(v) for k, v in raw.get("polarity", {}).items()}),
     )
+
+
+def polarity() -> Mapping[str, frozenset[str]]:
+    """Evaluative words by polarity ("a provocative gesture", "a productive call")."""
+    return lexicon().polarity
+
+
+# ---------------------------------------------------------------- status.toml
+def _lists(*names: str) -> Table:
+    return Table({name: Key(list, items=str, required=True) for name in names}, required=True)
+
+
+STATUS = Table({
+    "modals": _lists("planned", "hypothetical"),
+    "conditional": _lists("marks"),
+    "governors": _lists("cancelled", "denied", "planned", "hypothetical"),
+    "particles": _lists("cancel", "needs_particle"),
+    "modifiers": _lists("planned", "hypothetical", "cancelled"),
+    "negated_plan": _lists("nouns", "unnecessary"),
+    "reporting": _lists("verbs", "nouns", "anonymity"),
+})
 
 
 @lru_cache(maxsize=1)
 def cues() -> Cues:
-    raw = _read("status.toml")
+    return build_cues(read_text("status.toml"))
+
+
+def build_cues(text: str, name: str = "status.toml") -> Cues:
+    """The cues of a status.toml text, checked; `name` is the file its errors name."""
+    raw = loads_toml(name, text, STATUS)
+    for path, message in check_status(raw):
+        raise error_at(name, text, path, message)
     fs = frozenset
     return Cues(
         modal_planned=fs(raw["modals"]["planned"]), modal_hypothetical=fs(raw["modals"]["hypothetical"]),
@@ -121,10 +250,3 @@ def cues() -> Cues:
         reporting_verbs=fs(raw["reporting"]["verbs"]), reporting_nouns=fs(raw["reporting"]["nouns"]),
         anonymity=fs(raw["reporting"]["anonymity"]), quote_verbs=fs(raw["reporting"].get("quote_verbs", [])),
     )
-
-
-@lru_cache(maxsize=1)
-def polarity() -> dict[str, frozenset[str]]:
-    """Evaluative words by polarity ("a provocative gesture", "a productive call")."""
-    raw = _read("events.toml").get("polarity", {})
-    return {name: frozenset(words) for name, words in raw.items()}

@@ -9,8 +9,10 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from .lexicon import Cues
+from .phrases import hyphenated
 
-CHAIN_DEPS = ("xcomp", "ccomp", "acl", "relcl", "dobj", "pobj", "prep", "advcl", "nsubj", "nsubjpass", "attr", "pcomp", "conj", "amod", "compound", "appos")
+CHAIN_DEPS = ("xcomp", "ccomp", "acl", "relcl", "dobj", "pobj", "prep", "advcl", "nsubj", "nsubjpass", "attr", "pcomp",
+              "conj", "amod", "compound", "appos")
 STOP_AT_REPORTING = ("ccomp", "parataxis")
 
 
@@ -105,11 +107,12 @@ def _is_negated_noun(noun: Token) -> bool:
 
 
 def _noun_status(noun: Token, cues: Cues) -> str | None:
+    """ "the planned summit", "a would-be meeting" (the modifier may be hyphenated)."""
     for child in noun.children:
-        word = child.lower_
+        words = (child.lower_, child.lemma_.lower(), hyphenated(child))
         if child.dep_ in ("amod", "compound", "acl", "poss", "nmod") or child.tag_ in ("VBN", "JJ"):
             for status in ("cancelled", "planned", "hypothetical"):
-                if word in cues.modifiers[status] or child.lemma_.lower() in cues.modifiers[status]:
+                if any(word in cues.modifiers[status] for word in words):
                     if status == "planned" and child.dep_ == "acl":
                         continue
                     return status

@@ -1,6 +1,8 @@
 """Events: trigger words from the pattern dictionary and their arguments from the parse.
 
-A trigger is a verb or noun whose lemma has a pattern in `data/events.toml`. Its argument
+A trigger is a verb or noun whose lemma has a pattern in `data/events.toml`, or a phrase of
+several words found by spaCy's matchers ("air strike", "cease-fire", "held X responsible",
+see `phrases.py`) and read on its head token. Its argument
 slots (subject, object, possessor, "with"/"between" objects …) are read off the dependency
 parse, following control ("agreed to meet"), relative clauses ("Trump, who was set to
 meet"), conjunctions, passives and the verbs that carry nominal events ("held a summit").
@@ -8,14 +10,16 @@ Slots are mapped to actors through the `ActorIndex`, and to roles by the pattern
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from .actors import ActorIndex
-from .lexicon import Lexicon, Pattern, polarity as lexicon_polarity
 from ..model import Actor
+from .actors import ActorIndex
+from .lexicon import Lexicon, Pattern
+from .lexicon import polarity as lexicon_polarity
+from .phrases import PhraseMatch, hyphenated
 
 SUBJ = ("nsubj", "csubj")
 PASSIVE_SUBJ = ("nsubjpass", "csubjpass")
@@ -44,36 +48,97 @@ class Trigger:
         return bool(self.slot("phone"))
 
 
+@dataclass(frozen=True)
+class _Sentence:
+    """What every trigger of one sentence is read against."""
+
+    lex: Lexicon
+    actors: ActorIndex
+    phrase_nouns: frozenset[int]   # head tokens of the noun phrases found ("sit-down")
+
+
 def find_triggers(sent: Span, lex: Lexicon, actors: ActorIndex) -> Iterator[Trigger]:
-    """Every token of the sentence that matches a pattern (the first matching one)."""
-    for token in sent:
+    """Every trigger of the sentence, in token order: each token's first pattern (in file
+    order) whose conditions hold. A phrase is tried first: where one of its patterns holds it
+    is the trigger, on its head token, and its other words are neither triggers nor arguments
+    ("air strike" is not the "strike" of workers); where none does, its words are read alone."""
+    matches = lex.find_phrases(sent)
+    ctx = _Sentence(lex, actors, frozenset(m.anchor for m in matches if m.phrase.pos == "NOUN"))
+    phrased, covered = _phrase_triggers(matches, sent, ctx) if matches else ({}, set())
+    words = lex.word_tokens(sent)
+    doc = sent.doc
+    for i in sorted({*words, *phrased}) if phrased else words:
+        if i in phrased:
+            yield phrased[i]
+            continue
+        token = doc[i]
         pos = POS_OF.get(token.pos_)
-        if pos is None or (token.pos_ == "PROPN" and token.ent_type_ in NAMED):
+        if pos is None or i in covered or (token.pos_ == "PROPN" and token.ent_type_ in NAMED):
             continue
         patterns = lex.candidates(token.lemma_.lower(), pos)
-        if not patterns:
+        trigger = _trigger(token, pos, patterns, ctx) if patterns else None
+        if trigger is not None:
+            yield trigger
+
+
+def _phrase_triggers(matches: list[PhraseMatch], sent: Span, ctx: _Sentence) -> tuple[dict[int, Trigger], set[int]]:
+    """The phrases that are triggers (longest first; none overlaps another), by head token, and
+    the tokens they cover."""
+    found: dict[int, Trigger] = {}
+    covered: set[int] = set()
+    for match in matches:
+        head = sent.doc[match.anchor]
+        if match.tokens & covered or _named(head):
             continue
-        slots = _slots(token, pos, lex)
-        pattern = next((p for p in patterns if _applies(p, slots, actors)), None)
-        if pattern is not None:
-            governor = slots.get("governor", [None])[0]
-            yield Trigger(token, pattern, tuple((k, tuple(v)) for k, v in slots.items()), governor)
+        phrase = match.phrase
+        trigger = _trigger(head, phrase.pos, ctx.lex.candidates(phrase.text, phrase.pos), ctx, match.tokens)
+        if trigger is not None:
+            found[match.anchor] = trigger
+            covered |= match.tokens
+    return found, covered
 
 
-def _slots(token: Token, pos: str, lex: Lexicon) -> Slots:
+def _named(token: Token) -> bool:
+    return token.pos_ == "PROPN" and token.ent_type_ in NAMED
+
+
+def _trigger(token: Token, pos: str, patterns: Iterable[Pattern], ctx: _Sentence,
+             inside: Collection[int] = ()) -> Trigger | None:
+    """The token's first pattern whose conditions hold; the words of its own phrase (`inside`)
+    fill no slot."""
+    slots = _slots(token, pos, ctx)
+    if inside:
+        slots = {name: [t for t in tokens if t.i not in inside] for name, tokens in slots.items()}
+    pattern = next((p for p in patterns if _applies(p, slots, ctx.actors)), None)
+    if pattern is None:
+        return None
+    governor = next(iter(slots.get("governor", ())), None)
+    return Trigger(token, pattern, tuple((k, tuple(v)) for k, v in slots.items()), governor)
+
+
+def _slots(token: Token, pos: str, ctx: _Sentence) -> Slots:
     if pos == "VERB":
-        return verb_slots(token)
+        slots = verb_slots(token)
+        slots["event_obj"] = [t for t in slots["obj"] if _event_noun(t, ctx)]
+        return slots
     if pos == "NOUN":
-        return noun_slots(token, lex)
+        return noun_slots(token, ctx.lex)
     return predicate_slots(token)
+
+
+def _event_noun(token: Token, ctx: _Sentence) -> bool:
+    """A noun that names an event ("talks", "a sit-down"): the object a support verb carries."""
+    if token.i in ctx.phrase_nouns:
+        return True
+    return POS_OF.get(token.pos_) == "NOUN" and not _named(token) and bool(ctx.lex.candidates(token.lemma_.lower(), "NOUN"))
 
 
 def predicate_slots(token: Token) -> Slots:
     """An adjective or preposition predicated of a subject: "Russia is responsible for the
-    attack", "Russia appeared to be behind the attack"."""
+    attack", "Russia appeared to be behind the attack", "Russia is to blame"."""
     copula = token.head
     slots: Slots = {"subj": [], "obj": []}
-    if token.dep_ in ("acomp", "prep", "attr") and copula.lemma_.lower() == "be":
+    if token.dep_ in ("acomp", "prep", "attr", "xcomp") and copula.lemma_.lower() == "be":
         slots["subj"] = _expand(subject_of(copula))
     for child in token.children:
         _add_child(slots, child)
@@ -109,7 +174,8 @@ def _object_fits(pattern: Pattern, slots: Slots) -> bool:
     objects = slots.get("obj") or slots.get("prep_obj") or []
     if not objects:
         return pattern.allow_no_obj
-    return any(t.lemma_.lower() in pattern.obj_lemmas or t.lower_ in pattern.obj_lemmas for t in objects)
+    return any(t.lemma_.lower() in pattern.obj_lemmas or t.lower_ in pattern.obj_lemmas
+               or hyphenated(t) in pattern.obj_lemmas for t in objects)
 
 
 # ---------------------------------------------------------------- verb slots

@@ -82,9 +82,14 @@ def _strings(data: Any, where: str) -> Iterator[tuple[str, str]]:
             yield from _strings(value, f"{where}[{index}]")
 
 
-def near_matches(pattern: str) -> list[str]:
+def pattern_words(pattern: str) -> list[str]:
+    """The longest words written in the pattern (a near-match starts with one)."""
+    literal = re.sub(r"\\[A-Za-z]|\(\?P[<=]\w+[>)]", " ", pattern)  # no escapes (\sMORE), no group names
+    return sorted(set(re.findall(r"[A-Za-z]{3,}", literal)), key=lambda w: (len(w), w))[-6:]
+
+
+def near_matches(words: list[str]) -> list[str]:
     """Units made of the pattern's own words: its near-matches, repeated."""
-    words = sorted({w for w in re.findall(r"[A-Za-z]{3,}", pattern) if w not in ("junk", "sur")}, key=len)[-6:]
     units = []
     for word in words:
         units += [f"{word} ", f"{word.upper()}   ", f"{word.capitalize()}, ", word]
@@ -97,7 +102,15 @@ def cases(pattern: str, size: int) -> Iterator[tuple[str, str]]:
     """(name, string of about `size` characters): runs, repeats, and both ending oddly."""
     for char in RUN_CHARS:
         yield f"run {char!r}", char * size
-    for unit in (*UNITS, *near_matches(pattern)):
+    words = pattern_words(pattern)
+    for word in words:  # a near-match, then a long run of what its next piece may take
+        for sep in ("", " ", "/"):
+            for char in ("A", "a", "1", " "):
+                yield f"{word + sep!r} + run {char!r}", word + sep + char * size
+                yield f"{word + sep!r} + run {char!r} + '|'", word + sep + char * size + "|"
+        for lead in ("and ", "The "):  # words every piece may take, the word, then a long tail
+            yield f"{lead!r} * 16 + {word!r} + repeat 'x '", lead * 16 + f"{word} " + "x " * (size // 2)
+    for unit in (*UNITS, *near_matches(words)):
         body = unit * max(1, size // len(unit))
         yield f"repeat {unit!r}", body
         yield f"repeat {unit!r} + ' ?'", body + " ?"

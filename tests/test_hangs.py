@@ -77,7 +77,7 @@ def test_no_rule_backtracks_exponentially() -> None:
 def test_no_rule_is_quadratic_on_long_strings() -> None:
     """100,000-character strings: a rule whose every start rescans the line (like the old
     name-link `.*?\\sMORE`) takes seconds here, a linear one milliseconds."""
-    assert search_all_rules(100_000, budget=1.0, deadline=900) == []
+    assert search_all_rules(100_000, budget=1.5, deadline=1200) == []
 
 
 def test_rule_files_with_patterns_are_all_found() -> None:

@@ -196,7 +196,9 @@ def _fragments() -> dict[str, str]:
     weekday = f"(?:{_alternation(weekdays)}|{_cased([w for w in v.weekdays if len(w) <= 5])}\\.)"
     atoms = _alternation([w for w in v.numbers if " " not in w and w not in ("a", "an", "single")]
                          + ["thousand"])
-    numwords = f"(?:{atoms})(?:[\\s-]+(?:and[\\s-]+)?(?:{atoms}))*"
+    # bounded: "one hundred and twenty-five thousand three hundred" is 7 words; an unbounded
+    # repeat rescanned a run of number words from each of its words (quadratic)
+    numwords = f"(?:{atoms})(?:[\\s-]+(?:and[\\s-]+)?(?:{atoms})){{0,9}}"
     number = (r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|(?:a\s+)?couple\s+of|a\s+dozen|half\s+a\s+dozen"
               f"|{numwords}|an?|single)")
     units = r"(?:millenni(?:um|a)|centur(?:y|ies)|decades?|years?|months?|quarters?|fortnights?|weeks?|days?|hours?|minutes?|seconds?)"

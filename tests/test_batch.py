@@ -36,7 +36,7 @@ in Paris in April.</p>
 DATED = "https://news.example.org/world/berlin-talks"
 UNDATED = "https://news.example.org/world/vienna-talks"
 PARTITION = 4
-TOO_LONG = 1_050_000  # characters: over spaCy's nlp.max_length, so the parse fails
+TOO_LONG = 1_050_000  # characters: over spaCy's nlp.max_length, so cleaning rejects it (E021)
 
 
 def _response(writer: WARCWriter, uri: str, status: str, content_type: str, body: bytes, date: str) -> None:
@@ -156,7 +156,7 @@ def test_every_failure_is_a_rejection_with_its_reason(first: tuple[Path, batch.B
     assert "image/png" in rejected[("crawl.dat:4", "E011")]            # not an HTML response
     assert "404" in rejected[("crawl.dat:5", "E011")]
     assert ("crawl.dat:6", "E012") in rejected                        # the broken record
-    assert "E088" in rejected[("huge.txt", "E099")]                    # spaCy refused the text
+    assert "1,000,000" in rejected[("huge.txt", "E021")]               # too long for the parser
 
 
 def test_a_rerun_writes_the_same_files_and_drops_stale_partitions(

@@ -22,6 +22,8 @@ class Reason(str, Enum):
     NO_MATCH = "E010"
     NOT_ARTICLE = "E011"
     BAD_WARC = "E012"
+    TIME_LIMIT = "E020"
+    TOO_LONG = "E021"
     FAILED = "E099"
 
 
@@ -38,6 +40,8 @@ MESSAGES: dict[Reason, str] = {
     Reason.NO_MATCH: "the pattern matches no file",
     Reason.NOT_ARTICLE: "WARC record is not an article: {detail}",
     Reason.BAD_WARC: "broken WARC record, the rest of the file is skipped: {detail}",
+    Reason.TIME_LIMIT: "stopped after {limit:g} s, the time limit per article (--time-limit){detail}",
+    Reason.TOO_LONG: "the cleaned text is {size:,} characters, over the {cap:,} the NLP pipeline takes at once",
     Reason.FAILED: "processing failed: {detail}",
 }
 

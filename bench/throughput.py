@@ -95,7 +95,9 @@ def cleaned_texts(paths: Sequence[str]) -> list[str]:
 
 def spacy_only(texts: list[str], model: str) -> float:
     """On a worker: only the spaCy pipeline storyline loads, over the texts; the CPU seconds."""
-    nlp = batch.worker_extractor(model).nlp  # type: ignore[attr-defined]
+    from storyline.extract import default_extractor
+
+    nlp = default_extractor(model).nlp  # here, in the Dask worker (batch extracts in its child process)
     cpu = time.process_time()
     for _ in nlp.pipe(texts, batch_size=16):
         pass

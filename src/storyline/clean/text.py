@@ -14,6 +14,7 @@ from ..model import Removed
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’')]*\s+[A-Z“\"]")
 _SPACES = re.compile(r"[ \t]{2,}")
+MAX_PASSES = 8  # inline passes over one paragraph: real text needs two at most
 
 
 @dataclass(frozen=True)
@@ -150,14 +151,26 @@ def _drop_repeated_title(
 
 def _strip_inline(para: str, rules: tuple[InlineRule, ...], removed: list[Removed]) -> str:
     for rule in rules:
-        while True:
-            match = rule.pattern.search(para)
-            if match is None:
-                break
-            group = "junk" if "junk" in rule.pattern.groupindex else 0
+        para = _strip_rule(para, rule, removed)
+    return para
+
+
+def _strip_rule(para: str, rule: InlineRule, removed: list[Removed]) -> str:
+    """Every match of `rule`, removed in one left-to-right pass (linear: searching again from
+    the start after each removal was quadratic in the matches); again while a removal joined
+    text into a new match, at most `MAX_PASSES` times."""
+    group = "junk" if "junk" in rule.pattern.groupindex else 0
+    for _ in range(MAX_PASSES):
+        pieces: list[str] = []
+        last = 0
+        for match in rule.pattern.finditer(para):
             start, end = match.span(group)
-            if start == end:
-                break
+            if start == end:  # nothing to remove: the rule is done with this paragraph
+                return _SPACES.sub(" ", "".join(pieces) + para[last:]).strip() if pieces else para
             removed.append(Removed(para[start:end].strip(), rule.reason, rule.name))
-            para = _SPACES.sub(" ", para[:start] + " " + para[end:]).strip()
+            pieces += [para[last:start], " "]
+            last = end
+        if not pieces:
+            return para
+        para = _SPACES.sub(" ", "".join(pieces) + para[last:]).strip()
     return para

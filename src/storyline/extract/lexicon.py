@@ -73,7 +73,7 @@ class Cues:
     reporting_verbs: frozenset[str]
     reporting_nouns: frozenset[str]
     anonymity: frozenset[str]
-    quote_verbs: frozenset[str] = frozenset()  # frame a direct quote only (its speaker)
+    quote_verbs: frozenset[str]   # frame a direct quote only (its speaker): not a source of attribution
 
 
 @dataclass(frozen=True, eq=False)
@@ -225,7 +225,7 @@ STATUS = Table({
     "particles": _lists("cancel", "needs_particle"),
     "modifiers": _lists("planned", "hypothetical", "cancelled"),
     "negated_plan": _lists("nouns", "unnecessary"),
-    "reporting": _lists("verbs", "nouns", "anonymity"),
+    "reporting": _lists("verbs", "nouns", "anonymity", "quote_verbs"),
 })
 
 
@@ -248,5 +248,5 @@ def build_cues(text: str, name: str = "status.toml") -> Cues:
         modifiers={k: fs(v) for k, v in raw["modifiers"].items()},
         plan_nouns=fs(raw["negated_plan"]["nouns"]), unnecessary=fs(raw["negated_plan"]["unnecessary"]),
         reporting_verbs=fs(raw["reporting"]["verbs"]), reporting_nouns=fs(raw["reporting"]["nouns"]),
-        anonymity=fs(raw["reporting"]["anonymity"]), quote_verbs=fs(raw["reporting"].get("quote_verbs", [])),
+        anonymity=fs(raw["reporting"]["anonymity"]), quote_verbs=fs(raw["reporting"]["quote_verbs"]),
     )

@@ -36,6 +36,8 @@ REJECTION_STATUS: dict[str, tuple[int, str]] = {
     "E006": (422, "no_article_text"),
     "E008": (422, "bad_upload"),
     "E009": (422, "bad_upload"),
+    "E020": (422, "time_limit"),
+    "E021": (413, "text_too_long"),
     "E099": (422, "processing_failed"),
 }
 

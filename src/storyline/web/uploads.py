@@ -5,6 +5,11 @@ cleaning and extraction, `store.save_result`, `store.link_pending`); only the or
 differs: one document per request, and a bad upload is an error response that leaves the
 store unchanged (the CLI records a rejection; here the client gets it back instead).
 
+Cleaning and extraction run in the extraction worker process (`worker.Worker`), under the time
+limit per article: CPU-bound spaCy code holds the GIL, so run in a thread of the server it
+would stall every other request (the health check included) for as long as it took, and no
+thread can be stopped. An upload past the limit is a 422 with reason code E020.
+
 URL lists: this server does not fetch (it may have no network, and fetching arbitrary URLs on
 a user's behalf is a server-side request forgery risk). A file whose every line is an http(s)
 URL is accepted as a URL list and each URL is recorded as a rejection (code E007) that says
@@ -22,10 +27,11 @@ from typing import Any
 from sqlalchemy import Engine
 
 from .. import pipeline, store
-from ..errors import Reason, reject
+from ..errors import Reason, StorylineError, reject
 from ..ingest import date_out_of_range, decode, make_document, read_bytes, sniff_binary
 from ..model import ArticleResult, ContentKind, RawDocument, Rejected
 from ..settings import Settings
+from ..worker import Worker
 from .errors import ApiError
 from .queries import stories_of
 
@@ -65,25 +71,35 @@ class UrlList:
 
 
 class Processor:
-    """Runs uploads through the pipeline, one at a time (one writer; spaCy is not shared
-    between threads). The extractor is loaded on the first upload."""
+    """Runs uploads through the pipeline, one at a time (one writer). By default each runs in
+    the extraction worker process, started (the model loaded) on the first upload; an
+    `extractor` given here runs in the server's own threads instead, with no time limit."""
 
     def __init__(self, engine: Engine, settings: Settings, extractor: pipeline.Extractor | None = None) -> None:
         self.engine = engine
         self.settings = settings
         self._extractor = extractor
+        self._worker = Worker(settings.model, settings.time_limit, documents=True) if extractor is None else None
         self._lock = threading.Lock()
 
-    def _extract(self) -> pipeline.Extractor:
-        if self._extractor is None:
-            from ..extract import default_extractor
+    def _analyse(self, doc: RawDocument, published: dt.date | None) -> ArticleResult:
+        """Clean and extract `doc`; ApiError when it is rejected or the model cannot be loaded."""
+        if self._worker is None:
+            assert self._extractor is not None
+            return _analyse(doc, published, self._extractor)
+        try:
+            outcome = self._worker.analyse(doc, published)
+        except StorylineError as exc:
+            raise ApiError(503, "model_unavailable", f"the spaCy pipeline {self.settings.model!r} cannot be loaded",
+                           {"error": str(exc)}) from exc
+        if isinstance(outcome, Rejected):
+            raise ApiError.from_rejection(outcome)
+        return outcome
 
-            try:
-                self._extractor = default_extractor(self.settings.model)
-            except (OSError, ImportError, ValueError) as exc:
-                raise ApiError(503, "model_unavailable", f"the spaCy pipeline {self.settings.model!r} cannot be loaded",
-                               {"error": f"{type(exc).__name__}: {exc}"}) from exc
-        return self._extractor
+    def close(self) -> None:
+        """Stop the extraction worker process (it also stops when the server exits)."""
+        if self._worker is not None:
+            self._worker.close()
 
     def article(self, upload: Upload) -> Stored:
         """Store one article from `upload` (or return it as stored before); ApiError when bad."""
@@ -92,7 +108,7 @@ class Processor:
             known = store.stored_result(self.engine, doc.id)
             if known is not None:
                 return Stored(known, False, self._stories(known))
-            result = _analyse(doc, upload.published, self._extract())
+            result = self._analyse(doc, upload.published)
             store.save_result(self.engine, result)
             store.link_pending(self.engine)
         return Stored(result, True, self._stories(result))

@@ -179,9 +179,11 @@ def _weekday() -> Fragment:
 
 
 def _numwords(atoms: list[str]) -> Fragment:
-    """Numbers in words: "twenty-four", "one hundred and five"."""
+    """Numbers in words: "twenty-four", "one hundred and five". Bounded: "one hundred and
+    twenty-five thousand three hundred" is 7 words; an unbounded repeat rescanned a run of
+    number words from each of its words (quadratic)."""
     words = _words(atoms)
-    return Fragment(f"(?:{words.pattern})(?:[\\s-]+(?:and[\\s-]+)?(?:{words.pattern}))*", words.starts)
+    return Fragment(f"(?:{words.pattern})(?:[\\s-]+(?:and[\\s-]+)?(?:{words.pattern})){{0,9}}", words.starts)
 
 
 def _duration_modifiers() -> Fragment:

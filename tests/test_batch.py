@@ -17,11 +17,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import json_lines, run_cli, shared_path, table_rows
 from distributed import Client, LocalCluster
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from conftest import json_lines, run_cli, shared_path, table_rows
 from storyline import batch, store, tables
 from storyline.model import Actor, Article, ArticleResult, Attribution, Event, Evidence, TimeSpan
 from storyline.output import result_dict

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from conftest import ROOT, SEED
 from web_server import Server, running_server
 

@@ -5,7 +5,6 @@ import glob
 import json
 
 from conftest import SEED, gold, shared_path
-
 from storyline.clean import clean, clean_text, load_rules
 from storyline.ingest import read_path
 from storyline.model import Article

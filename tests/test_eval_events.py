@@ -9,11 +9,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEED, shared_path
 
+from conftest import SEED, shared_path
 from storyline.evaluate.events import (
-    GoldActor, GoldArticle, PredActor, actor_matches, evaluate_files, load_gold, locate,
-    max_weight_assignment, names_agree, score, source_path,
+    GoldActor,
+    GoldArticle,
+    PredActor,
+    actor_matches,
+    evaluate_files,
+    load_gold,
+    locate,
+    max_weight_assignment,
+    names_agree,
+    score,
+    source_path,
 )
 
 TEXT = SEED.read_text("utf-8")

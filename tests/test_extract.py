@@ -5,8 +5,8 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-from conftest import ROOT, SEED, gold, json_lines, run_cli, shared_path
 
+from conftest import ROOT, SEED, gold, json_lines, run_cli, shared_path
 from storyline.clean import clean
 from storyline.evaluate import events as event_eval
 from storyline.extract import Extractor

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SEED, coded_error, read_only, run_cli, shared_path, table_rows
 
+from conftest import SEED, coded_error, read_only, run_cli, shared_path, table_rows
 from storyline import store
 from storyline.model import ArticleResult
 from storyline.pipeline import run

@@ -14,8 +14,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import SEED, gold, json_lines, run_cli, shared_path
 
+from conftest import SEED, gold, json_lines, run_cli, shared_path
 from storyline import pipeline, store, stories
 from storyline.extract import Extractor
 from storyline.model import Actor, Attribution, Event, Evidence, TimeSpan

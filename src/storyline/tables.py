@@ -16,7 +16,16 @@ from typing import Any
 import pyarrow as pa
 
 from .model import (
-    Actor, Article, ArticleResult, Attribution, Event, Evidence, Place, Rejected, Removed, TimeSpan,
+    Actor,
+    Article,
+    ArticleResult,
+    Attribution,
+    Event,
+    Evidence,
+    Place,
+    Rejected,
+    Removed,
+    TimeSpan,
 )
 from .store import article_from_row
 

@@ -141,7 +141,7 @@ def test_two_concurrent_runs_onto_a_new_store_give_the_rows_of_one_run(tmp_path:
     single, both = tmp_path / "single.db", tmp_path / "both.db"
     runs = [_process(inputs, single), _process(inputs, both), _process(inputs, both)]
     errors = [proc.communicate(timeout=1800)[1].decode("utf-8", errors="replace") for proc in runs]
-    for proc, err in zip(runs, errors):
+    for proc, err in zip(runs, errors, strict=True):
         assert proc.returncode == 0 and "Traceback" not in err, err[-3000:]
     new = [int(re.search(r"(\d+) new, (\d+) already stored", err).group(1)) for err in errors]  # type: ignore[union-attr]
     assert new[0] == 200 and new[1] + new[2] == 200, errors

@@ -782,7 +782,7 @@ def _bucket_reports(conn: Connection, bucket: str) -> list[linking.Report]:
     rows = conn.execute(query).mappings().all()
     return [
         linking.Report(ev, r["article_id"], r["published"], r["outlet"], r["url"])
-        for ev, r in zip(events_from_rows(conn, rows), rows)
+        for ev, r in zip(events_from_rows(conn, rows), rows, strict=True)
     ]
 
 
@@ -892,7 +892,7 @@ def iter_stored_events(engine: Engine, status: str | None = None, since: dt.date
     with engine.connect() as conn:
         result = conn.execute(query).mappings()
         while rows := result.fetchmany(batch):
-            for ev, r in zip(events_from_rows(conn, rows), rows):
+            for ev, r in zip(events_from_rows(conn, rows), rows, strict=True):
                 if actor is None or any(linking.actor_matches(actor, a) for a in ev.actors + ev.recipients):
                     yield StoredEvent(ev, r["article_id"], r["published"], r["outlet"], r["url"], r["title"],
                                       r["story_id"], r["claim_status"], r["change"])

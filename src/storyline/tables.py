@@ -110,7 +110,7 @@ def actor_rows(event: Event) -> list[Row]:
     return [
         {"event_id": event.id, "role": role, "seq": seq, "name": a.name, "country": a.country,
          "sector": a.sector, "text": a.text, "start": a.start, "end": a.end}
-        for role, people in zip(ROLES, (event.actors, event.recipients))
+        for role, people in zip(ROLES, (event.actors, event.recipients), strict=True)
         for seq, a in enumerate(people)
     ]
 

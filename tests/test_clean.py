@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import glob
 import json
+from pathlib import Path
 
 from conftest import SEED, gold, shared_path
 from storyline.clean import clean, clean_text, load_rules
@@ -36,7 +37,7 @@ def test_seed_keeps_the_report_and_drops_the_appeal() -> None:
 def test_dev_gold_keep_and_remove_rates() -> None:
     kept = keep_total = gone = remove_total = 0
     for path in sorted(glob.glob(str(shared_path("gold", "dev") / "0*.json"))):
-        expected = json.load(open(path, encoding="utf-8"))
+        expected = json.loads(Path(path).read_text("utf-8"))
         text = _norm(_clean_file(shared_path(expected["file"])).text)
         kept += sum(_norm(k) in text for k in expected["keep"])
         keep_total += len(expected["keep"])

@@ -91,7 +91,8 @@ def test_each_bad_input_alone_is_a_one_line_error_and_non_zero_exit(db: str, tmp
 
 def test_broken_html_and_invalid_utf8_are_processed(db: str, tmp_path: Path) -> None:
     broken = tmp_path / "broken.html"
-    broken.write_text("<html><body><div><p>" + "Putin and Erdogan met in Sochi on Monday to discuss Syria. " * 8 + "<p><b>unclosed")
+    sentence = "Putin and Erdogan met in Sochi on Monday to discuss Syria. "
+    broken.write_text("<html><body><div><p>" + sentence * 8 + "<p><b>unclosed")
     bad_bytes = tmp_path / "bytes.txt"
     bad_bytes.write_bytes(b"Kim Jong Un met Moon Jae-in at Panmunjom on Friday \xff\xfe\x80.\n")
     result = run_cli("process", str(broken), str(bad_bytes), "--format", "json", "--db", db)

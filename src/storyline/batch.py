@@ -433,10 +433,7 @@ def _schedule(client: Client, parts: Iterable[Partition], options: BatchOptions,
 
 def _collect(future: Future, pending: dict[str, Partition], out: Path, summary: BatchSummary, listener: Listener) -> None:
     part = pending.pop(future.key)
-    if future.status == "finished":
-        output = future.result()
-    else:
-        output = failed_output(part, _error(future))
+    output = future.result() if future.status == "finished" else failed_output(part, _error(future))
     future.release()
     write_partition(out, output)
     summary.add(output.stats)

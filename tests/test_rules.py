@@ -15,6 +15,7 @@ from storyline.clean import text as cleaning
 from storyline.datafiles import DataFileError, Table, loads_toml, read_text
 from storyline.extract import Extractor
 from storyline.extract.lexicon import build_cues, build_lexicon
+from storyline.extract.metonyms import metonyms
 from storyline.model import Article
 
 
@@ -31,6 +32,7 @@ LOADERS: dict[str, Callable[[], object]] = {
     "stories.toml": stories.rules,
     "cleaning.toml": cleaning.load_rules,
     "export.toml": export.spec,
+    "metonyms.toml": metonyms,
     # the extraction stage's gazetteers and time rules, loaded by their own modules
     "actors.json": _extraction, "titles.toml": _extraction, "demonyms.tsv": _extraction,
     "places.toml": _extraction, "places_us_states.tsv": _extraction,

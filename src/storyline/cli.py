@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -15,11 +16,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy import Engine
 
 from . import output, pipeline, store
 from .errors import Problem, StorylineError
 from .ingest import date_out_of_range, expand, make_document, read_inputs
-from .model import STATUSES, ArticleResult, Rejected
+from .model import STATUSES, Article, ArticleResult, Rejected
 from .settings import Settings, db_url
 
 app = typer.Typer(
@@ -201,12 +203,12 @@ def show(
         output.print_article(out, article, events)
 
 
-def _engine(db_option: str | None, write: bool = False):  # noqa: ANN202 - an SQLAlchemy Engine
+def _engine(db_option: str | None, write: bool = False) -> Engine:
     """The store, for reading (a read-only store is opened read-only) or for writing."""
     return store.connect(_settings(db_option).db, write=write)
 
 
-def _load(engine, article_id: str):  # noqa: ANN001, ANN202
+def _load(engine: Engine, article_id: str) -> Article:
     article = store.load_article(engine, article_id)
     if article is None:
         raise StorylineError(f"article {article_id!r}: not in the store (or the prefix is ambiguous)")
@@ -326,7 +328,7 @@ def eval_extraction(
     with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("extracting", total=len(extraction.load_benchmark(directory)))
 
-        def progress(items):  # noqa: ANN001, ANN202
+        def progress(items: Iterable[str]) -> Iterator[str]:
             for item in items:
                 yield item
                 bar.advance(task)

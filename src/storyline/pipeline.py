@@ -23,7 +23,7 @@ from . import store as db
 from .clean import clean
 from .errors import Reason, reject
 from .ingest import date_out_of_range, make_document, read_inputs
-from .model import Article, ArticleResult, RawDocument, Rejected
+from .model import Article, ArticleResult, ContentKind, RawDocument, Rejected
 from .settings import Settings
 
 Extractor = Callable[..., ArticleResult]
@@ -71,7 +71,7 @@ def process(text_or_html: str, published: dt.date | str | None = None, model: st
     if problem:
         raise ValueError(f"published {date}: {problem}, the publication dates accepted")
     stripped = text_or_html.lstrip()[:1024].lower()
-    kind = "html" if stripped.startswith(("<!doctype", "<html")) or "<body" in stripped else "text"
+    kind: ContentKind = "html" if stripped.startswith(("<!doctype", "<html")) or "<body" in stripped else "text"
     doc = make_document("<python>", text_or_html, kind)
     result = doc if isinstance(doc, Rejected) else analyse(doc, date, default_extractor(model))
     if isinstance(result, Rejected):

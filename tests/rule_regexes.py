@@ -5,7 +5,7 @@ adversarial string of about SIZE characters and prints one JSON line before each
 (`{"start": ...}`) and one after (`{"seconds": ...}`), so that the test running it in a
 subprocess can kill it at a deadline and still say which pattern on which string hung.
 
-Patterns come from the loaders (`clean.load_rules`, `timex.rules`: what the code really
+Patterns come from the loaders (`clean.load_rules`, `extract.timex.rules.rules`: what the code really
 compiles, fragments expanded) and, for any other data file, from every string that looks like
 a regular expression, so a rule file added later is searched too.
 """
@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
-from storyline import timex
 from storyline.clean import load_rules
+from storyline.extract.timex.rules import rules as timex_rules
 
 LOADED = ("cleaning.toml", "timex_rules.toml")   # read through their loaders
 REGEX_HINTS = re.compile(r"\(\?|\\[bswdSWDB]|\[\^|\.[*+?]|[^\\]\{\d+,\d*\}")
@@ -49,7 +49,7 @@ def rule_patterns() -> list[tuple[str, re.Pattern[str]]]:
     for line in rules.line:
         found += [(f"cleaning.toml line {line.name}", line.pattern), (f"cleaning.toml line {line.name} unless", line.unless)]
     found += [(f"cleaning.toml inline {rule.name}", rule.pattern) for rule in rules.inline]
-    found += [(f"timex_rules.toml {name}", rule.pattern) for name, rule in timex.rules().items()]
+    found += [(f"timex_rules.toml {name}", rule.pattern) for name, rule in timex_rules().items()]
     found += other_files()
     return [(where, pattern) for where, pattern in found if pattern is not None]
 

@@ -1,14 +1,23 @@
 """The storyline pipeline.
 
-Stages, each a plain function over typed records (see DESIGN.md):
+Stages, each a plain function over the typed records of `model.py`. DESIGN.md's "Pipeline"
+table lists the same stages, with the steps of extraction (nlp, actors, time, places, events)
+as rows of their own; here they are one stage, the `extract/` package:
 
 1. ingest  (`ingest.py`)  files, globs, directories, JSONL, stdin → `RawDocument` | `Rejected`
-2. clean   (`clean/`)     `RawDocument` → `Article`: HTML main text, then the text cleaner
-3. extract (`extract.py`) `Article` → events: actors, time, places, status, attribution
+   (`storyline batch` also reads WARC files, `warc.py`)
+2. clean   (`clean/`)     `RawDocument` → `Article`: HTML main text (`html.py`), then the text
+   cleaner (`text.py`, rules in `data/cleaning.toml`) and the guards before the parser (`guard.py`)
+3. extract (`extract/`)   `Article` → events: `nlp`, `actors/`, `timex/`, `triggers` (with
+   `phrases`), `status`, `attribution`, `dating`, `places`, `assemble` (see its docstring);
+   the CLI, `batch` and the server's uploads run it in a worker process under a time limit
+   per article (`worker.py`); `process` runs it in this process
 4. store   (`store.py`)   everything → SQL, idempotently, one transaction per article
 5. stories (`stories.py`) stored articles' events linked into stories: only the buckets
    (participants) of new events are rebuilt, never the corpus; once per `link_every` new
-   articles (a bucket rebuild costs its size, so a large batch links in rounds) and at the end
+   articles (a bucket rebuild costs its size, so a large batch links in rounds) and at the end.
+   Linking reads the stored events (`store.link_pending`), so it comes after the store, not
+   before it as in DESIGN.md's table.
 
 `process` runs stages 1–3 on one text; `run` runs all five over many inputs.
 """

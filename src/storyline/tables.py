@@ -2,8 +2,9 @@
 
 Five tables, one Parquet file of each per partition: `articles`, `removals`, `events`,
 `actors` (an event's actors and recipients, one row each) and `rejections`. Field names are
-those of the JSON output contract (DESIGN.md); nested objects are flattened with `_`
-(`date.start` → `date_start`, `location.name` → `location_name`), as in the SQL store.
+those of the JSON output (`output.result_dict`, DESIGN.md's contract); nested objects are
+flattened with `_` (`date.start` → `date_start`, `location.name` → `location_name`), as in the
+SQL store.
 Outputs of format 1 (before the events carried `said` and `said_earlier`) still load, without
 the times of their statements.
 """

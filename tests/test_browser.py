@@ -19,6 +19,7 @@ import pytest
 from conftest import ROOT, SEED
 from web_server import Server, running_server
 
+pytestmark = pytest.mark.slow  # a real server and a real browser
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -5,6 +5,8 @@ import glob
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import SEED, gold, shared_path
 from storyline.clean import clean, clean_text, load_rules
 from storyline.ingest import read_path
@@ -34,6 +36,7 @@ def test_seed_keeps_the_report_and_drops_the_appeal() -> None:
     assert text.endswith("due to his personal chemistry with the Russian leader.")
 
 
+@pytest.mark.quality
 def test_dev_gold_keep_and_remove_rates() -> None:
     kept = keep_total = gone = remove_total = 0
     for path in sorted(glob.glob(str(shared_path("gold", "dev") / "0*.json"))):

@@ -64,6 +64,7 @@ def test_article_round_trips_through_the_store(db: str) -> None:
     assert loaded == seen[0].article
 
 
+@pytest.mark.slow
 def test_a_crash_mid_batch_leaves_committed_articles_whole(db: str, tmp_path: Path) -> None:
     folder = tmp_path / "many"
     folder.mkdir()
@@ -205,6 +206,7 @@ def _locked(db: Path, way: str) -> tuple[Path, ...]:
     return (db,) if way == "file" else (db, db.parent)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("way", READ_ONLY_WAYS)
 def test_a_read_only_store_can_be_read(template: Path, tmp_path: Path, way: str) -> None:
     db = copy_store(template, tmp_path / "ro")
@@ -218,6 +220,7 @@ def test_a_read_only_store_can_be_read(template: Path, tmp_path: Path, way: str)
     assert table_rows(str(db)) == expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("way", READ_ONLY_WAYS)
 def test_a_read_only_store_refuses_writes_in_one_line(template: Path, tmp_path: Path, way: str) -> None:
     db = copy_store(template, tmp_path / "ro")
@@ -229,6 +232,7 @@ def test_a_read_only_store_refuses_writes_in_one_line(template: Path, tmp_path: 
     assert table_rows(str(db)) == expected
 
 
+@pytest.mark.slow
 def test_a_store_with_a_damaged_page_is_noticed(template: Path, tmp_path: Path) -> None:
     db = copy_store(template, tmp_path / "damaged")
     with sqlite3.connect(db) as con:

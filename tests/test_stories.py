@@ -165,6 +165,7 @@ def test_claims_are_ordered_by_publication_then_time_of_statement(nk_db: str) ->
 
 
 # ---------------------------------------------------------------- order independence
+@pytest.mark.slow
 def test_any_order_or_twice_gives_the_same_stories(nk_db: str, tmp_path: Path, extractor: Extractor) -> None:
     articles = ("seed", *NK)
     reverse = str(tmp_path / "reverse.db")

@@ -163,7 +163,7 @@ def compare(paths: Sequence[str], texts: Sequence[str], out: Path, workers: int,
     many, spacy, one = Timing(), Timing(), Timing()
     with local_cluster(workers) as (client, startup), local_cluster(1) as (single, _):
         log(f"{workers} workers started in {startup:.1f} s")
-        for chunk, chunk_texts in zip(rounds_of(paths, rounds), rounds_of(texts, rounds)):
+        for chunk, chunk_texts in zip(rounds_of(paths, rounds), rounds_of(texts, rounds), strict=True):
             time_batch(client, chunk, out, size, many)
             time_spacy(client, chunk_texts, size, spacy)
             time_batch(single, chunk, out, size, one)

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
-from storyline.extract.timex.rules import rules as timex_rules
 from storyline.clean import load_rules
+from storyline.extract.timex.rules import rules as timex_rules
 
 LOADED = ("cleaning.toml", "timex_rules.toml")   # read through their loaders
 REGEX_HINTS = re.compile(r"\(\?|\\[bswdSWDB]|\[\^|\.[*+?]|[^\\]\{\d+,\d*\}")

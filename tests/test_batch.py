@@ -17,11 +17,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import json_lines, run_cli, shared_path, table_rows
 from distributed import Client, LocalCluster
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from conftest import json_lines, run_cli, shared_path, table_rows
 from storyline import batch, store, tables
 from storyline.model import Actor, Article, ArticleResult, Attribution, Event, Evidence, TimeSpan
 from storyline.output import result_dict
@@ -112,6 +112,7 @@ def files(out: Path) -> dict[str, bytes]:
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_batch_writes_every_table_per_partition(first: tuple[Path, batch.BatchSummary]) -> None:
     out, summary = first
     # 3 corpus articles + 2 JSONL + 2 WARC pages; the 4th input repeats 005 (a duplicate)
@@ -125,6 +126,7 @@ def test_batch_writes_every_table_per_partition(first: tuple[Path, batch.BatchSu
     assert (manifest["partitions"], manifest["articles"], manifest["events"]) == (3, 7, summary.events)
 
 
+@pytest.mark.slow
 def test_articles_keep_their_metadata_and_warc_dates(first: tuple[Path, batch.BatchSummary]) -> None:
     out, _ = first
     articles = {a["url"] or a["source"]: a for a in read(out, "articles")}
@@ -137,6 +139,7 @@ def test_articles_keep_their_metadata_and_warc_dates(first: tuple[Path, batch.Ba
     assert (xi["outlet"], str(xi["published"]), xi["published_source"]) == ("Example Wire", "2024-05-10", "input")
 
 
+@pytest.mark.slow
 def test_events_are_flat_typed_rows_linked_to_articles_and_actors(first: tuple[Path, batch.BatchSummary]) -> None:
     out, summary = first
     events, actors = read(out, "events"), read(out, "actors")
@@ -152,6 +155,7 @@ def test_events_are_flat_typed_rows_linked_to_articles_and_actors(first: tuple[P
         assert texts[event["article_id"]][event["evidence_start"]:event["evidence_end"]] == event["evidence_sentence"]
 
 
+@pytest.mark.slow
 def test_every_failure_is_a_rejection_with_its_reason(first: tuple[Path, batch.BatchSummary], inputs: list[str]) -> None:
     out, summary = first
     rejected = {(r["source"].rsplit("/", 1)[-1], r["code"]): r["reason"] for r in read(out, "rejections")}
@@ -163,6 +167,7 @@ def test_every_failure_is_a_rejection_with_its_reason(first: tuple[Path, batch.B
     assert "1,000,000" in rejected[("huge.txt", "E021")]               # too long for the parser
 
 
+@pytest.mark.slow
 def test_a_rerun_writes_the_same_files_and_drops_stale_partitions(
     first: tuple[Path, batch.BatchSummary], inputs: list[str], client: Client,
 ) -> None:
@@ -176,6 +181,7 @@ def test_a_rerun_writes_the_same_files_and_drops_stale_partitions(
     assert (again.articles, again.events, again.rejected) == (summary.articles, summary.events, summary.rejected)
 
 
+@pytest.mark.slow
 def test_a_killed_worker_is_retried_and_nothing_is_lost(
     first: tuple[Path, batch.BatchSummary], inputs: list[str], client: Client, tmp_path: Path,
 ) -> None:
@@ -203,6 +209,7 @@ def test_a_killed_worker_is_retried_and_nothing_is_lost(
         assert read(tmp_path / "out", name) == read(out, name), name
 
 
+@pytest.mark.slow
 def test_load_stores_everything_once_and_links_stories(first: tuple[Path, batch.BatchSummary], db: str) -> None:
     out, summary = first
     result = run_cli("load", str(out), "--db", db, "--format", "json")
@@ -220,6 +227,7 @@ def test_load_stores_everything_once_and_links_stories(first: tuple[Path, batch.
         assert len(snapshot["stories"]) > 0
 
 
+@pytest.mark.slow
 def test_the_store_holds_what_the_parquet_says(first: tuple[Path, batch.BatchSummary], db: str) -> None:
     out, _ = first
     assert run_cli("load", str(out), "--db", db).returncode == 0
@@ -230,6 +238,7 @@ def test_the_store_holds_what_the_parquet_says(first: tuple[Path, batch.BatchSum
             assert stored is not None and result_dict(stored) == result_dict(result)
 
 
+@pytest.mark.slow
 def test_the_cli_joins_a_running_cluster(client: Client, tmp_path: Path, inputs: list[str]) -> None:
     jsonl = next(p for p in inputs if p.endswith(".jsonl"))
     address = client.scheduler.address
@@ -240,6 +249,7 @@ def test_the_cli_joins_a_running_cluster(client: Client, tmp_path: Path, inputs:
     assert b"dask dashboard: http" in result.stderr
 
 
+@pytest.mark.slow
 def test_an_article_over_the_time_limit_is_a_rejection_and_the_rest_is_done(client: Client, tmp_path: Path) -> None:
     slow = tmp_path / "slow.txt"  # 390 KB of plain sentences: tens of seconds of parsing, over 2 s
     slow.write_text("The minister met the envoy in Paris on Tuesday, officials said. " * 6000, "utf-8")
@@ -255,6 +265,7 @@ def test_an_article_over_the_time_limit_is_a_rejection_and_the_rest_is_done(clie
     assert "stopped after 2 s" in rejected["reason"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args, message", [
     (["--scheduler", "tcp://127.0.0.1:9", "--workers", "2"], b"not both"),
     (["--scheduler", "tcp://127.0.0.1:9"], b"cannot reach the Dask scheduler"),

@@ -15,9 +15,11 @@ from typing import Any
 
 import httpx
 import pytest
+
 from conftest import ROOT, SEED
 from web_server import Server, running_server
 
+pytestmark = pytest.mark.slow  # a real server and a real browser
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import glob
 import json
+from pathlib import Path
+
+import pytest
 
 from conftest import SEED, gold, shared_path
-
 from storyline.clean import clean, clean_text, load_rules
 from storyline.ingest import read_path
 from storyline.model import Article
@@ -34,10 +36,11 @@ def test_seed_keeps_the_report_and_drops_the_appeal() -> None:
     assert text.endswith("due to his personal chemistry with the Russian leader.")
 
 
+@pytest.mark.quality
 def test_dev_gold_keep_and_remove_rates() -> None:
     kept = keep_total = gone = remove_total = 0
     for path in sorted(glob.glob(str(shared_path("gold", "dev") / "0*.json"))):
-        expected = json.load(open(path, encoding="utf-8"))
+        expected = json.loads(Path(path).read_text("utf-8"))
         text = _norm(_clean_file(shared_path(expected["file"])).text)
         kept += sum(_norm(k) in text for k in expected["keep"])
         keep_total += len(expected["keep"])

@@ -5,9 +5,11 @@ import json
 from pathlib import Path
 
 import pytest
+
 from conftest import SEED, json_lines, run_cli
 
 
+@pytest.mark.slow
 def test_process_json_prints_the_article_contract(db: str) -> None:
     result = run_cli("process", str(SEED), "--published", "2025-10-21", "--format", "json", "--db", db)
     assert result.returncode == 0, result.stderr
@@ -21,6 +23,7 @@ def test_process_json_prints_the_article_contract(db: str) -> None:
     assert b"1 new" in result.stderr
 
 
+@pytest.mark.slow
 def test_show_prints_the_text_and_the_removed_boilerplate_with_reasons(db: str) -> None:
     first = json_lines(run_cli("process", str(SEED), "--format", "json", "--db", db).stdout)[0]
     shown = run_cli("show", first["article"]["id"][:8], "--db", db, env={"COLUMNS": "200"})
@@ -33,6 +36,7 @@ def test_show_prints_the_text_and_the_removed_boilerplate_with_reasons(db: str) 
     assert missing.returncode != 0 and b"not in the store" in missing.stderr
 
 
+@pytest.mark.slow
 def test_articles_lists_what_is_stored(db: str) -> None:
     run_cli("process", str(SEED), "--db", db)
     rows = json_lines(run_cli("articles", "--format", "json", "--db", db).stdout)
@@ -51,6 +55,7 @@ def test_clean_json_has_one_line_per_input_and_no_store(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*.db"))
 
 
+@pytest.mark.slow
 def test_stdin_is_read(db: str) -> None:
     result = run_cli("process", "-", "--format", "json", "--db", db, stdin=SEED.read_bytes())
     assert result.returncode == 0, result.stderr
@@ -65,6 +70,7 @@ def _one_line_error(result, name: str) -> str:
     return lines[0]
 
 
+@pytest.mark.slow
 def test_each_bad_input_alone_is_a_one_line_error_and_non_zero_exit(db: str, tmp_path: Path) -> None:
     cases = {
         "empty.txt": (b"", "empty input"),
@@ -88,9 +94,11 @@ def test_each_bad_input_alone_is_a_one_line_error_and_non_zero_exit(db: str, tmp
     assert result.returncode == 2 and "expected a date" in _one_line_error(result, "--published")
 
 
+@pytest.mark.slow
 def test_broken_html_and_invalid_utf8_are_processed(db: str, tmp_path: Path) -> None:
     broken = tmp_path / "broken.html"
-    broken.write_text("<html><body><div><p>" + "Putin and Erdogan met in Sochi on Monday to discuss Syria. " * 8 + "<p><b>unclosed")
+    sentence = "Putin and Erdogan met in Sochi on Monday to discuss Syria. "
+    broken.write_text("<html><body><div><p>" + sentence * 8 + "<p><b>unclosed")
     bad_bytes = tmp_path / "bytes.txt"
     bad_bytes.write_bytes(b"Kim Jong Un met Moon Jae-in at Panmunjom on Friday \xff\xfe\x80.\n")
     result = run_cli("process", str(broken), str(bad_bytes), "--format", "json", "--db", db)
@@ -99,6 +107,7 @@ def test_broken_html_and_invalid_utf8_are_processed(db: str, tmp_path: Path) -> 
     assert "Putin and Erdogan met in Sochi" in texts[0] and "Kim Jong Un met Moon Jae-in" in texts[1]
 
 
+@pytest.mark.slow
 def test_in_a_batch_bad_inputs_are_recorded_and_counted_and_the_rest_goes_on(db: str, tmp_path: Path) -> None:
     tmp_path = tmp_path / "inputs"
     tmp_path.mkdir()
@@ -115,12 +124,14 @@ def test_in_a_batch_bad_inputs_are_recorded_and_counted_and_the_rest_goes_on(db:
     assert [(Path(s).name, c) for s, c in rows] == [("b.txt", "E002"), ("c.jsonl:2", "E005")]
 
 
+@pytest.mark.slow
 def test_db_from_environment(tmp_path: Path) -> None:
     path = tmp_path / "env.db"
     result = run_cli("process", str(SEED), env={"STORYLINE_DB": str(path)}, cwd=tmp_path)
     assert result.returncode == 0 and path.exists()
 
 
+@pytest.mark.slow
 def test_missing_db_folder_is_a_clear_error(tmp_path: Path) -> None:
     result = run_cli("process", str(SEED), "--db", str(tmp_path / "no" / "such" / "x.db"))
     assert result.returncode == 2 and b"does not exist" in result.stderr and b"Traceback" not in result.stderr

@@ -9,11 +9,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEED, shared_path
 
+from conftest import SEED, shared_path
 from storyline.evaluate.events import (
-    GoldActor, GoldArticle, PredActor, actor_matches, evaluate_files, load_gold, locate,
-    max_weight_assignment, names_agree, score, source_path,
+    GoldActor,
+    GoldArticle,
+    PredActor,
+    actor_matches,
+    evaluate_files,
+    load_gold,
+    locate,
+    max_weight_assignment,
+    names_agree,
+    score,
+    source_path,
 )
 
 TEXT = SEED.read_text("utf-8")
@@ -383,7 +392,7 @@ def test_max_weight_assignment_agrees_with_brute_force() -> None:
         assert len({r for r, _ in pairs}) == len({c for _, c in pairs}) == len(pairs)
         assert all(weights[r][c] > 0 for r, c in pairs)
         best = max(
-            sum(weights[r][c] for r, c in zip(perm_rows, perm_cols))
+            sum(weights[r][c] for r, c in zip(perm_rows, perm_cols, strict=True))
             for perm_rows in itertools.permutations(range(rows), min(rows, cols))
             for perm_cols in itertools.permutations(range(cols), min(rows, cols))
         )

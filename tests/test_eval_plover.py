@@ -5,10 +5,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import shared_path
 
+from conftest import shared_path
 from storyline.evaluate.plover import (
-    ClassifiedSentence, PloverRecord, evaluate, load_cameo2plover, load_records, score,
+    ClassifiedSentence,
+    PloverRecord,
+    evaluate,
+    load_cameo2plover,
+    load_records,
+    score,
 )
 
 PLOVER_TYPES = {

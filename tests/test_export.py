@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT, coded_error, run_cli, table_rows
-from test_stories import process
 
+from conftest import ROOT, coded_error, run_cli, table_rows
 from storyline import export, store
 from storyline.extract import Extractor
 from storyline.model import STATUSES
 from storyline.settings import db_url
+from test_stories import process
 
 PLOVER_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
                 "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-from conftest import ROOT, SEED, gold, json_lines, run_cli, shared_path
 
+from conftest import ROOT, SEED, gold, json_lines, run_cli, shared_path
 from storyline.clean import clean
 from storyline.evaluate import events as event_eval
 from storyline.extract import Extractor
@@ -28,6 +28,8 @@ def events_of(extractor: Extractor, text: str, published: str | None = "2025-10-
     return result_dict(extractor(article))["events"]
 
 
+@pytest.mark.quality
+@pytest.mark.slow
 def test_seed_required_events_all_right(db: str) -> None:
     expected = gold("seed.json")
     result = run_cli("process", str(SEED), "--published", "2025-10-21", "--format", "json", "--db", db)
@@ -50,6 +52,7 @@ def test_evidence_offsets_slice_the_article_text(extractor: Extractor) -> None:
                 assert article.text[actor.start:actor.end] == actor.text
 
 
+@pytest.mark.slow
 def test_events_are_stored_and_shown_and_reprocessing_changes_nothing(db: str) -> None:
     first = json_lines(run_cli("process", str(SEED), "--published", "2025-10-21", "--format", "json", "--db", db).stdout)[0]
     again = json_lines(run_cli("process", str(SEED), "--published", "2025-10-21", "--format", "json", "--db", db).stdout)[0]
@@ -166,6 +169,8 @@ def test_anonymous_source_is_flagged(extractor: Extractor) -> None:
 GOLD_SETS = {"events": ("seed.json", "dev/0*.json"), "events_new": ("dev/1*.json",)}
 
 
+@pytest.mark.quality
+@pytest.mark.slow
 @pytest.mark.parametrize("floors", sorted(GOLD_SETS))
 def test_dev_gold_scores_are_at_or_above_the_floors(floors: str) -> None:
     gold = shared_path("gold")
@@ -177,6 +182,8 @@ def test_dev_gold_scores_are_at_or_above_the_floors(floors: str) -> None:
         assert scores[name] >= floor, (name, scores)
 
 
+@pytest.mark.quality
+@pytest.mark.slow
 def test_plover_accuracy_is_at_or_above_the_floor() -> None:
     path = shared_path("peer", "plover", "PLOVER_GSR_CAMEO.txt")
     result = run_cli("eval", "plover", str(path), "--format", "json")

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT, json_lines, run_cli
 from rule_regexes import rule_patterns
-
 from storyline.clean import clean
 from storyline.ingest import make_document
 from storyline.model import Article, Rejected

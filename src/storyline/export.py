@@ -32,8 +32,8 @@ from typing import Any, TextIO
 
 from .datafiles import Key, Table, load_toml
 from .errors import Problem, StorylineError, fail
-from .ontology import plover_type
 from .model import Actor, Place, Story
+from .ontology import plover_type
 from .store import StoredEvent
 
 FORMATS = ("plover", "gdelt", "csv", "parquet")
@@ -225,8 +225,9 @@ def _actors(actors: Iterable[Actor]) -> str | None:
 # ---------------------------------------------------------------- writers
 def write_jsonl(records: Iterable[Row], out: TextIO) -> int:
     n = 0
-    for n, record in enumerate(records, 1):
+    for record in records:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        n += 1
     return n
 
 
@@ -236,8 +237,9 @@ def write_delimited(rows: Iterable[Row], columns: Iterable[str], out: TextIO, de
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerow(names)
     n = 0
-    for n, row in enumerate(rows, 1):
+    for row in rows:
         writer.writerow([_cell(row[c]) for c in names])
+        n += 1
     return n
 
 

@@ -281,20 +281,27 @@ def _str(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def make_document(source: str, content: str, kind: ContentKind, **meta: object) -> Item:
+def make_document(source: str, content: str, kind: ContentKind, *, url: str | None = None, title: str | None = None,
+                  outlet: str | None = None, published: dt.date | None = None, published_source: str | None = None,
+                  encoding: str = "utf-8") -> Item:
     """The one door into the system: every reader and the uploads build documents here, so
     text, metadata and source are made valid here (`valid_text`, `errors.printable`)."""
     source = printable(source)
     content = valid_text(content).replace("\r\n", "\n").replace("\r", "\n")
     if not has_text(content):
         return reject(source, Reason.EMPTY)
-    meta = {k: valid_text(v) if isinstance(v, str) else v for k, v in meta.items()}
+    url, title, outlet, published_source = (_valid(v) for v in (url, title, outlet, published_source))
     doc_id = document_id(content)
-    if kind == "text" and not meta.get("title"):
-        title, body = split_headline(content)
-        if title:
-            meta["title"], content = title, body
-    return RawDocument(id=doc_id, source=source, kind=kind, content=content, **meta)  # type: ignore[arg-type]
+    if kind == "text" and not title:
+        headline, body = split_headline(content)
+        if headline:
+            title, content = headline, body
+    return RawDocument(id=doc_id, source=source, kind=kind, content=content, url=url, title=title, outlet=outlet,
+                       published=published, published_source=published_source, encoding=valid_text(encoding))
+
+
+def _valid(value: str | None) -> str | None:
+    return valid_text(value) if isinstance(value, str) else value
 
 
 def split_headline(text: str) -> tuple[str | None, str]:

@@ -1,7 +1,9 @@
 """Typed records passed between the pipeline stages.
 
 Every record is a frozen dataclass; stages build new records instead of mutating old ones.
-`to_dict` turns any record into the JSON shape of the output contract (DESIGN.md).
+`to_dict` turns any record into plain JSON values; `output.result_dict` shapes an
+`ArticleResult` into the output contract of DESIGN.md, with storyline's additions (an actor's
+`start`/`end` offsets, a removal's `rule`, an event's `said` and `said_earlier`).
 """
 from __future__ import annotations
 

@@ -8,9 +8,9 @@ from types import MappingProxyType
 
 from .datafiles import Key, Table, load_toml
 
-# PLOVER's 16 event types, in the order of the manual's quad classes.
+# PLOVER's 16 event types, from cooperation to conflict (the order the web app's type filter shows).
 PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-                "ACCUSE", "REJECT", "SANCTION", "THREATEN", "PROTEST", "MOBILIZE", "COERCE", "ASSAULT")
+                "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 
 QUAD_BY_ROOT = {  # CAMEO root code → GDELT QuadClass
     **{f"{n:02d}": 1 for n in range(1, 6)}, **{f"{n:02d}": 2 for n in range(6, 9)},

@@ -15,7 +15,7 @@ from .stories import history
 
 
 def article_dict(article: Article) -> dict[str, Any]:
-    """The `article` object of the output contract (DESIGN.md)."""
+    """The `article` object of the output contract (DESIGN.md); each removal also names its `rule`."""
     return {
         "id": article.id, "title": article.title, "url": article.url, "outlet": article.outlet,
         "published": article.published.isoformat() if article.published else None,

@@ -1,14 +1,23 @@
 """The storyline pipeline.
 
-Stages, each a plain function over typed records (see DESIGN.md):
+Stages, each a plain function over the typed records of `model.py`. DESIGN.md's "Pipeline"
+table lists the same stages, with the steps of extraction (nlp, actors, time, places, events)
+as rows of their own; here they are one stage, the `extract/` package:
 
 1. ingest  (`ingest.py`)  files, globs, directories, JSONL, stdin → `RawDocument` | `Rejected`
-2. clean   (`clean/`)     `RawDocument` → `Article`: HTML main text, then the text cleaner
-3. extract (`extract.py`) `Article` → events: actors, time, places, status, attribution
+   (`storyline batch` also reads WARC files, `warc.py`)
+2. clean   (`clean/`)     `RawDocument` → `Article`: HTML main text (`html.py`), then the text
+   cleaner (`text.py`, rules in `data/cleaning.toml`) and the guards before the parser (`guard.py`)
+3. extract (`extract/`)   `Article` → events: `nlp`, `actors/`, `timex/`, `triggers` (with
+   `phrases`), `status`, `attribution`, `dating`, `places`, `assemble` (see its docstring);
+   the CLI, `batch` and the server's uploads run it in a worker process under a time limit
+   per article (`worker.py`); `process` runs it in this process
 4. store   (`store.py`)   everything → SQL, idempotently, one transaction per article
 5. stories (`stories.py`) stored articles' events linked into stories: only the buckets
    (participants) of new events are rebuilt, never the corpus; once per `link_every` new
-   articles (a bucket rebuild costs its size, so a large batch links in rounds) and at the end
+   articles (a bucket rebuild costs its size, so a large batch links in rounds) and at the end.
+   Linking reads the stored events (`store.link_pending`), so it comes after the store, not
+   before it as in DESIGN.md's table.
 
 `process` runs stages 1–3 on one text; `run` runs all five over many inputs.
 """
@@ -19,12 +28,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from . import store as db
 from .clean import clean
 from .errors import Reason, reject
 from .ingest import date_out_of_range, make_document, read_inputs
-from .model import Article, ArticleResult, RawDocument, Rejected
+from .model import Article, ArticleResult, ContentKind, RawDocument, Rejected
 from .settings import Settings
-from . import store as db
 
 Extractor = Callable[..., ArticleResult]
 BATCH = 32
@@ -71,7 +80,7 @@ def process(text_or_html: str, published: dt.date | str | None = None, model: st
     if problem:
         raise ValueError(f"published {date}: {problem}, the publication dates accepted")
     stripped = text_or_html.lstrip()[:1024].lower()
-    kind = "html" if stripped.startswith(("<!doctype", "<html")) or "<body" in stripped else "text"
+    kind: ContentKind = "html" if stripped.startswith(("<!doctype", "<html")) or "<body" in stripped else "text"
     doc = make_document("<python>", text_or_html, kind)
     result = doc if isinstance(doc, Rejected) else analyse(doc, date, default_extractor(model))
     if isinstance(result, Rejected):

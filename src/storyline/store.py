@@ -36,8 +36,31 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Column, Connection, Date, DateTime, Engine, Float, ForeignKey, Insert, Integer, MetaData, String, Table,
-    Text, UniqueConstraint, bindparam, create_engine, delete, event, func, insert, inspect, select, text, update,
+    JSON,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Insert,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -48,8 +71,20 @@ from sqlalchemy.pool import QueuePool
 from . import stories as linking
 from .errors import Problem, StorylineError, fail
 from .model import (
-    Actor, Article, ArticleResult, Attribution, Claim, Event, Evidence, Place, Rejected, Removed, Story, TimeSpan,
-    actor_dict, to_dict,
+    Actor,
+    Article,
+    ArticleResult,
+    Attribution,
+    Claim,
+    Event,
+    Evidence,
+    Place,
+    Rejected,
+    Removed,
+    Story,
+    TimeSpan,
+    actor_dict,
+    to_dict,
 )
 
 SCHEMA_VERSION = 3  # 2: stories rebuilt from claims; the unused events.story_id dropped
@@ -513,7 +548,7 @@ def _article_row(article: Article) -> dict[str, Any]:
         "id": article.id, "source": article.source, "title": article.title, "url": article.url,
         "outlet": article.outlet, "published": article.published,
         "published_source": article.published_source, "text": article.text,
-        "ingested_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+        "ingested_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
     }
 
 
@@ -543,7 +578,7 @@ def save_rejection(engine: Engine, rejected: Rejected) -> bool:
     with writing(engine) as conn:
         done = conn.execute(insert_new(conn, rejections).values(
             source=rejected.source, code=rejected.code, reason=rejected.reason,
-            first_seen=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)))
+            first_seen=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
     return bool(done.rowcount)
 
 
@@ -747,7 +782,7 @@ def _bucket_reports(conn: Connection, bucket: str) -> list[linking.Report]:
     rows = conn.execute(query).mappings().all()
     return [
         linking.Report(ev, r["article_id"], r["published"], r["outlet"], r["url"])
-        for ev, r in zip(events_from_rows(conn, rows), rows)
+        for ev, r in zip(events_from_rows(conn, rows), rows, strict=True)
     ]
 
 
@@ -807,7 +842,8 @@ def load_story(engine: Engine, story_id: str) -> Story | None:
         query = (
             select(events, claims.c.status.label("claim_status"), claims.c.change,
                    claims.c.conflict, articles.c.published, articles.c.outlet, articles.c.url)
-            .select_from(claims.join(events, events.c.id == claims.c.event_id).join(articles, articles.c.id == events.c.article_id))
+            .select_from(claims.join(events, events.c.id == claims.c.event_id)
+                         .join(articles, articles.c.id == events.c.article_id))
             .where(claims.c.story_id == rows[0]["id"]).order_by(claims.c.seq)
         )
         found = [_claim_from_row(r) for r in conn.execute(query).mappings()]
@@ -857,7 +893,7 @@ def iter_stored_events(engine: Engine, status: str | None = None, since: dt.date
     with engine.connect() as conn:
         result = conn.execute(query).mappings()
         while rows := result.fetchmany(batch):
-            for ev, r in zip(events_from_rows(conn, rows), rows):
+            for ev, r in zip(events_from_rows(conn, rows), rows, strict=True):
                 if actor is None or any(linking.actor_matches(actor, a) for a in ev.actors + ev.recipients):
                     yield StoredEvent(ev, r["article_id"], r["published"], r["outlet"], r["url"], r["title"],
                                       r["story_id"], r["claim_status"], r["change"])

@@ -337,7 +337,7 @@ def story(ordered: Sequence[Report], fam: str) -> Story:
     """One happening's story from its reports in claim order."""
     claims = tuple(_claims(ordered))
     last_moment = moment(ordered[-1])
-    current = [c for c, r in zip(claims, ordered) if moment(r) == last_moment]
+    current = [c for c, r in zip(claims, ordered, strict=True) if moment(r) == last_moment]
     dated = [r.event.date for r in ordered if _explicit(r.event.date)] or [
         r.event.date for r in ordered if r.event.date is not None and r.event.date.start is not None]
     placed = [r.event.location for r in ordered if r.event.location is not None]

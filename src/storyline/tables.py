@@ -2,8 +2,9 @@
 
 Five tables, one Parquet file of each per partition: `articles`, `removals`, `events`,
 `actors` (an event's actors and recipients, one row each) and `rejections`. Field names are
-those of the JSON output contract (DESIGN.md); nested objects are flattened with `_`
-(`date.start` → `date_start`, `location.name` → `location_name`), as in the SQL store.
+those of the JSON output (`output.result_dict`, DESIGN.md's contract); nested objects are
+flattened with `_` (`date.start` → `date_start`, `location.name` → `location_name`), as in the
+SQL store.
 Outputs of format 1 (before the events carried `said` and `said_earlier`) still load, without
 the times of their statements.
 """
@@ -16,7 +17,16 @@ from typing import Any
 import pyarrow as pa
 
 from .model import (
-    Actor, Article, ArticleResult, Attribution, Event, Evidence, Place, Rejected, Removed, TimeSpan,
+    Actor,
+    Article,
+    ArticleResult,
+    Attribution,
+    Event,
+    Evidence,
+    Place,
+    Rejected,
+    Removed,
+    TimeSpan,
 )
 from .store import article_from_row
 
@@ -101,7 +111,7 @@ def actor_rows(event: Event) -> list[Row]:
     return [
         {"event_id": event.id, "role": role, "seq": seq, "name": a.name, "country": a.country,
          "sector": a.sector, "text": a.text, "start": a.start, "end": a.end}
-        for role, people in zip(ROLES, (event.actors, event.recipients))
+        for role, people in zip(ROLES, (event.actors, event.recipients), strict=True)
         for seq, a in enumerate(people)
     ]
 

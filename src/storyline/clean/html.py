@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import trafilatura
 from htmldate import find_date
+from trafilatura.settings import Document
 
 for _noisy in ("trafilatura", "htmldate", "charset_normalizer"):
     logging.getLogger(_noisy).setLevel(logging.CRITICAL)
@@ -24,7 +25,7 @@ class HtmlExtract:
 def extract_html(html: str) -> HtmlExtract | None:
     """Main text and metadata of a page; None when no text at all can be found."""
     doc = trafilatura.bare_extraction(html, include_comments=False, with_metadata=True)
-    text = doc.text if doc is not None else None
+    text = doc.text if isinstance(doc, Document) else None  # a Document unless as_dict=True
     if not text:
         text = trafilatura.extract(html, include_comments=False, favor_recall=True) or trafilatura.html2txt(html)
     if not text or not text.strip():

@@ -424,7 +424,7 @@ def max_weight_assignment(weights: Sequence[Sequence[int]]) -> list[tuple[int, i
     if not rows or not cols:
         return []
     flip = rows > cols
-    matrix = [list(col) for col in zip(*weights)] if flip else [list(row) for row in weights]
+    matrix = [list(col) for col in zip(*weights, strict=True)] if flip else [list(row) for row in weights]
     n, m = len(matrix), len(matrix[0])
     cost = [[-w for w in row] for row in matrix]
     u, v, p = [0] * (n + 1), [0] * (m + 1), [0] * (m + 1)
@@ -521,7 +521,7 @@ def _missed(article: str, gold: GoldEvent, stages: Sequence[int], preds: Sequenc
     stage = max(stages, default=0)
     reason = _REASONS[stage]
     if stage == 1:
-        reason += ": predicted " + ", ".join(sorted({p.type for p, s in zip(preds, stages) if s == 1}))
+        reason += ": predicted " + ", ".join(sorted({p.type for p, s in zip(preds, stages, strict=True) if s == 1}))
     return GoldEventResult(article, gold.id, gold.type, gold.required, paired=False, reason=reason)
 
 

@@ -115,7 +115,7 @@ def _f1(precision: float, recall: float) -> float:
 def _type_scores(gold: Sequence[str], predicted: Sequence[str | None]) -> tuple[TypeScore, ...]:
     scores = []
     for name in sorted(set(gold)):
-        tp = sum(g == p == name for g, p in zip(gold, predicted))
+        tp = sum(g == p == name for g, p in zip(gold, predicted, strict=True))
         support, answered = gold.count(name), sum(p == name for p in predicted)
         precision = tp / answered if answered else 0.0
         recall = tp / support if support else 0.0
@@ -124,7 +124,7 @@ def _type_scores(gold: Sequence[str], predicted: Sequence[str | None]) -> tuple[
 
 
 def _country_accuracy(gold: Sequence[tuple[str, ...]], predicted: Sequence[tuple[str, ...]]) -> tuple[float, int]:
-    judged = [(set(g), {normalise_country(c) for c in p}) for g, p in zip(gold, predicted) if g]
+    judged = [(set(g), {normalise_country(c) for c in p}) for g, p in zip(gold, predicted, strict=True) if g]
     right = sum(g == p for g, p in judged)
     return (right / len(judged) if judged else 0.0), len(judged)
 
@@ -139,9 +139,9 @@ def score(records: Sequence[PloverRecord], answers: Sequence[ClassifiedSentence 
     per_type = _type_scores(gold, predicted)
     source_acc, source_n = _country_accuracy([r.source_countries for r in records], [a.source_countries for a in given])
     target_acc, target_n = _country_accuracy([r.target_countries for r in records], [a.target_countries for a in given])
-    confusion = Counter(zip(gold, predicted))
+    confusion = Counter(zip(gold, predicted, strict=True))
     return PloverScores(
-        accuracy=sum(g == p for g, p in zip(gold, predicted)) / len(records) if records else 0.0,
+        accuracy=sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(records) if records else 0.0,
         macro_f1=sum(t.f1 for t in per_type) / len(per_type) if per_type else 0.0,
         n=len(records), source_country_acc=source_acc, target_country_acc=target_acc,
         source_country_n=source_n, target_country_n=target_n, per_type=per_type,

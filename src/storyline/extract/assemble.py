@@ -55,7 +55,7 @@ class Extractor:
 
     def pipe(self, articles: Sequence[Article], batch_size: int = 16) -> list[ArticleResult]:
         docs = self.nlp.pipe((a.text for a in articles), batch_size=batch_size)
-        return [extract(doc, article) for doc, article in zip(docs, articles)]
+        return [extract(doc, article) for doc, article in zip(docs, articles, strict=True)]
 
     def classify(self, sentence: str) -> ClassifiedSentence | None:
         """The main event type of one sentence (for the PLOVER gold records)."""
@@ -145,7 +145,8 @@ def _antecedent_event(trigger: Trigger, earlier: Sequence[Event]) -> tuple[list[
     return [], []
 
 
-def _event(trigger: Trigger, actors: list[Actor], recipients: list[Actor], sent: Span, report: Report | None, ctx: Context) -> Event:
+def _event(trigger: Trigger, actors: list[Actor], recipients: list[Actor], sent: Span, report: Report | None,
+           ctx: Context) -> Event:
     token, pattern = trigger.token, trigger.pattern
     attributed = attribution(report, sent, ctx.cues)
     start, text = _evidence_span(sent, token)

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from ..model import Attribution
 from .actors import ActorIndex, Mention
 from .lexicon import Cues
-from ..model import Attribution
 
 ADJUNCT_MARKS = ("after", "before", "when", "while", "as", "since", "because", "until", "once", "although", "though")
-REPORT_DEPS = ("ccomp", "parataxis", "xcomp", "dobj", "advcl", "conj", "relcl", "acl", "prep", "pobj", "nsubj", "nsubjpass", "attr", "pcomp", "compound", "amod")
+REPORT_DEPS = ("ccomp", "parataxis", "xcomp", "dobj", "advcl", "conj", "relcl", "acl", "prep", "pobj", "nsubj",
+               "nsubjpass", "attr", "pcomp", "compound", "amod")
 
 
 @dataclass(frozen=True)

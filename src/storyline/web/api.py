@@ -9,13 +9,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import output, store
 from ..model import ArticleResult, ContentKind
 from .context import AppContext, context
 from .errors import ApiError
+from .forms import FORM_TYPES, form_upload, same_origin
 from .present import article_row, listed_event, page_dict
 from .queries import (
     MAX_LIMIT,
@@ -64,7 +63,6 @@ UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")]
 TEXT_TYPES = ("text/plain", "text/html")
-FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 ID_HELP = "Id, or a unique prefix of 4+ characters"
 ACCEPTED = ["application/json", *FORM_TYPES, *TEXT_TYPES]
 
@@ -218,18 +216,6 @@ async def post_url_list(request: Request) -> JSONResponse:
     return JSONResponse({"urls": len(done.urls), "recorded": done.recorded, "rejected": rejected})
 
 
-def same_origin(request: Request) -> None:
-    """Refuse a write that a browser sends from another site's page (cross-site request forgery):
-    a browser names the page's origin in `Origin`; clients that send none (curl, scripts) pass."""
-    origin = request.headers.get("origin")
-    if origin is None:
-        return
-    own = f"{request.url.scheme}://{request.headers.get('host', '')}"
-    if origin.rstrip("/").lower() != own.lower():
-        raise ApiError(403, "forbidden_origin", f"a write from {origin!r} is refused: only pages of {own} may "
-                       "post here")
-
-
 async def _article_upload(request: Request, ctx: AppContext, published: str | None) -> Upload:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == "application/json":
@@ -252,27 +238,3 @@ def _json_upload(body: bytes) -> Upload:
     assert content is not None
     meta = {k: v for k, v in (("url", data.url), ("title", data.title), ("outlet", data.outlet)) if v}
     return Upload("<api>", content.encode("utf-8"), "text" if data.text is not None else "html", data.published, meta)
-
-
-async def form_upload(request: Request, ctx: AppContext, published: str | None = None) -> Upload:
-    """A multipart form's `file` or `text`, and `published`: what the upload page and the API share."""
-    try:
-        form = await request.form(max_files=1, max_fields=8, max_part_size=ctx.settings.max_bytes + 1)
-    except StarletteHTTPException as exc:  # a malformed form, or a text field over the cap
-        too_big = "maximum size" in str(exc.detail)
-        raise ApiError(413 if too_big else 400, "payload_too_large" if too_big else "bad_upload",
-                       f"the form cannot be read: {exc.detail}", {"max_bytes": ctx.settings.max_bytes}) from None
-    file, text = form.get("file"), form.get("text")
-    date = form.get("published")
-    day = parse_date(date if isinstance(date, str) and date.strip() else published)
-    has_file = isinstance(file, UploadFile) and bool(file.filename or file.size)
-    has_text = isinstance(text, str) and bool(text.strip())
-    if has_file and has_text:
-        raise ApiError(422, "bad_upload", "give a file or a text, not both")
-    if has_file:
-        assert isinstance(file, UploadFile)
-        data = await file.read(ctx.settings.max_bytes + 1)
-        return Upload(file.filename or "<upload>", data, None, day)
-    if isinstance(text, str) and text:
-        return Upload("<form>", text.encode("utf-8"), None, day)
-    raise ApiError(422, "empty_upload", "empty upload: give a file or paste a text", {"reason_code": "E002"})

@@ -21,6 +21,7 @@ from starlette.templating import Jinja2Templates
 from .. import __version__, store
 from ..errors import Problem, fail
 from ..model import STATUSES
+from ..ontology import PLOVER_TYPES
 from ..pipeline import Extractor
 from ..settings import Settings
 from . import api, errors, pages, present
@@ -30,8 +31,6 @@ from .middleware import BodyLimit, KnownHosts, SecurityHeaders
 from .uploads import Processor
 
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small form fields around an upload
-EVENT_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
-               "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 DESCRIPTION = """storyline's JSON API: stories (one happening across articles, with a status history),
 events (PLOVER type, status, attribution, dates, places, evidence offsets) and articles.
 
@@ -47,7 +46,7 @@ def templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(_folder("templates")), autoescape=select_autoescape(default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(
-        statuses=STATUSES, event_types=EVENT_TYPES, anchor_id=anchor_id, actor_label=present.actor_label,
+        statuses=STATUSES, event_types=PLOVER_TYPES, anchor_id=anchor_id, actor_label=present.actor_label,
         actors_label=present.actors_label, who_says=present.who_says, when=present.when, place=present.place,
         kind=present.kind, status_path=present.status_path, conflicts=present.conflicts,
         source_label=present.source_label, page_url=present.page_url, web_url=present.web_url,

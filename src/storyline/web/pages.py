@@ -9,9 +9,9 @@ from starlette.concurrency import run_in_threadpool
 
 from .. import store
 from ..model import STATUSES
-from .api import form_upload, same_origin
 from .context import AppContext, context
 from .errors import ApiError
+from .forms import form_upload, same_origin
 from .highlight import highlight
 from .queries import (
     MAX_LIMIT,

@@ -146,7 +146,7 @@ def _stored_events(conn: Any, rows: Sequence[Any]) -> list[StoredEvent]:
     return [
         StoredEvent(ev, r["article_id"], r["published"], r["outlet"], r["url"], r["title"], r["story_id"],
                     r["claim_status"], r["change"])
-        for ev, r in zip(store.events_from_rows(conn, rows), rows)
+        for ev, r in zip(store.events_from_rows(conn, rows), rows, strict=True)
     ]
 
 

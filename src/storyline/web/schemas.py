@@ -6,14 +6,14 @@ document them, and `tests/test_web.py` checks every response against them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Generic, Literal, TypeVar
+from typing import Generic, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..model import STATUSES
 
 StatusName = Literal["occurred", "planned", "cancelled", "denied", "hypothetical"]
-assert set(StatusName.__args__) == set(STATUSES)  # type: ignore[attr-defined]
+assert set(get_args(StatusName)) == set(STATUSES)
 T = TypeVar("T")
 
 

@@ -59,9 +59,9 @@ def _unit(word: str) -> str:
     return {"centuries": "century", "millennia": "millennium"}.get(word, word.rstrip("s"))
 
 
-_MODS = {**{w: "APPROX" for w in _APPROX}, **{w: "LESS_THAN" for w in _LESS},
-         **{w: "EQUAL_OR_LESS" for w in _AT_MOST}, **{w: "MORE_THAN" for w in _MORE},
-         **{w: "EQUAL_OR_MORE" for w in _AT_LEAST}}
+_MODS = {**dict.fromkeys(_APPROX, "APPROX"), **dict.fromkeys(_LESS, "LESS_THAN"),
+         **dict.fromkeys(_AT_MOST, "EQUAL_OR_LESS"), **dict.fromkeys(_MORE, "MORE_THAN"),
+         **dict.fromkeys(_AT_LEAST, "EQUAL_OR_MORE")}
 
 
 def _mod(word: str | None) -> str | None:

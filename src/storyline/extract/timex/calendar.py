@@ -259,8 +259,10 @@ def _calendar_point(sense: Sense, anchor: dt.date | None, tense: Tense | None,
         year = anchor.year + sense.year_shift
     if year is not None:
         point = _period(sense, year)
+    elif anchor is not None:
+        point = _place(sense, anchor, tense, guessed)
     else:
-        point = _place(sense, anchor, tense, guessed) if anchor is not None else None
+        point = None
     if point is not None and point.gran == "day" and sense.unit in ("week", "weekend"):
         return Point(_floor(point.first, sense.unit), sense.unit)
     return point

@@ -19,7 +19,7 @@ from .vocabulary import vocabulary
 
 _PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~’‘“”—–\u00a0\n\t\r\f\v"
 # the lower-cased text with punctuation made spaces and digits zeros: "1990s" is "0000s"
-WORDS_ONLY = str.maketrans({**{c: " " for c in _PUNCTUATION}, **{c: "0" for c in "123456789"}})
+WORDS_ONLY = str.maketrans({**dict.fromkeys(_PUNCTUATION, " "), **dict.fromkeys("123456789", "0")})
 
 
 def words_only(text: str) -> str:

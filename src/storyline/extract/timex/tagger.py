@@ -97,8 +97,10 @@ def _anchor(text: str, cand: Candidate, dct: dt.date | None, referents: list[_Re
     point = point_of(sense, dct, tense, referent.point if referent else None, guessed=True)
     if sense.literal is not None:
         value = sense.literal
+    elif point is not None:
+        value = format_point(point)
     else:
-        value = format_point(point) if point is not None else unresolved_value(sense)
+        value = unresolved_value(sense)
     timex = Timex(cand.start, cand.end, text[cand.start:cand.end], reading.type, value, reading.mod, sense,
                   tense, referent.timex if referent else None, cand.rule.name)
     if point is not None and sense.kind in ("calendar", "relative") and not sense.same_period:

@@ -3,8 +3,8 @@
 One `Case` is one input as a user or an attacker would hand it over: the bytes of a file (and
 its name), the same input as a Python string for `storyline.process` when there is one, and a
 publication date given for the whole input. `check` runs it through the library's entry
-points (ingest, `pipeline.run` into a real SQLite store, `storyline.process`) and returns a
-`Report`: what became of it, how long it took, and every invariant it broke.
+points (ingest, the web app's reading of an upload, `pipeline.run` into a real SQLite store,
+twice, and `storyline.process`) and returns a `Report`: what became of it, how long it took, and every invariant it broke.
 
 Categories (`CATEGORIES`, with the share of each in a long run):
 - text:    mixed scripts, format (invisible) and control characters, lone surrogates, long and
@@ -148,24 +148,32 @@ def runs(sizes: Sizes) -> st.SearchStrategy[str]:
     return st.builds(lambda p, n: p * n, piece, st.integers(1, sizes.run))
 
 
+def prose(sizes: Sizes) -> st.SearchStrategy[str]:
+    """An invented article repeated, up to `sizes.prose` characters: long text, but no more
+    than one article's worth (spaCy's time is linear in it: 100 KB of prose takes ~10 s here)."""
+    return st.builds(lambda text, n: (text * n)[: sizes.prose], article_text(), st.integers(1, 40))
+
+
 def segments(sizes: Sizes) -> st.SearchStrategy[str]:
-    """One piece of a text."""
-    prose = st.builds(lambda text, n: (text * n)[: sizes.prose], article_text(), st.integers(1, 40))
+    """One short piece of a text, or a long run."""
     return st.one_of(
         st.text(ODD_CHARS, max_size=40),
         st.text(st.sampled_from(EVIL), max_size=40),
         st.composite(lambda draw: sentence(draw))(),
         runs(sizes),
-        prose,
         st.sampled_from(BOILERPLATE + WHEN),
     )
 
 
 @st.composite
 def texts(draw: Draw, sizes: Sizes = CI) -> Case:
-    """A text of mixed pieces; written to a file as UTF-8 (lone surrogates as their bytes,
-    which is invalid UTF-8) and also given to `storyline.process` as it is."""
-    text = "".join(draw(st.lists(segments(sizes), min_size=1, max_size=6)))
+    """A text of mixed pieces, at most one of them long prose; written to a file as UTF-8
+    (lone surrogates as their bytes, which is invalid UTF-8) and also given to
+    `storyline.process` as it is."""
+    pieces = draw(st.lists(segments(sizes), min_size=1, max_size=6))
+    if draw(st.booleans()):
+        pieces.insert(draw(st.integers(0, len(pieces))), draw(prose(sizes)))
+    text = "".join(pieces)
     return Case("text", text.encode("utf-8", "surrogatepass"), "text.txt", text=text)
 
 
@@ -190,7 +198,8 @@ def _mutate(draw: Draw, text: str, sizes: Sizes) -> str:
     if kind == "delete":
         return text[:start] + text[end:]
     if kind == "repeat":
-        times = draw(st.integers(2, max(2, sizes.prose // max(1, end - start))))
+        room = max(0, sizes.prose - len(text)) // max(1, end - start)  # the article stays within `prose`
+        times = draw(st.integers(2, max(2, room)))
         return text[:start] + text[start:end] * times + text[end:]
     if kind == "upper":
         return text[:start] + text[start:end].upper() + text[end:]
@@ -470,6 +479,7 @@ def _check(case: Case, path: Path, db: Path, extractor: Any, report: Report) -> 
     settings = Settings(db=db_url(str(db)))
     items = list(read_inputs([str(path)], settings.max_bytes))
     report.documents = len(items)
+    _check_upload(case, settings.max_bytes, report)
     date, refused = user_date(case.published)
     first = _run(path, settings, date, extractor, report)
     if report.crash is not None:
@@ -483,6 +493,21 @@ def _check(case: Case, path: Path, db: Path, extractor: Any, report: Report) -> 
         report.problems.append("a second run over the same input changed the store")
     if case.text is not None:
         _check_process(case, refused, report)
+
+
+def _check_upload(case: Case, max_bytes: int, report: Report) -> None:
+    """The same bytes as an upload to the web app (its reading, before any extraction): one
+    document or an `ApiError` (a coded 4xx answer), never another exception."""
+    from storyline.web.errors import ApiError
+    from storyline.web.uploads import Upload, document, url_list
+
+    try:
+        url_list(case.data)
+        document(Upload(case.name, case.data), max_bytes)
+    except ApiError:
+        pass
+    except Exception as exc:  # noqa: BLE001 - reported
+        report.crash = "upload: " + _crash(exc)
 
 
 def user_date(value: str | dt.date | None) -> tuple[dt.date | None, bool]:

@@ -149,8 +149,11 @@ def serve(conn: Connection, folder: str, store_every: int) -> None:
     from storyline.extract import default_extractor
 
     extractor = default_extractor()
-    conn.send("ready")
     done = 0
+    try:
+        conn.send("ready")
+    except OSError:  # the run ended while this child was loading
+        return
     while True:
         try:
             index, case = conn.recv()
@@ -243,7 +246,7 @@ class Pool:
     def close(self) -> None:
         for child in self.children:
             child.conn.close()
-            child.process.join(timeout=10)
+            child.process.join(timeout=10 if child.ready else 0)
             if child.process.is_alive():
                 child.process.kill()
 

@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -30,6 +31,10 @@ VISIT_PREPS = ("to",)
 TARGET_OF = ("ASSAULT", "COERCE", "MOBILIZE")
 PHONE_NOUNS = ("call", "phone call", "conversation")
 DEFINITE = ("the", "this", "that", "these", "those", "its", "their", "his", "her")
+# Each trigger's report, evidence, status and date look at its whole sentence, so a "sentence"
+# of thousands of triggers (a list or junk the parser could not split: "met X met X met X ...")
+# was quadratic (25-60 s for 36 KB here). A real sentence has a few (7 at most in the corpus).
+MAX_TRIGGERS = 32
 
 
 @dataclass(frozen=True)
@@ -118,7 +123,7 @@ def _is_definite(trigger: Trigger) -> bool:
 
 
 def _sentence_events(sent: Span, ctx: Context, earlier: Sequence[Event]) -> Iterable[tuple[Trigger, Event]]:
-    triggers = list(find_triggers(sent, ctx.lex, ctx.actors))
+    triggers = list(islice(find_triggers(sent, ctx.lex, ctx.actors), MAX_TRIGGERS))
     consumed = {obj.i for t in triggers if t.pattern.obj_lemmas for obj in t.slot("obj")}
     for trigger in triggers:
         if trigger.pattern.pos == "NOUN" and trigger.token.i in consumed:

@@ -398,7 +398,10 @@ def eval_events(
         return output.result_dict(result)
 
     scores = event_eval.evaluate_files(files, process)
-    _print_scores(scores.as_dict(), format)
+    _print_scores(scores.as_dict(), format, labels={
+        "precision": f"precision (exhaustive articles, {scores.exhaustive_predicted} predicted)",
+        "precision_lb": f"precision lower bound (all articles, {scores.predicted} predicted)",
+    })
     if details:
         for kind, items in scores.details_as_dicts().items():
             for item in items:

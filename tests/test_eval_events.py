@@ -190,6 +190,12 @@ def _gold_event(gold_id: str, kind: str, status: str) -> dict[str, Any]:
     ("AGREE", "planned", "CONSULT", True),
     ("AGREE", "occurred", "CONSULT", False),
     ("SUPPORT", "planned", "CONSULT", False),
+    ("CONCEDE", "occurred", "RETREAT", True),
+    ("RETREAT", "planned", "CONCEDE", True),
+    ("SANCTION", "occurred", "COERCE", True),
+    ("COERCE", "hypothetical", "SANCTION", True),
+    ("SANCTION", "occurred", "ASSAULT", False),
+    ("RETREAT", "occurred", "SUPPORT", False),
 ])
 def test_agree_support_always_and_agree_consult_by_gold_status(
         tmp_path: Path, kind: str, status: str, predicted: str, paired: bool) -> None:

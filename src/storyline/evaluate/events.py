@@ -4,8 +4,10 @@ A predicted event is a *candidate* for a gold event when
 1. its evidence sentence contains the gold evidence (whitespace collapsed, case ignored), or
    the gold evidence, located in `article.text`, overlaps the predicted evidence span by at
    least half of the shorter of the two;
-2. the types are equal, or AGREE/SUPPORT, or CONSULT/AGREE when the *gold* status is planned
-   or cancelled (the relation is not transitive: CONSULT never pairs with SUPPORT);
+2. the types are equal, or AGREE/SUPPORT, CONCEDE/RETREAT (CAMEO's one "yield" root) or
+   SANCTION/COERCE (bans and sanctions, filed differently by the PLOVER table and manual), or
+   CONSULT/AGREE when the *gold* status is planned or cancelled (the relation is not
+   transitive: CONSULT never pairs with SUPPORT);
 3. a gold actor or recipient matches a predicted one on the same side, or on either side when
    the *gold* type is CONSULT, AGREE or COOPERATE (sides pooled).
 
@@ -43,6 +45,7 @@ from ..text import fold
 
 SYMMETRIC_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 MEETING_STATUSES = frozenset({"planned", "cancelled"})
+EQUIVALENT_TYPES = (frozenset({"AGREE", "SUPPORT"}), frozenset({"CONCEDE", "RETREAT"}), frozenset({"SANCTION", "COERCE"}))
 FIELDS = ("status", "date", "location", "attribution", "participants")
 _WORD = re.compile(r"\w+")
 _FUZZY_MIN_LETTERS = 5
@@ -338,7 +341,7 @@ def evidence_matches(evidence: str, spans: Sequence[tuple[int, int]], pred: Pred
 def types_match(gold: GoldEvent, predicted_type: str) -> bool:
     """Rule 2, with the CONSULT/AGREE equivalence decided by the gold status."""
     pair = {gold.type, predicted_type}
-    if len(pair) == 1 or pair == {"AGREE", "SUPPORT"}:
+    if len(pair) == 1 or pair in EQUIVALENT_TYPES:
         return True
     return pair == {"CONSULT", "AGREE"} and gold.status in MEETING_STATUSES
 

@@ -6,7 +6,8 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+import tomllib
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,6 +16,25 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("STORYLINE_SHARED", ROOT.parent / "shared"))
 SEED = ROOT / "examples" / "moscow-times-2025-10-21.txt"
+
+
+FLOORS_FILE = ROOT / "quality" / "floors.toml"
+
+
+def floors() -> dict[str, dict[str, float]]:
+    """The quality floors, by section (quality/floors.toml)."""
+    return tomllib.loads(FLOORS_FILE.read_text("utf-8"))
+
+
+def assert_floors(section: str, scores: Mapping[str, object], context: object = None) -> None:
+    """Every floor of `[section]` holds in `scores`: each key of the section is checked, so a floor
+    cannot go unread, and a measure the scores lack (or could not take: None) fails."""
+    below = {}
+    for name, floor in floors()[section].items():
+        value = scores.get(name)
+        if not isinstance(value, (int, float)) or value < floor:
+            below[name] = (value, floor)
+    assert not below, f"[{section}] (measured, floor): {below}; scores {dict(scores)}; {context or ''}"
 
 
 def shared_path(*parts: str) -> Path:

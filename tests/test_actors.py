@@ -8,7 +8,7 @@ import typing
 
 import pytest
 
-from conftest import ROOT, SEED, shared_path
+from conftest import SEED, assert_floors, shared_path
 from storyline.datafiles import DataFileError, check, read_text
 from storyline.evaluate.actors import cleaned_text, gold_sets, measure
 from storyline.extract import nlp as nlp_module
@@ -174,7 +174,7 @@ def test_a_role_with_its_own_sector_changes_with_the_date(nlp):
     ("A South Korean delegation met officials.", "delegation", "~delegation|KOR|GOV"),
     ("Pentagon officials said the drills would continue.", "officials", "~officials|USA|MIL"),
     ("CIA Director John Example spoke on Sunday.", "John Example", "John Example|USA|SPY"),
-    ("Russian U.N. ambassador Vassily Nebenzia called it a mistake.", "Nebenzia", "Vasily Nebenzya|RUS|GOV"),
+    ("Russian U.N. ambassador Vassily Nebenzia dismissed the draft.", "Nebenzia", "Vasily Nebenzya|RUS|GOV"),
     ("The Syrian government accepted the plan.", "government", "Syria|SYR|GOV"),
     ("Three freed American prisoners arrived home.", "prisoners", "~prisoners|USA|CVL"),
     ("UN Secretary-General Antonio Guterres was deeply concerned.", "Guterres", "António Guterres|XXX|IGO"),
@@ -199,7 +199,8 @@ def test_capitals_as_objects_and_possessors_are_governments(nlp):
 
 
 def test_descriptions_fall_back_on_the_gazetteer_at_the_date(nlp):
-    text = "A South Korean delegation met with the North Korean leader. Trump welcomed North Korea's former intelligence chief."
+    text = ("A Chinese trade mission held talks with the North Korean leader. "
+            "Pompeo hosted North Korea's former intelligence chief in New York.")
     doc, index = resolve(nlp, text, dt.date(2018, 6, 1))
     assert names(mention_of(doc, index, "the North Korean leader")) == ["Kim Jong Un|PRK|GOV"]
     assert names(mention_of(doc, index, "former intelligence chief")) == ["Kim Yong-chol|PRK|GOV"]
@@ -215,26 +216,26 @@ def test_surnames_and_mr_resolve_to_the_full_name_given_earlier(nlp):
 
 
 def test_appositions_tie_a_title_to_a_name(nlp):
-    text = "Earlier, the foreign secretary, Boris Johnson, told BBC News that Russia was behind it."
+    text = "Later, the foreign secretary, Boris Johnson, said on BBC News that the vote would go ahead."
     doc, index = resolve(nlp, text, dt.date(2018, 3, 15))
     assert names(mention_of(doc, index, "the foreign secretary")) == ["Boris Johnson|GBR|GOV"]
     assert names(mention_of(doc, index, "BBC News")) == ["BBC|GBR|MED"]
 
 
 def test_lists_of_leaders_and_plural_descriptions(nlp):
-    text = ("The leaders of Britain, the US, Germany and France released a joint statement. "
+    text = ("The leaders of Germany, France, Britain and the US issued a joint statement. "
             "The joint statement calls on Russia to respond. Trump and Putin spoke. The two leaders agreed to meet.")
     doc, index = resolve(nlp, text, dt.date(2018, 3, 15))
-    leaders = ["Theresa May|GBR|GOV", "Donald Trump|USA|GOV", "Angela Merkel|DEU|GOV", "Emmanuel Macron|FRA|GOV"]
-    assert names(mention_of(doc, index, "The leaders of Britain")) == leaders
+    leaders = ["Angela Merkel|DEU|GOV", "Emmanuel Macron|FRA|GOV", "Theresa May|GBR|GOV", "Donald Trump|USA|GOV"]
+    assert names(mention_of(doc, index, "The leaders of Germany")) == leaders
     assert sorted(names(mention_of(doc, index, "statement calls"))) == sorted(leaders)
     assert sorted(names(mention_of(doc, index, "The two leaders"))) == ["Donald Trump|USA|GOV", "Vladimir Putin|RUS|GOV"]
 
 
 def test_first_person_in_a_quote_is_the_speaker(nlp):
-    text = 'Theresa May met police. "I spoke with the prime minister and we are in deep discussions," Trump said.'
+    text = 'Theresa May visited the site. "I called the prime minister today and we are working closely," Trump said.'
     doc, index = resolve(nlp, text, dt.date(2018, 3, 15))
-    assert names(mention_of(doc, index, "I spoke")) == ["Donald Trump|USA|GOV"]
+    assert names(mention_of(doc, index, "I called")) == ["Donald Trump|USA|GOV"]
     assert names(mention_of(doc, index, "we are")) == ["United States|USA|GOV"]
     assert names(mention_of(doc, index, "the prime minister")) == ["Theresa May|GBR|GOV"]
 
@@ -324,10 +325,9 @@ def test_titles_are_checked_against_their_schema_and_flags():
 @pytest.mark.slow
 def test_actor_recall_on_the_gold_is_at_or_above_the_floor(nlp):
     shared = shared_path("gold", "dev").parents[1]
-    floors = tomllib.loads((ROOT / "quality" / "floors.toml").read_text("utf-8"))["actors"]
     reports = measure(gold_sets(shared), nlp)
-    assert reports["seed"].recall >= floors["seed_recall"], reports["seed"].misses
-    assert reports["dev"].recall >= floors["dev_recall"], reports["dev"].misses
+    recall = {"seed_recall": reports["seed"].recall, "dev_recall": reports["dev"].recall}
+    assert_floors("actors", recall, {name: reports[name].misses for name in ("seed", "dev")})
     assert reports["dev"].total >= 280
 
 
@@ -359,7 +359,7 @@ def test_a_dateline_capital_is_a_place(nlp):
 
 
 def test_the_opposition_is_armed_where_there_is_a_civil_war(nlp):
-    text = "Kerry said the pact calls for the Syrian government and the opposition to respect a ceasefire."
+    text = "Kerry said the opposition and the Syrian government must both honour the truce."
     doc, index = resolve(nlp, text, dt.date(2016, 9, 10))
     assert names(mention_of(doc, index, "the opposition")) == ["~opposition|SYR|REB"]
     assert names(mention_of(doc, index, "the Syrian government")) == ["Syria|SYR|GOV"]

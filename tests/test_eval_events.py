@@ -1,6 +1,7 @@
 """The GOLD.md event scorer, exercised rule by rule with hand-built output-contract dicts."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import SEED, shared_path
+from conftest import SEED, json_lines, run_cli, shared_path
 from storyline.evaluate.events import (
     GoldActor,
     GoldArticle,
@@ -93,9 +94,10 @@ def _perfect(seed: GoldArticle) -> list[dict[str, Any]]:
 def test_a_perfect_answer_scores_one_everywhere(seed: GoldArticle) -> None:
     scores = _score_seed(seed, _perfect(seed), REPORT)
     assert scores.as_dict() == {
-        "recall": 1.0, "precision": 1.0, "status_acc": 1.0, "date_acc": 1.0, "location_acc": 1.0,
+        "recall": 1.0, "precision": None, "precision_lb": 1.0, "status_acc": 1.0, "date_acc": 1.0, "location_acc": 1.0,
         "attribution_acc": 1.0, "participants_acc": 1.0, "keep": 1.0, "remove": 1.0,
         "required": 10, "paired": 14, "paired_required": 10, "predicted": 14, "articles": 1,
+        "exhaustive_articles": 0, "exhaustive_predicted": 0,
     }
     assert all(d.paired and not d.wrong for d in scores.details)
     assert "details" not in scores.as_dict()
@@ -108,7 +110,7 @@ def test_cleaning_shares_count_keep_present_and_remove_absent(seed: GoldArticle)
     half = _score_seed(seed, [], cut + "Remind   me\nlater.")
     assert half.keep == pytest.approx(2 / 3)
     assert half.remove == pytest.approx(4 / 5)
-    assert (half.recall, half.precision, half.predicted) == (0.0, 0.0, 0)
+    assert (half.recall, half.precision_lb, half.predicted) == (0.0, 0.0, 0)
 
 
 def test_an_article_without_predictions_counts_as_empty(seed: GoldArticle) -> None:
@@ -188,6 +190,12 @@ def _gold_event(gold_id: str, kind: str, status: str) -> dict[str, Any]:
     ("AGREE", "planned", "CONSULT", True),
     ("AGREE", "occurred", "CONSULT", False),
     ("SUPPORT", "planned", "CONSULT", False),
+    ("CONCEDE", "occurred", "RETREAT", True),
+    ("RETREAT", "planned", "CONCEDE", True),
+    ("SANCTION", "occurred", "COERCE", True),
+    ("COERCE", "hypothetical", "SANCTION", True),
+    ("SANCTION", "occurred", "ASSAULT", False),
+    ("RETREAT", "occurred", "SUPPORT", False),
 ])
 def test_agree_support_always_and_agree_consult_by_gold_status(
         tmp_path: Path, kind: str, status: str, predicted: str, paired: bool) -> None:
@@ -195,7 +203,7 @@ def test_agree_support_always_and_agree_consult_by_gold_status(
     event = _from_gold(article, "c1", type=predicted)
     scores = score([article], {"custom": _contract([event])})
     assert scores.details[0].paired is paired
-    assert scores.precision == (1.0 if paired else 0.0)
+    assert scores.precision_lb == (1.0 if paired else 0.0)
 
 
 # ---------------------------------------------------------------- rule 3: participants
@@ -338,7 +346,7 @@ def test_two_predictions_competing_for_one_gold_event(seed: GoldArticle) -> None
         scores = _score_seed(seed, order)
         result = _result(scores, "seed-e1")
         assert result.predicted_id == "good" and result.wrong == ()
-        assert (scores.paired, scores.predicted, scores.precision) == (1, 2, 0.5)
+        assert (scores.paired, scores.predicted, scores.precision_lb) == (1, 2, 0.5)
         assert [u.id for u in scores.unpaired] == ["worse"]
 
 
@@ -352,7 +360,7 @@ def test_assignment_is_global_not_greedy(seed: GoldArticle) -> None:
         scores = _score_seed(seed, order)
         assert _result(scores, "seed-e3").predicted_id == "broad"
         assert _result(scores, "seed-e4").predicted_id == "narrow"
-        assert scores.paired == 2 and scores.precision == 1.0
+        assert scores.paired == 2 and scores.precision_lb == 1.0
 
 
 def test_precision_counts_pairs_with_optional_gold_events(seed: GoldArticle) -> None:
@@ -361,15 +369,34 @@ def test_precision_counts_pairs_with_optional_gold_events(seed: GoldArticle) -> 
     bogus = {**_from_gold(seed, "seed-e13", id="bogus"), "type": "PROTEST"}
     scores = _score_seed(seed, [*required, optional, bogus])
     assert (scores.recall, scores.paired, scores.paired_required, scores.predicted) == (1.0, 11, 10, 12)
-    assert scores.precision == pytest.approx(11 / 12)
+    assert scores.precision_lb == pytest.approx(11 / 12)
     assert [u.id for u in scores.unpaired] == ["bogus"]
     assert not _result(scores, "seed-e7").paired and _result(scores, "seed-e14").paired
+
+
+def test_precision_is_measured_on_the_exhaustive_articles_only(seed: GoldArticle) -> None:
+    """An unpaired prediction is a false event only where the gold lists every event; elsewhere
+    it only lowers the bound `precision_lb`."""
+    full = dataclasses.replace(seed, id="full", exhaustive=True)
+    keyed = dataclasses.replace(seed, id="keyed")
+    bogus = {**_from_gold(seed, "seed-e13", id="bogus"), "type": "PROTEST"}
+    right = _contract([_from_gold(seed, "seed-e1"), _from_gold(seed, "seed-e9")])
+    wrong = _contract([_from_gold(seed, "seed-e1"), bogus, {**bogus, "id": "bogus-2"}])
+    both = score([full, keyed], {"full": right, "keyed": wrong})
+    assert (both.precision, both.precision_lb) == (1.0, pytest.approx(3 / 5))
+    assert (both.exhaustive_articles, both.exhaustive_predicted) == (1, 2)
+    swapped = score([full, keyed], {"full": wrong, "keyed": right})
+    assert (swapped.precision, swapped.exhaustive_predicted) == (pytest.approx(1 / 3), 3)
+    assert {(u.id, u.exhaustive) for u in swapped.unpaired} == {("bogus", True), ("bogus-2", True)}
+    none = score([keyed], {"keyed": wrong})
+    assert none.precision is None and none.as_dict()["exhaustive_articles"] == 0
+    assert load_gold([shared_path("gold", "seed.json")])[0].exhaustive is False
 
 
 def test_recall_counts_only_required_events(seed: GoldArticle) -> None:
     scores = _score_seed(seed, [_from_gold(seed, "seed-e1", tight=True), _from_gold(seed, "seed-e7", tight=True)])
     assert scores.recall == pytest.approx(1 / 10)
-    assert (scores.paired, scores.paired_required, scores.precision) == (2, 1, 1.0)
+    assert (scores.paired, scores.paired_required, scores.precision_lb) == (2, 1, 1.0)
 
 
 def test_a_required_gold_event_is_served_before_a_better_optional_match(seed: GoldArticle) -> None:
@@ -432,5 +459,39 @@ def test_evaluate_files_calls_process_with_the_text_and_the_date(seed: GoldArtic
 
     scores = evaluate_files([shared_path("gold", "seed.json")], process)
     assert [(p.name, d) for p, d in calls] == [("moscow-times-2025-10-21.txt", dt.date(2025, 10, 21))]
-    assert scores.recall == pytest.approx(2 / 10) and scores.precision == 1.0 and scores.articles == 1
+    assert scores.recall == pytest.approx(2 / 10) and scores.precision_lb == 1.0 and scores.articles == 1
     assert json.loads(json.dumps(scores.details_as_dicts()))["gold"][0]["gold_id"] == "seed-e1"
+
+
+# An invented article, once under a gold marked exhaustive and once under a key-fact gold; both
+# list only the meeting, so the attack the extractor also finds is a false event on the first.
+INVENTED_ARTICLE = ("Leaders meet in Paris\n\nEmmanuel Macron met Olaf Scholz in Paris on Tuesday. "
+                    "Rebel fighters attacked an army post in northern Mali on Sunday, killing four soldiers.\n")
+
+
+@pytest.mark.slow
+def test_eval_events_prints_the_precision_on_exhaustive_articles(tmp_path: Path) -> None:
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "corpus" / "full.txt").write_text(INVENTED_ARTICLE, "utf-8")
+    (tmp_path / "corpus" / "keyed.txt").write_text(INVENTED_ARTICLE, "utf-8")
+    meeting = {"id": "m", "type": "CONSULT", "mode": None, "actors": ["Emmanuel Macron|FRA|GOV"],
+               "recipients": ["Olaf Scholz|DEU|GOV"], "status": "occurred", "date": None, "location": None,
+               "attributed_to": None, "evidence": "Emmanuel Macron met Olaf Scholz", "required": True}
+    for name, exhaustive in (("full", True), ("keyed", False)):
+        record = {"article": name, "file": f"corpus/{name}.txt", "published": "2023-03-09", "keep": [], "remove": [],
+                  "events": [meeting], "exhaustive": exhaustive}
+        (tmp_path / "gold" / f"{name}.json").write_text(json.dumps(record), "utf-8")
+    result = run_cli("eval", "events", str(tmp_path / "gold"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    (scores,) = json_lines(result.stdout)
+    assert scores["exhaustive_articles"] == 1 and scores["articles"] == 2
+    assert scores["predicted"] == 2 * scores["exhaustive_predicted"] >= 2
+    assert scores["paired"] == 2
+    assert scores["precision"] == pytest.approx(1 / scores["exhaustive_predicted"])
+    assert scores["precision_lb"] == pytest.approx(2 / scores["predicted"])
+    table = run_cli("eval", "events", str(tmp_path / "gold"), env={"COLUMNS": "200"})
+    assert table.returncode == 0, table.stderr
+    text = table.stdout.decode("utf-8")
+    assert f"precision (exhaustive articles, {scores['exhaustive_predicted']} predicted)" in text
+    assert f"precision lower bound (all articles, {scores['predicted']} predicted)" in text

@@ -1,15 +1,18 @@
-"""PLOVER gold records: loading, old-name mapping, scoring, and the CAMEO→PLOVER table."""
+"""PLOVER gold records: loading, old-name mapping, scoring the product's output for each record
+(exact: every event of the sentence in the gold category), and the CAMEO→PLOVER table."""
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from conftest import shared_path
+from conftest import json_lines, run_cli, shared_path
 from storyline.evaluate.plover import (
-    ClassifiedSentence,
+    Answer,
     PloverRecord,
+    answer_of,
     evaluate,
     load_cameo2plover,
     load_records,
@@ -53,7 +56,7 @@ def test_country_codes_are_normalised(records: list[PloverRecord]) -> None:
 
 
 def test_always_agree_scores_the_agree_share(gold_path: Path, records: list[PloverRecord]) -> None:
-    scores = evaluate(gold_path, lambda text: ClassifiedSentence("AGREE"))
+    scores = evaluate(gold_path, lambda text: {"events": [{"type": "AGREE", "status": "occurred"}]})
     share = sum(r.type == "AGREE" for r in records) / len(records)
     assert share == 40 / 322
     assert scores.accuracy == pytest.approx(share)
@@ -61,6 +64,7 @@ def test_always_agree_scores_the_agree_share(gold_path: Path, records: list[Plov
     assert (agree.precision, agree.recall, agree.support, agree.predicted) == (pytest.approx(share), 1.0, 40, 322)
     assert scores.macro_f1 == pytest.approx(agree.f1 / 16)
     assert scores.as_dict() == {"accuracy": pytest.approx(share), "macro_f1": pytest.approx(agree.f1 / 16), "n": 322,
+                                "no_event": 0, "several_types": 0,
                                 "source_country_acc": 0.0, "target_country_acc": 0.0}
     assert ("REJECT", "AGREE", 34) in scores.confusion
 
@@ -68,10 +72,12 @@ def test_always_agree_scores_the_agree_share(gold_path: Path, records: list[Plov
 def test_a_perfect_oracle_scores_one(gold_path: Path, records: list[PloverRecord]) -> None:
     answers = iter(records)
 
-    def oracle(text: str) -> ClassifiedSentence:
+    def oracle(text: str) -> dict:
         record = next(answers)
         assert record.text == text
-        return ClassifiedSentence(record.type, record.source_countries, record.target_countries)
+        return {"events": [{"type": record.type, "status": "occurred",
+                            "actors": [{"country": c} for c in record.source_countries],
+                            "recipients": [{"country": c} for c in record.target_countries]}]}
 
     scores = evaluate(gold_path, oracle)
     assert (scores.accuracy, scores.macro_f1, scores.n) == (1.0, 1.0, 322)
@@ -81,19 +87,47 @@ def test_a_perfect_oracle_scores_one(gold_path: Path, records: list[PloverRecord
 
 
 def test_no_answer_and_old_names_count_wrong(records: list[PloverRecord]) -> None:
-    silent = score(records, [None] * len(records))
-    assert (silent.accuracy, silent.macro_f1) == (0.0, 0.0)
+    silent = score(records, [Answer(())] * len(records))
+    assert (silent.accuracy, silent.macro_f1, silent.no_event) == (0.0, 0.0, 322)
     assert all(p is None for _, p, _ in silent.confusion)
-    old = score(records, [ClassifiedSentence("DEMAND" if r.type == "REQUEST" else r.type) for r in records])
+    old = score(records, [Answer(("DEMAND" if r.type == "REQUEST" else r.type,)) for r in records])
     assert old.accuracy == pytest.approx(1 - 34 / 322)
     with pytest.raises(ValueError):
         score(records, [])
 
 
 def test_country_accuracy_compares_code_sets_per_side(records: list[PloverRecord]) -> None:
-    answers = [ClassifiedSentence(r.type, tuple(reversed(r.source_countries)), ("ZZZ",)) for r in records]
+    answers = [Answer((r.type,), tuple(reversed(r.source_countries)), ("ZZZ",)) for r in records]
     scores = score(records, answers)
     assert scores.source_country_acc == 1.0 and scores.target_country_acc == 0.0
+
+
+def test_a_record_is_right_only_when_every_event_has_the_gold_type(records: list[PloverRecord]) -> None:
+    """A second event of another category costs the record (and that category's precision);
+    a repeat of the gold category does not."""
+    extra = score(records, [Answer((r.type, "ASSAULT" if r.type != "ASSAULT" else "AID")) for r in records])
+    assert extra.accuracy == 0.0 and extra.several_types == 322
+    assault = next(t for t in extra.per_type if t.type == "ASSAULT")
+    assert (assault.recall, assault.predicted, assault.support) == (1.0, 322, 32)
+    assert assault.precision == pytest.approx(32 / 322)
+    assert all(t.recall == 1.0 for t in extra.per_type)
+    assert ("AGREE", "AGREE+ASSAULT", 40) in extra.confusion
+    repeated = score(records, [Answer((r.type, r.type)) for r in records])
+    assert (repeated.accuracy, repeated.macro_f1, repeated.several_types) == (1.0, 1.0, 0)
+
+
+def test_the_answer_is_the_plover_category_of_each_output_event() -> None:
+    """As `storyline export --format plover` writes it: a planned meeting is AGREE, a threatened
+    strike THREATEN, an occurred one itself; countries are pooled per side over the events."""
+    def event(kind: str, status: str, actors: tuple[str, ...] = (), recipients: tuple[str, ...] = ()) -> dict:
+        return {"type": kind, "status": status, "actors": [{"name": "x", "country": c} for c in actors],
+                "recipients": [{"name": "y", "country": c} for c in recipients]}
+
+    assert answer_of({"events": [event("CONSULT", "planned", ("PER",), ("CHL",))]}) == Answer(("AGREE",), ("PER",), ("CHL",))
+    assert answer_of({"events": [event("ASSAULT", "hypothetical")]}).types == ("THREATEN",)
+    assert answer_of({"events": [event("CONSULT", "occurred", ("NOR",)), event("AGREE", "occurred", ("SWE",), ("FIN",)),
+                                 event("CONSULT", "cancelled")]}) == Answer(("CONSULT", "AGREE"), ("NOR", "SWE"), ("FIN",))
+    assert answer_of({"events": []}) == answer_of(None) == Answer(())
 
 
 def test_lenient_parsing(tmp_path: Path) -> None:
@@ -115,3 +149,45 @@ def test_cameo_to_plover_table() -> None:
     assert table["08"] == ("CONCEDE", None)     # first of two headers
     assert table["1323"] == ("THREATEN", "restrict")
     assert {kind for kind, _ in table.values()} == PLOVER_TYPES
+
+
+# Invented sentences with the type a PLOVER coder would give them: a meeting, a meeting and a
+# signing in one sentence (two events, one gold type), an attack, an appeal, and no event at all.
+INVENTED = (
+    ("CONSULT", "Emmanuel Macron met Olaf Scholz in Paris on Tuesday to discuss energy prices."),
+    ("CONSULT", "Pedro Sanchez met Antonio Costa in Lisbon and the two leaders signed a water-sharing treaty."),
+    ("ASSAULT", "Rebel fighters attacked an army post near the Malian border on Sunday, killing four soldiers."),
+    ("REQUEST", "The United Nations urged Ethiopia to open its roads to aid convoys."),
+    ("AGREE", "The afternoon was mild and the market stalls stayed open late."),
+)
+
+
+@pytest.mark.slow
+def test_eval_plover_scores_what_process_outputs(tmp_path: Path, db: str) -> None:
+    """`eval plover` gives each record the answer of `storyline process` on that sentence."""
+    records = [{"event": "DOCUMENT", "text": "invented records"}]
+    records += [{"id": f"r{i}", "event": kind, "text": text} for i, (kind, text) in enumerate(INVENTED)]
+    gold = tmp_path / "gsr.txt"
+    gold.write_text(json.dumps(records), "utf-8")
+    files = []
+    for i, (_, text) in enumerate(INVENTED):
+        files.append(tmp_path / f"s{i}.txt")
+        files[-1].write_text(text, "utf-8")
+    processed = run_cli("process", *map(str, files), "--format", "json", "--db", db)
+    assert processed.returncode == 0, processed.stderr
+    by_text = {line["article"]["text"]: line for line in json_lines(processed.stdout)}
+    answers = [answer_of(by_text.get(text)) for _, text in INVENTED]
+    expected = score(load_records(gold), answers)
+    assert expected.no_event >= 1 and expected.several_types >= 1, answers
+    result = run_cli("eval", "plover", str(gold), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    (scores,) = json_lines(result.stdout)
+    assert scores == pytest.approx(expected.as_dict()), answers
+    assert 0 < scores["accuracy"] < 1
+
+
+def test_eval_plover_names_a_missing_file(tmp_path: Path) -> None:
+    result = run_cli("eval", "plover", str(tmp_path / "none.txt"))
+    assert result.returncode != 0
+    assert "none.txt: no such file" in result.stderr.decode("utf-8")
+    assert b"Traceback" not in result.stderr

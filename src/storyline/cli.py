@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from . import output, pipeline, store
 from .errors import Problem, StorylineError
-from .ingest import date_out_of_range, expand, make_document, read_inputs
+from .ingest import date_out_of_range, expand, make_document, read_bytes, read_inputs
 from .model import STATUSES, Article, ArticleResult, Rejected
 from .settings import Settings, db_url
 
@@ -398,7 +398,10 @@ def eval_events(
         return output.result_dict(result)
 
     scores = event_eval.evaluate_files(files, process)
-    _print_scores(scores.as_dict(), format)
+    _print_scores(scores.as_dict(), format, labels={
+        "precision": f"precision (exhaustive articles, {scores.exhaustive_predicted} predicted)",
+        "precision_lb": f"precision lower bound (all articles, {scores.predicted} predicted)",
+    })
     if details:
         for kind, items in scores.details_as_dicts().items():
             for item in items:
@@ -424,21 +427,36 @@ def eval_plover(
     format: Annotated[Format, typer.Option("--format")] = Format.table,
     model: ModelOption = None,
 ) -> None:
-    """Event-type accuracy and macro-F1 on the PLOVER gold sentences."""
+    """PLOVER gold sentences through the product: each is processed as `storyline process` does and
+    scored by the categories of its events (exact: all of the gold category); accuracy, macro-F1."""
     from .evaluate import plover
     from .extract import Extractor
 
     if not path.is_file():
         raise StorylineError(f"{path}: no such file")
     extractor = Extractor(model)
-    _print_scores(plover.evaluate(path, extractor.classify).as_dict(), format)
+    settings = Settings()
+
+    def process(text: str) -> dict:
+        """The sentence's events as `storyline process` outputs them for it as a text file (no
+        publication date); a rejected input has none."""
+        events: list[dict] = []
+        for doc in read_bytes("<plover record>", text.encode("utf-8"), settings.max_bytes):
+            result = doc if isinstance(doc, Rejected) else pipeline.analyse(doc, None, extractor)
+            if not isinstance(result, Rejected):
+                events.extend(output.result_dict(result)["events"])
+        return {"events": events}
+
+    _print_scores(plover.evaluate(path, process).as_dict(), format)
 
 
-def _print_scores(scores: dict, format: Format) -> None:
+def _print_scores(scores: dict, format: Format, labels: dict[str, str] | None = None) -> None:
+    """JSON: the scores as they are; table: each under its label, a measure not taken as "n/a"."""
     if format is Format.json:
         _emit(output.json_line(scores))
     else:
-        out.print(output.rows_table([{"measure": k, "value": v} for k, v in scores.items()], title="scores"))
+        rows = [{"measure": (labels or {}).get(k, k), "value": "n/a" if v is None else v} for k, v in scores.items()]
+        out.print(output.rows_table(rows, title="scores"))
 
 
 @app.command("batch")

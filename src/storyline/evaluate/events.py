@@ -4,8 +4,10 @@ A predicted event is a *candidate* for a gold event when
 1. its evidence sentence contains the gold evidence (whitespace collapsed, case ignored), or
    the gold evidence, located in `article.text`, overlaps the predicted evidence span by at
    least half of the shorter of the two;
-2. the types are equal, or AGREE/SUPPORT, or CONSULT/AGREE when the *gold* status is planned
-   or cancelled (the relation is not transitive: CONSULT never pairs with SUPPORT);
+2. the types are equal, or AGREE/SUPPORT, CONCEDE/RETREAT (CAMEO's one "yield" root) or
+   SANCTION/COERCE (bans and sanctions, filed differently by the PLOVER table and manual), or
+   CONSULT/AGREE when the *gold* status is planned or cancelled (the relation is not
+   transitive: CONSULT never pairs with SUPPORT);
 3. a gold actor or recipient matches a predicted one on the same side, or on either side when
    the *gold* type is CONSULT, AGREE or COOPERATE (sides pooled).
 
@@ -17,11 +19,15 @@ then as many pairs in all, then the highest total match score. One-to-one constr
 never cost recall that another assignment could keep, and among equal assignments the
 predictions that agree on more fields win.
 
-Numbers. `recall` = paired required / required. `precision` = pairs / predicted events (a
-prediction is in at most one pair, and pairs with non-required gold events count). The field
-accuracies are over all pairs, required or not. `keep`/`remove` are micro shares over all
-substrings, whitespace collapsed and case kept. A ratio with a zero denominator is 0.0. An
-article missing from the predictions counts as an empty text with no events.
+Numbers. `recall` = paired required / required. `precision` = pairs / predicted events on the
+articles marked `"exhaustive": true` (their gold lists every codeable event, so an unpaired
+prediction there is a false one); None (JSON null) when no article scored is exhaustive, since
+no precision was measured. `precision_lb` = the same share over all articles, only a lower
+bound (most gold lists key facts). A prediction is in at most one pair, and pairs with
+non-required gold events count. The field accuracies are over all pairs, required or not.
+`keep`/`remove` are micro shares over all substrings, whitespace collapsed and case kept. Any
+other ratio with a zero denominator is 0.0. An article missing from the predictions counts as
+an empty text with no events.
 """
 from __future__ import annotations
 
@@ -39,6 +45,7 @@ from ..text import fold
 
 SYMMETRIC_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 MEETING_STATUSES = frozenset({"planned", "cancelled"})
+EQUIVALENT_TYPES = (frozenset({"AGREE", "SUPPORT"}), frozenset({"CONCEDE", "RETREAT"}), frozenset({"SANCTION", "COERCE"}))
 FIELDS = ("status", "date", "location", "attribution", "participants")
 _WORD = re.compile(r"\w+")
 _FUZZY_MIN_LETTERS = 5
@@ -103,6 +110,7 @@ class GoldArticle:
     events: tuple[GoldEvent, ...]
     story: Mapping[str, Any] | None = dataclasses.field(default=None, compare=False)
     gold_file: Path | None = None
+    exhaustive: bool = False
 
 
 def _gold_event(data: Mapping[str, Any]) -> GoldEvent:
@@ -128,6 +136,7 @@ def _gold_article(data: Mapping[str, Any], gold_file: Path | None) -> GoldArticl
         keep=tuple(data.get("keep") or ()), remove=tuple(data.get("remove") or ()),
         events=tuple(_gold_event(e) for e in data["events"]),
         story=MappingProxyType(dict(story)) if story else None, gold_file=gold_file,
+        exhaustive=data.get("exhaustive") is True,
     )
 
 
@@ -332,7 +341,7 @@ def evidence_matches(evidence: str, spans: Sequence[tuple[int, int]], pred: Pred
 def types_match(gold: GoldEvent, predicted_type: str) -> bool:
     """Rule 2, with the CONSULT/AGREE equivalence decided by the gold status."""
     pair = {gold.type, predicted_type}
-    if len(pair) == 1 or pair == {"AGREE", "SUPPORT"}:
+    if len(pair) == 1 or pair in EQUIVALENT_TYPES:
         return True
     return pair == {"CONSULT", "AGREE"} and gold.status in MEETING_STATUSES
 
@@ -467,17 +476,21 @@ class GoldEventResult:
 
 @dataclass(frozen=True)
 class UnpairedPrediction:
+    """A predicted event no gold event took; on an exhaustive article, a false event."""
+
     article: str
     index: int
     id: str
     type: str
     sentence: str
+    exhaustive: bool = False
 
 
 @dataclass(frozen=True)
 class EventScores:
     recall: float
-    precision: float
+    precision: float | None
+    precision_lb: float
     status_acc: float
     date_acc: float
     location_acc: float
@@ -490,6 +503,8 @@ class EventScores:
     paired_required: int
     predicted: int
     articles: int
+    exhaustive_articles: int
+    exhaustive_predicted: int
     details: tuple[GoldEventResult, ...] = dataclasses.field(default=(), repr=False)
     unpaired: tuple[UnpairedPrediction, ...] = dataclasses.field(default=(), repr=False)
 
@@ -509,6 +524,11 @@ class _ArticleOutcome:
     predicted: int
     kept: int
     removed: int
+    exhaustive: bool
+
+    @property
+    def paired(self) -> int:
+        return sum(r.paired for r in self.results)
 
 
 _REASONS = {0: "no predicted evidence covers the gold evidence",
@@ -547,9 +567,9 @@ def _score_article(gold: GoldArticle, prediction: Mapping[str, Any]) -> _Article
     results = tuple(_paired(gold.id, g, preds[pairs[i]]) if i in pairs else _missed(gold.id, g, stages[i], preds)
                     for i, g in enumerate(gold.events))
     taken = set(pairs.values())
-    unpaired = tuple(UnpairedPrediction(gold.id, p.index, p.id, p.type, p.sentence)
+    unpaired = tuple(UnpairedPrediction(gold.id, p.index, p.id, p.type, p.sentence, gold.exhaustive)
                      for p in preds if p.index not in taken)
-    return _ArticleOutcome(results, unpaired, len(preds), *_shares(gold, text))
+    return _ArticleOutcome(results, unpaired, len(preds), *_shares(gold, text), exhaustive=gold.exhaustive)
 
 
 def _ratio(part: int, whole: int) -> float:
@@ -569,8 +589,12 @@ def score(golds: Sequence[GoldArticle], predictions: Mapping[str, Mapping[str, A
     paired = sum(r.paired for r in results)
     predicted = sum(o.predicted for o in outcomes)
     paired_required = sum(r.paired for r in required)
+    exhaustive = [o for o in outcomes if o.exhaustive]
+    exhaustive_predicted = sum(o.predicted for o in exhaustive)
     return EventScores(
-        recall=_ratio(paired_required, len(required)), precision=_ratio(paired, predicted),
+        recall=_ratio(paired_required, len(required)),
+        precision=_ratio(sum(o.paired for o in exhaustive), exhaustive_predicted) if exhaustive else None,
+        precision_lb=_ratio(paired, predicted),
         status_acc=_field_accuracy(results, "status"), date_acc=_field_accuracy(results, "date"),
         location_acc=_field_accuracy(results, "location"),
         attribution_acc=_field_accuracy(results, "attribution"),
@@ -578,7 +602,8 @@ def score(golds: Sequence[GoldArticle], predictions: Mapping[str, Mapping[str, A
         keep=_ratio(sum(o.kept for o in outcomes), sum(len(g.keep) for g in golds)),
         remove=_ratio(sum(o.removed for o in outcomes), sum(len(g.remove) for g in golds)),
         required=len(required), paired=paired, paired_required=paired_required, predicted=predicted,
-        articles=len(golds), details=results, unpaired=tuple(u for o in outcomes for u in o.unpaired),
+        articles=len(golds), exhaustive_articles=len(exhaustive), exhaustive_predicted=exhaustive_predicted,
+        details=results, unpaired=tuple(u for o in outcomes for u in o.unpaired),
     )
 
 

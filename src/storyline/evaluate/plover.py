@@ -1,17 +1,32 @@
-"""PLOVER gold records (`peer/plover/PLOVER_GSR_CAMEO.txt`) and the official CAMEO→PLOVER table.
+"""PLOVER gold records (`peer/plover/PLOVER_GSR_CAMEO.txt`) scored through the product, and the
+official CAMEO→PLOVER table.
 
 The gold file is a JSON list of human-coded sentences in PLOVER v0.5b1 names; the first record
 is a DOCUMENT note and is skipped. Old names are mapped to the current ones (DISAPPROVE and
 INVESTIGATE → ACCUSE, DEMAND → REQUEST, FIGHT → ASSAULT). Predicted types are taken as given:
-a classifier that answers an old name is wrong.
+an answer in an old name is wrong.
 
-Scores: `accuracy` = predicted type equal to the gold type over all records (no answer is
-wrong); `macro_f1` = mean F1 over the types present in the gold; per-type precision, recall
-and F1; a confusion count of (gold, predicted) pairs. Actor countries are reported, not
-gated: per side, over the records whose gold side has at least one code, the share where the
-set of predicted codes equals the set of gold codes. Gold codes are upper-cased and a few
-non-ISO codes are normalised to storyline's conventions (`COUNTRY_ALIASES`: transnational
-actors have country XXX; JAP, ITL and VTN are misspelt ISO codes).
+What is scored is what `storyline process` outputs for the sentence (`answer_of` reads one
+output line): the PLOVER category of each of its events, as `storyline export --format plover`
+writes it (`ontology.plover_type` of type and status: a planned meeting is AGREE). A gold record
+codes one event per sentence, so a record is right only when the product's events there have
+exactly the gold category: one or more events, all of that category. No event is wrong, and so
+is any extra event of another category. This is the strict reading, and the honest one: the
+lenient "the gold category is among the sentence's events" gives a sentence with many events
+many guesses, and "the event of the main trigger" needs a choice the output does not show (the
+trigger), so it would score a classifier again rather than the product's output.
+
+Scores: `accuracy` = records answered exactly right / all records; per type, counted over
+records (a record may answer several types): precision = of the records where the product output
+the type, the share whose gold type it is; recall = of the records of that gold type, the share
+where the product output it; `macro_f1` = mean F1 over the types present in the gold; `no_event`
+and `several_types` count the records with no event and with events of two or more categories; a
+confusion count of (gold, answer) pairs, an answer of several categories joined by "+". Actor
+countries are reported, not gated: per side (the events' actors, their recipients), over the
+records whose gold side has at least one code, the share where the set of predicted codes equals
+the set of gold codes. Gold codes are upper-cased and a few non-ISO codes are normalised to
+storyline's conventions (`COUNTRY_ALIASES`: transnational actors have country XXX; JAP, ITL and
+VTN are misspelt ISO codes).
 """
 from __future__ import annotations
 
@@ -23,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..model import ClassifiedSentence
+from ..ontology import plover_type
 
 OLD_NAMES: Mapping[str, str] = {
     "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "DEMAND": "REQUEST", "FIGHT": "ASSAULT",
@@ -45,6 +60,16 @@ class PloverRecord:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """What the product output for one gold sentence: the PLOVER categories of its events in text
+    order without repeats (empty: no event) and the country codes of their actors and recipients."""
+
+    types: tuple[str, ...]
+    source_countries: tuple[str, ...] = ()
+    target_countries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class TypeScore:
     type: str
     precision: float
@@ -59,6 +84,8 @@ class PloverScores:
     accuracy: float
     macro_f1: float
     n: int
+    no_event: int
+    several_types: int
     source_country_acc: float
     target_country_acc: float
     source_country_n: int
@@ -69,6 +96,7 @@ class PloverScores:
     def as_dict(self) -> dict[str, float | int]:
         return {
             "accuracy": self.accuracy, "macro_f1": self.macro_f1, "n": self.n,
+            "no_event": self.no_event, "several_types": self.several_types,
             "source_country_acc": self.source_country_acc, "target_country_acc": self.target_country_acc,
         }
 
@@ -112,11 +140,11 @@ def _f1(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def _type_scores(gold: Sequence[str], predicted: Sequence[str | None]) -> tuple[TypeScore, ...]:
+def _type_scores(gold: Sequence[str], predicted: Sequence[frozenset[str]]) -> tuple[TypeScore, ...]:
     scores = []
     for name in sorted(set(gold)):
-        tp = sum(g == p == name for g, p in zip(gold, predicted, strict=True))
-        support, answered = gold.count(name), sum(p == name for p in predicted)
+        tp = sum(g == name and name in p for g, p in zip(gold, predicted, strict=True))
+        support, answered = gold.count(name), sum(name in p for p in predicted)
         precision = tp / answered if answered else 0.0
         recall = tp / support if support else 0.0
         scores.append(TypeScore(name, precision, recall, _f1(precision, recall), support, answered))
@@ -129,30 +157,47 @@ def _country_accuracy(gold: Sequence[tuple[str, ...]], predicted: Sequence[tuple
     return (right / len(judged) if judged else 0.0), len(judged)
 
 
-def score(records: Sequence[PloverRecord], answers: Sequence[ClassifiedSentence | None]) -> PloverScores:
+def _label(types: frozenset[str]) -> str | None:
+    return "+".join(sorted(types)) or None
+
+
+def score(records: Sequence[PloverRecord], answers: Sequence[Answer]) -> PloverScores:
     if len(records) != len(answers):
         raise ValueError(f"{len(answers)} answers for {len(records)} records")
-    empty = ClassifiedSentence(None)
-    given = [a or empty for a in answers]
     gold = [r.type for r in records]
-    predicted = [a.type for a in given]
+    predicted = [frozenset(a.types) for a in answers]
     per_type = _type_scores(gold, predicted)
-    source_acc, source_n = _country_accuracy([r.source_countries for r in records], [a.source_countries for a in given])
-    target_acc, target_n = _country_accuracy([r.target_countries for r in records], [a.target_countries for a in given])
-    confusion = Counter(zip(gold, predicted, strict=True))
+    source_acc, source_n = _country_accuracy([r.source_countries for r in records], [a.source_countries for a in answers])
+    target_acc, target_n = _country_accuracy([r.target_countries for r in records], [a.target_countries for a in answers])
+    confusion = Counter((g, _label(p)) for g, p in zip(gold, predicted, strict=True))
     return PloverScores(
-        accuracy=sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(records) if records else 0.0,
+        accuracy=sum(p == {g} for g, p in zip(gold, predicted, strict=True)) / len(records) if records else 0.0,
         macro_f1=sum(t.f1 for t in per_type) / len(per_type) if per_type else 0.0,
-        n=len(records), source_country_acc=source_acc, target_country_acc=target_acc,
+        n=len(records), no_event=sum(not p for p in predicted), several_types=sum(len(p) > 1 for p in predicted),
+        source_country_acc=source_acc, target_country_acc=target_acc,
         source_country_n=source_n, target_country_n=target_n, per_type=per_type,
         confusion=tuple(sorted(((g, p, n) for (g, p), n in confusion.items()), key=lambda c: (c[0], c[1] or ""))),
     )
 
 
-def evaluate(path: Path, classify: Callable[[str], ClassifiedSentence | None]) -> PloverScores:
-    """Classify every gold sentence and score the answers."""
+def _countries_of(events: Sequence[Mapping[str, Any]], side: str) -> tuple[str, ...]:
+    codes = {a.get("country") for e in events for a in e.get(side) or () if isinstance(a, Mapping)}
+    return tuple(sorted(c for c in codes if isinstance(c, str) and c))
+
+
+def answer_of(output: Mapping[str, Any] | None) -> Answer:
+    """The answer in one line of `storyline process --format json` (None: the input was rejected,
+    which is no event)."""
+    events = [e for e in (output or {}).get("events") or () if isinstance(e, Mapping)]
+    types = (plover_type(str(e.get("type") or ""), str(e.get("status") or "")) for e in events)
+    return Answer(tuple(dict.fromkeys(types)), _countries_of(events, "actors"), _countries_of(events, "recipients"))
+
+
+def evaluate(path: Path, process: Callable[[str], Mapping[str, Any] | None]) -> PloverScores:
+    """Run every gold sentence through `process` (text → one `storyline process` output line, or
+    None when the product rejects it) and score the product's answers."""
     records = load_records(path)
-    return score(records, [classify(r.text) for r in records])
+    return score(records, [answer_of(process(r.text)) for r in records])
 
 
 def _table_entries(lines: Iterable[str]) -> Iterable[tuple[str, str, str | None]]:

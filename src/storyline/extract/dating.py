@@ -164,7 +164,7 @@ def _event_timexes(trigger: Trigger, ctx: Timeline) -> list[Timex]:
     for child in trigger.token.children:
         lemma = child.lemma_.lower()
         if child.dep_ in ("acl", "relcl") and lemma in ctx.cues.governors["planned"]:
-            hosts.add(child.i)  # "a ceasefire scheduled to take effect at sundown Monday"
+            hosts.add(child.i)  # "a truce scheduled to begin at dawn on Friday"
             hosts.update(g.i for g in child.children if g.dep_ == "xcomp")
         elif child.dep_ in ("advcl", "xcomp", "conj") and lemma in ctx.cues.reporting_verbs:
             hosts.add(child.i)  # "welcomed the deal, saying Saturday that"
@@ -233,7 +233,7 @@ def _clause_verb(trigger: Trigger) -> Token | None:
 
 
 def _clause_offset(trigger: Trigger, status: str, anchor: dt.date | None, known: bool, ctx: Timeline) -> TimeSpan | None:
-    """ "The remarks come a day after Britain expelled 23 diplomats": the expelling is the
+    """ "The statement comes two days after Norway expelled 11 diplomats": the expelling is the
     stated number of days before the time of the clause it is subordinate to."""
     verb = _clause_verb(trigger)
     if status != "occurred" or verb is None:

@@ -414,7 +414,7 @@ def _make_chunk(v: View, gaz: Gazetteer, group: list[Item]) -> Chunk | None:
 
 
 def _of_complement(v: View, items: list[Item], k: int, chunk: Chunk) -> tuple[Chunk, int]:
-    """'leaders of Britain, the US, Germany and France': the countries or organisations of a title."""
+    """'leaders of Japan, Canada and Italy': the countries or organisations of a title."""
     if chunk.title is None or chunk.person_core or chunk.end >= len(v) or v.norm[chunk.end] != "of":
         return chunk, k
     found, pos, end, j = [], chunk.end + 1, chunk.end, k

@@ -63,7 +63,8 @@ def test_always_agree_scores_the_agree_share(gold_path: Path, records: list[Plov
     agree = next(t for t in scores.per_type if t.type == "AGREE")
     assert (agree.precision, agree.recall, agree.support, agree.predicted) == (pytest.approx(share), 1.0, 40, 322)
     assert scores.macro_f1 == pytest.approx(agree.f1 / 16)
-    assert scores.as_dict() == {"accuracy": pytest.approx(share), "macro_f1": pytest.approx(agree.f1 / 16), "n": 322,
+    assert scores.as_dict() == {"accuracy": pytest.approx(share), "found": pytest.approx(share),
+                                "macro_f1": pytest.approx(agree.f1 / 16), "n": 322,
                                 "no_event": 0, "several_types": 0,
                                 "source_country_acc": 0.0, "target_country_acc": 0.0}
     assert ("REJECT", "AGREE", 34) in scores.confusion
@@ -107,6 +108,7 @@ def test_a_record_is_right_only_when_every_event_has_the_gold_type(records: list
     a repeat of the gold category does not."""
     extra = score(records, [Answer((r.type, "ASSAULT" if r.type != "ASSAULT" else "AID")) for r in records])
     assert extra.accuracy == 0.0 and extra.several_types == 322
+    assert extra.found == 1.0  # the lenient reading takes every one of them
     assault = next(t for t in extra.per_type if t.type == "ASSAULT")
     assert (assault.recall, assault.predicted, assault.support) == (1.0, 322, 32)
     assert assault.precision == pytest.approx(32 / 322)

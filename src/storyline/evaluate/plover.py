@@ -16,7 +16,9 @@ lenient "the gold category is among the sentence's events" gives a sentence with
 many guesses, and "the event of the main trigger" needs a choice the output does not show (the
 trigger), so it would score a classifier again rather than the product's output.
 
-Scores: `accuracy` = records answered exactly right / all records; per type, counted over
+Scores: `accuracy` = records answered exactly right / all records (the gate); `found` = records
+whose gold category is among the sentence's events / all records (the lenient reading, printed
+beside it so that the gap, the records with an extra category, shows); per type, counted over
 records (a record may answer several types): precision = of the records where the product output
 the type, the share whose gold type it is; recall = of the records of that gold type, the share
 where the product output it; `macro_f1` = mean F1 over the types present in the gold; `no_event`
@@ -82,6 +84,7 @@ class TypeScore:
 @dataclass(frozen=True)
 class PloverScores:
     accuracy: float
+    found: float
     macro_f1: float
     n: int
     no_event: int
@@ -95,7 +98,7 @@ class PloverScores:
 
     def as_dict(self) -> dict[str, float | int]:
         return {
-            "accuracy": self.accuracy, "macro_f1": self.macro_f1, "n": self.n,
+            "accuracy": self.accuracy, "found": self.found, "macro_f1": self.macro_f1, "n": self.n,
             "no_event": self.no_event, "several_types": self.several_types,
             "source_country_acc": self.source_country_acc, "target_country_acc": self.target_country_acc,
         }
@@ -172,6 +175,7 @@ def score(records: Sequence[PloverRecord], answers: Sequence[Answer]) -> PloverS
     confusion = Counter((g, _label(p)) for g, p in zip(gold, predicted, strict=True))
     return PloverScores(
         accuracy=sum(p == {g} for g, p in zip(gold, predicted, strict=True)) / len(records) if records else 0.0,
+        found=sum(g in p for g, p in zip(gold, predicted, strict=True)) / len(records) if records else 0.0,
         macro_f1=sum(t.f1 for t in per_type) / len(per_type) if per_type else 0.0,
         n=len(records), no_event=sum(not p for p in predicted), several_types=sum(len(p) > 1 for p in predicted),
         source_country_acc=source_acc, target_country_acc=target_acc,

@@ -118,6 +118,7 @@ REPORT = [
     "Pictured: the new bridge over the Vel river, which opened in May",
     "Gallery: Floods in the south of Norland",
     "Credit: Norland Ministry of Defence",
+    "FILE - Troops parade in Orsk on May 9, 2018. (AP Photo/Ivan Petrov, File)",
 ])
 def test_captions_ending_in_a_credit_go_whatever_the_agency(caption: str) -> None:
     kept, reasons = _split([REPORT[0], caption, *REPORT[1:]])
@@ -147,15 +148,20 @@ def test_link_labels_go_anywhere(links: list[str]) -> None:
 
 
 @pytest.mark.parametrize(("head", "tail"), [
-    (["Story highlights The minister met her Vestan counterpart", "Talks covered the border and arms",
-      "A second round is planned for June"], []),
     ([], ["Vesta votes on new constitution", "Drought hits grain exports across the region",
           "Opposition leader freed in Talin"]),
     (["Jonas Ek and Priya Raman", "Northern Wire"], ["Pension reform passes first reading", "Storm closes ports"]),
+    (["By Ana Ruiz", "NORTHERN WIRE"], []),
 ])
-def test_short_line_runs_before_or_after_the_report_go(head: list[str], tail: list[str]) -> None:
+def test_link_lists_after_the_report_and_byline_blocks_before_it_go(head: list[str], tail: list[str]) -> None:
     kept, reasons = _split([*head, *REPORT, *tail])
-    assert kept == REPORT and set(reasons) == {"link-list"}
+    assert kept == REPORT and set(reasons) <= {"link-list", "byline"} and reasons
+
+
+def test_a_summary_above_the_report_stays_without_its_label() -> None:
+    summary = ["The minister met her Vestan counterpart", "Talks covered the border and arms sales"]
+    kept, reasons = _split([f"Story highlights {summary[0]}", summary[1], *REPORT])
+    assert kept == [*summary, *REPORT] and reasons == ("related",)
 
 
 @pytest.mark.parametrize("lines", [
@@ -193,12 +199,12 @@ def test_follow_click_and_newsletter_prompts_go(prompt: str) -> None:
     assert kept == REPORT and len(reasons) == 1
 
 
-def test_embeds_and_their_pointers_go() -> None:
-    tweet = ("Great talks today with my friend from Vesta pic.twitter.com/AbC123xyz "
-             "\u2014 Ana Ruiz (@AnaRuizNL) March 3, 2021")
-    kept, reasons = _split([REPORT[0], tweet, "Watch the press conference below:", REPORT[1], REPORT[2],
+def test_embeds_pointers_go_and_a_tweet_keeps_its_text() -> None:
+    tweet = "Great talks today with my friend from Vesta"
+    signed = f"{tweet} pic.twitter.com/AbC123xyz \u2014 Ana Ruiz (@AnaRuizNL) March 3, 2021"
+    kept, reasons = _split([REPORT[0], signed, "Watch the press conference below:", REPORT[1], REPORT[2],
                             "Read the full text of the treaty below:", "Norland\u2013Vesta river treaty"])
-    assert kept == REPORT and reasons == ("embed", "embed", "embed")
+    assert kept == [REPORT[0], tweet, *REPORT[1:]] and reasons == ("embed", "embed", "embed")
 
 
 @pytest.mark.parametrize("lines", [
@@ -245,3 +251,15 @@ def test_bylines_datelines_and_timestamps_on_their_own_line_go(line: str) -> Non
 def test_sentences_that_start_like_bylines_stay(sentence: str) -> None:
     kept, reasons = _split([sentence, *REPORT])
     assert kept == [sentence, *REPORT] and reasons == ()
+
+
+@pytest.mark.parametrize("notice", [
+    "Copyright 2021 Northern Wire. All rights reserved.",
+    "This story has been updated with the minister's comments.",
+    "Correction: An earlier version misspelled the name of the river.",
+    "Northern Wire writers Lin Wei in Talin and Jonas Ek in Orsk contributed.",
+    "Sign up to receive our daily briefing",
+])
+def test_notices_credits_and_sign_ups_go(notice: str) -> None:
+    kept, reasons = _split([*REPORT, notice])
+    assert kept == REPORT and len(reasons) == 1

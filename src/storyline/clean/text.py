@@ -48,8 +48,10 @@ class TailRule:
 @dataclass(frozen=True)
 class RunRule:
     """Consecutive short paragraphs that do not end like a sentence: a list of links or
-    headlines, story highlights, a byline block. Prose ends its paragraphs with a full stop;
-    a lone short one is a sub-heading, so only runs of `min_paragraphs` or more go."""
+    headlines, a byline block. Prose ends its paragraphs with a full stop; a lone short one is
+    a sub-heading, so only runs of `min_paragraphs` or more go. `at` says where a run may be:
+    `head` (before the report's first sentence), `tail` (after its last), or `anywhere`.
+    A member also has at least `min_capitalised` of its words capitalised."""
 
     name: str
     reason: str
@@ -57,10 +59,17 @@ class RunRule:
     min_paragraphs: int
     max_paragraphs: int
     sentence_end: re.Pattern[str]
-    edges: bool = False
+    at: str = "anywhere"
+    min_capitalised: float = 0.0
 
     def member(self, paragraph: str) -> bool:
-        return len(paragraph.split()) <= self.max_words and not self.sentence_end.search(paragraph)
+        words = paragraph.split()
+        return (len(words) <= self.max_words and not self.sentence_end.search(paragraph)
+                and capitalised_share(words) >= self.min_capitalised)
+
+    def placed(self, start: int, end: int, total: int) -> bool:
+        """A run of paragraphs `start`..`end` (exclusive) of `total` is where this rule looks."""
+        return {"head": start == 0, "tail": end == total}.get(self.at, True)
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,14 @@ class Rules:
     repeat: tuple[tuple[str, str], ...]
 
 
+def capitalised_share(words: list[str]) -> float:
+    """The share of `words` (those with a letter) whose first letter is a capital: near 1 in
+    names, titles and outlets ("Jane Roe and John Doe", "THE DAILY PLANET"), low in prose."""
+    firsts = [next((c for c in word if c.isalpha()), "") for word in words]
+    letters = [c for c in firsts if c]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+
+
 def _compile(value: str | None) -> re.Pattern[str] | None:
     return re.compile(value) if value else None
 
@@ -88,7 +105,8 @@ SCHEMA = Table({
     "tail": ArrayOf(Table({**_NAMED, "start": Key(str, required=True), "end": Key(str), "max_paragraphs": Key(int)})),
     "run": ArrayOf(Table({**_NAMED, "max_words": Key(int, required=True), "min_paragraphs": Key(int, required=True),
                           "max_paragraphs": Key(int, required=True), "sentence_end": Key(str, required=True),
-                          "edges": Key(bool)})),
+                          "at": Key(str, choices=frozenset({"head", "tail", "anywhere"})),
+                          "min_capitalised": Key((float, int))})),
     "line": ArrayOf(Table({**_NAMED, "pattern": Key(str, required=True), "max_words": Key(int),
                            "single_sentence": Key(bool), "unless": Key(str)})),
     "inline": ArrayOf(Table({**_NAMED, "pattern": Key(str, required=True)})),
@@ -107,7 +125,7 @@ def load_rules() -> Rules:
         ),
         run=tuple(
             RunRule(r["name"], r["reason"], r["max_words"], r["min_paragraphs"], r["max_paragraphs"],
-                    re.compile(r["sentence_end"]), r.get("edges", False))
+                    re.compile(r["sentence_end"]), r.get("at", "anywhere"), float(r.get("min_capitalised", 0.0)))
             for r in raw.get("run", [])
         ),
         line=tuple(
@@ -170,27 +188,21 @@ def _tail_end(paras: list[str], index: int, rule: TailRule) -> int:
 
 def _drop_runs(paras: list[str], rule: RunRule, removed: list[Removed]) -> list[str]:
     """`paras` without the runs of `rule.min_paragraphs` to `rule.max_paragraphs` consecutive
-    members; with `rule.edges`, only those that open or close the text (before its first
-    sentence, after its last). A longer run, a run inside the report and a text that is all
-    one run are the page's own list (a schedule, tour dates), not boilerplate."""
+    members where the rule looks. A longer run and a text that is all one run are the page's
+    own list (a schedule, tour dates), not boilerplate."""
     kept: list[str] = []
     start = 0
     for end in range(len(paras) + 1):
         if end < len(paras) and rule.member(paras[end]):
             continue
-        if _droppable(start, end, len(paras), rule):
+        whole = start == 0 and end == len(paras)
+        if rule.min_paragraphs <= end - start <= rule.max_paragraphs and not whole and rule.placed(start, end, len(paras)):
             removed.append(Removed("\n".join(paras[start:end]), rule.reason, rule.name))
         else:
             kept += paras[start:end]
         kept += paras[end:end + 1]
         start = end + 1
     return kept
-
-
-def _droppable(start: int, end: int, total: int, rule: RunRule) -> bool:
-    at_edge = start == 0 or end == total
-    whole = start == 0 and end == total
-    return rule.min_paragraphs <= end - start <= rule.max_paragraphs and not whole and (at_edge or not rule.edges)
 
 
 def _drop_repeated_title(

@@ -259,6 +259,12 @@ def test_sentences_that_start_like_bylines_stay(sentence: str) -> None:
     "Correction: An earlier version misspelled the name of the river.",
     "Northern Wire writers Lin Wei in Talin and Jonas Ek in Orsk contributed.",
     "Sign up to receive our daily briefing",
+    "Already a subscriber? Log in to continue reading",
+    "You have reached your free article limit for this month.",
+    "Embed from Getty Images",
+    "\u2014 Reuters",
+    "Share",
+    "READ: The treaty in full",
 ])
 def test_notices_credits_and_sign_ups_go(notice: str) -> None:
     kept, reasons = _split([*REPORT, notice])

@@ -39,15 +39,15 @@ def test_seed_keeps_the_report_and_drops_the_appeal() -> None:
 @pytest.mark.quality
 def test_dev_gold_keep_and_remove_rates() -> None:
     kept = keep_total = gone = remove_total = 0
-    for path in sorted(glob.glob(str(shared_path("gold", "dev") / "0*.json"))):
+    for path in sorted(glob.glob(str(shared_path("gold", "dev") / "[0-9]*.json"))):  # every article of the dev gold
         expected = json.loads(Path(path).read_text("utf-8"))
         text = _norm(_clean_file(shared_path(expected["file"])).text)
         kept += sum(_norm(k) in text for k in expected["keep"])
         keep_total += len(expected["keep"])
         gone += sum(_norm(r) not in text for r in expected["remove"])
         remove_total += len(expected["remove"])
-    assert keep_total > 20 and remove_total > 40
-    assert kept / keep_total >= 0.97, f"kept {kept}/{keep_total}"
+    assert keep_total > 100 and remove_total > 90
+    assert kept / keep_total >= 0.98, f"kept {kept}/{keep_total}"
     assert gone / remove_total >= 0.95, f"removed {gone}/{remove_total}"
 
 
@@ -169,8 +169,9 @@ def test_a_summary_above_the_report_stays_without_its_label() -> None:
     [REPORT[0], "Tariffs on grain", "Quotas on steel", REPORT[1]],
     # a long run at the end: the page's own schedule
     [*REPORT, *(f"March {day} – Talin, Harbour Hall" for day in range(1, 11))],
-    # questions and marked list items are not members
+    # questions, asides in parentheses and marked list items are not members
     [*REPORT, "Will the border reopen?", "- a customs post at Lomo", "- a ferry to Orsk"],
+    [*REPORT, "(Chart: grain exports by month)", "(Map: the river border)"],
 ])
 def test_short_lines_inside_the_report_or_in_long_lists_stay(lines: list[str]) -> None:
     kept, reasons = _split(lines)

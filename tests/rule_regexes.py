@@ -48,6 +48,7 @@ def rule_patterns() -> list[tuple[str, re.Pattern[str]]]:
         found += [(f"cleaning.toml tail {tail.name} start", tail.start), (f"cleaning.toml tail {tail.name} end", tail.end)]
     for line in rules.line:
         found += [(f"cleaning.toml line {line.name}", line.pattern), (f"cleaning.toml line {line.name} unless", line.unless)]
+    found += [(f"cleaning.toml run {run.name} sentence_end", run.sentence_end) for run in rules.run]
     found += [(f"cleaning.toml inline {rule.name}", rule.pattern) for rule in rules.inline]
     found += [(f"timex_rules.toml {name}", rule.pattern) for name, rule in timex_rules().items()]
     found += other_files()

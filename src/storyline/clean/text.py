@@ -1,7 +1,7 @@
 """The text-level cleaner: drops appeals, prompts, captions and link junk by data rules.
 
 Works on paragraphs (non-empty lines). Rules come from `data/cleaning.toml`; this module
-only knows the rule kinds (tail, line, inline, repeat), never a site or a phrase.
+only knows the rule kinds (tail, run, line, inline, repeat), never a site or a phrase.
 """
 from __future__ import annotations
 
@@ -46,6 +46,33 @@ class TailRule:
 
 
 @dataclass(frozen=True)
+class RunRule:
+    """Consecutive short paragraphs that do not end like a sentence: a list of links or
+    headlines, a byline block. Prose ends its paragraphs with a full stop; a lone short one is
+    a sub-heading, so only runs of `min_paragraphs` or more go. `at` says where a run may be:
+    `head` (before the report's first sentence), `tail` (after its last), or `anywhere`.
+    A member also has at least `min_capitalised` of its words capitalised."""
+
+    name: str
+    reason: str
+    max_words: int
+    min_paragraphs: int
+    max_paragraphs: int
+    sentence_end: re.Pattern[str]
+    at: str = "anywhere"
+    min_capitalised: float = 0.0
+
+    def member(self, paragraph: str) -> bool:
+        words = paragraph.split()
+        return (len(words) <= self.max_words and not self.sentence_end.search(paragraph)
+                and capitalised_share(words) >= self.min_capitalised)
+
+    def placed(self, start: int, end: int, total: int) -> bool:
+        """A run of paragraphs `start`..`end` (exclusive) of `total` is where this rule looks."""
+        return {"head": start == 0, "tail": end == total}.get(self.at, True)
+
+
+@dataclass(frozen=True)
 class InlineRule:
     name: str
     reason: str
@@ -55,9 +82,18 @@ class InlineRule:
 @dataclass(frozen=True)
 class Rules:
     tail: tuple[TailRule, ...]
+    run: tuple[RunRule, ...]
     line: tuple[LineRule, ...]
     inline: tuple[InlineRule, ...]
     repeat: tuple[tuple[str, str], ...]
+
+
+def capitalised_share(words: list[str]) -> float:
+    """The share of `words` (those with a letter) whose first letter is a capital: near 1 in
+    names, titles and outlets ("Jane Roe and John Doe", "THE DAILY PLANET"), low in prose."""
+    firsts = [next((c for c in word if c.isalpha()), "") for word in words]
+    letters = [c for c in firsts if c]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
 
 
 def _compile(value: str | None) -> re.Pattern[str] | None:
@@ -67,6 +103,10 @@ def _compile(value: str | None) -> re.Pattern[str] | None:
 _NAMED = {"name": Key(str, required=True), "reason": Key(str, required=True)}
 SCHEMA = Table({
     "tail": ArrayOf(Table({**_NAMED, "start": Key(str, required=True), "end": Key(str), "max_paragraphs": Key(int)})),
+    "run": ArrayOf(Table({**_NAMED, "max_words": Key(int, required=True), "min_paragraphs": Key(int, required=True),
+                          "max_paragraphs": Key(int, required=True), "sentence_end": Key(str, required=True),
+                          "at": Key(str, choices=frozenset({"head", "tail", "anywhere"})),
+                          "min_capitalised": Key((float, int))})),
     "line": ArrayOf(Table({**_NAMED, "pattern": Key(str, required=True), "max_words": Key(int),
                            "single_sentence": Key(bool), "unless": Key(str)})),
     "inline": ArrayOf(Table({**_NAMED, "pattern": Key(str, required=True)})),
@@ -82,6 +122,11 @@ def load_rules() -> Rules:
         tail=tuple(
             TailRule(r["name"], r["reason"], re.compile(r["start"]), _compile(r.get("end")), r.get("max_paragraphs", 15))
             for r in raw.get("tail", [])
+        ),
+        run=tuple(
+            RunRule(r["name"], r["reason"], r["max_words"], r["min_paragraphs"], r["max_paragraphs"],
+                    re.compile(r["sentence_end"]), r.get("at", "anywhere"), float(r.get("min_capitalised", 0.0)))
+            for r in raw.get("run", [])
         ),
         line=tuple(
             LineRule(
@@ -115,6 +160,8 @@ def clean_text(text: str, title: str | None = None, rules: Rules | None = None) 
         para = _strip_inline(para, rules.inline, removed)
         if para:
             kept.append(para)
+    for run in rules.run:  # last: the lines between a list's items ("Advertisement") are gone
+        kept = _drop_runs(kept, run, removed)
     return "\n\n".join(kept), tuple(removed)
 
 
@@ -137,6 +184,25 @@ def _tail_end(paras: list[str], index: int, rule: TailRule) -> int:
         if rule.end.search(paras[later]):
             return later + 1
     return len(paras)
+
+
+def _drop_runs(paras: list[str], rule: RunRule, removed: list[Removed]) -> list[str]:
+    """`paras` without the runs of `rule.min_paragraphs` to `rule.max_paragraphs` consecutive
+    members where the rule looks. A longer run and a text that is all one run are the page's
+    own list (a schedule, tour dates), not boilerplate."""
+    kept: list[str] = []
+    start = 0
+    for end in range(len(paras) + 1):
+        if end < len(paras) and rule.member(paras[end]):
+            continue
+        whole = start == 0 and end == len(paras)
+        if rule.min_paragraphs <= end - start <= rule.max_paragraphs and not whole and rule.placed(start, end, len(paras)):
+            removed.append(Removed("\n".join(paras[start:end]), rule.reason, rule.name))
+        else:
+            kept += paras[start:end]
+        kept += paras[end:end + 1]
+        start = end + 1
+    return kept
 
 
 def _drop_repeated_title(

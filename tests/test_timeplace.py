@@ -149,3 +149,23 @@ def test_a_reporters_question_does_not_make_an_event_hypothetical(extractor: Ext
 ])
 def test_a_condition_still_makes_an_event_hypothetical(extractor: Extractor, text: str) -> None:
     assert event_of(extractor, text, "CONSULT")["status"] == "hypothetical"
+
+
+@pytest.mark.parametrize(("text", "kind", "status"), [
+    # a nominal event carried by a verb in a conditional clause
+    ("If Peru imposed new sanctions, Chile would leave the pact.", "SANCTION", "hypothetical"),
+    ("If Kenya imposes sanctions on the firm, the talks will stop.", "SANCTION", "hypothetical"),
+    # an infinitive of purpose shares the modality of the clause it serves
+    ("The cabinet could work with parliament to impose sanctions on Bolivia.", "SANCTION", "hypothetical"),
+    ("Lima will send an envoy to Quito to impose sanctions on the smugglers.", "SANCTION", "planned"),
+    # a thing aimed at a target is not thereby planned
+    ("Peruvian officials announced tariffs aimed at Chile on Saturday.", "SANCTION", "occurred"),
+    ("Peru unveiled sanctions directed against Bolivia on Monday.", "SANCTION", "occurred"),
+    # verbs of intention plan their complement
+    ("Kenyan prosecutors said Somali militants plotted to attack the Kenyan army.", "ASSAULT", "planned"),
+    ("The rebels conspired to attack the governor's convoy.", "ASSAULT", "planned"),
+    # a finite relative clause states its own fact, whatever the modal of the main clause
+    ("It would anger Spain, which has urged Morocco to reopen the border.", "REQUEST", "occurred"),
+])
+def test_modality_reaches_only_its_own_clause(extractor: Extractor, text: str, kind: str, status: str) -> None:
+    assert event_of(extractor, text, kind)["status"] == status

@@ -181,11 +181,12 @@ def _noun_status(noun: Token, cues: Cues) -> str | None:
 
 
 def _aimed_at(verb: Token) -> bool:
-    """ "tariffs aimed at Peru", "a raid directed against rebels": a participle whose only
-    complement is a target ("at"/"against") says what the thing is for, not that it is planned
-    ("talks set for May", "a truce due to start" are)."""
-    complements = [c for c in verb.children if c.dep_ in ("prep", "xcomp", "ccomp", "dobj", "npadvmod")]
-    return bool(complements) and all(c.dep_ == "prep" and c.lower_ in ("at", "against") for c in complements)
+    """ "tariffs aimed at Peru", "a raid directed against rebels": a participle with a target
+    ("at"/"against") and no clause says what the thing is for, not that it is planned ("talks
+    set for May", "a truce due to start" are)."""
+    children = list(verb.children)
+    return any(c.dep_ == "prep" and c.lower_ in ("at", "against") for c in children) and not any(
+        c.dep_ in ("xcomp", "ccomp") for c in children)
 
 
 def _governor_status(head: Token, node: Token, cues: Cues) -> str | None:
@@ -202,15 +203,25 @@ def _governor_status(head: Token, node: Token, cues: Cues) -> str | None:
             if status == "planned" and _clause_modality(head, cues) in ("hypothetical", "cancelled"):
                 return _clause_modality(head, cues)
             return status
-    if head.pos_ in ("VERB", "AUX") and node.dep_ in ("xcomp", "ccomp", "nsubj", "nsubjpass", "dobj", "attr"):
+    if head.pos_ in ("VERB", "AUX") and (node.dep_ in ("xcomp", "ccomp", "nsubj", "nsubjpass", "dobj", "attr")
+                                         or _purpose(node)):
         return _clause_modality(head, cues)
     return None
 
 
+def _purpose(node: Token) -> bool:
+    """ "could work with Lima to impose sanctions": an infinitive of purpose shares the modality
+    of the clause it serves."""
+    return node.dep_ == "advcl" and node.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+
+
 def _clause_modality(verb: Token, cues: Cues) -> str | None:
+    """The modality of a governing clause: a conditional on it or around it ("if Lima imposed
+    sanctions"), a modal, a negated will."""
     modal = _modal(verb)
     negated = _negated(verb)
-    if any(c.dep_ == "advcl" and _has_mark(c, cues.conditional) for c in verb.children):
+    if any(c.dep_ == "advcl" and _has_mark(c, cues.conditional) for c in verb.children) or (
+            _has_mark(verb, cues.conditional) and not _is_question(verb)):
         return "hypothetical"
     if modal in cues.modal_planned:
         return "cancelled" if negated else "planned"

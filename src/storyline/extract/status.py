@@ -21,7 +21,7 @@ STOP_AT_REPORTING = ("ccomp", "parataxis")
 QUESTION_MARKS = ("if", "whether")   # as the complementiser of an object clause: a question
 QUESTION_TAGS = ("WDT", "WP", "WP$", "WRB")
 QUESTION_VERBS = ("ask", "wonder", "inquire", "enquire", "query")   # their "if" clause is a question
-TIME_MARKS = ("when", "once", "after", "before", "as", "while", "until")   # "will sign when he arrives"
+TIME_MARKS = frozenset(("when", "once", "after", "before", "as", "while", "until"))   # "will sign when he arrives"
 
 
 def status_of(trigger: Token, cues: Cues, reporting: frozenset[str] | None = None) -> str:

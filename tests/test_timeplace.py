@@ -90,6 +90,10 @@ def test_a_planned_conjunct_takes_no_past_date(extractor: Extractor) -> None:
     ("Kagame met Tshisekedi at a hotel in Luanda on Monday.", "CONSULT", "AGO"),
     ("Petro met Lula at the presidential palace in Bogota.", "CONSULT", "COL"),
     ("Militants attacked soldiers at a checkpoint outside Kidal on Friday.", "ASSAULT", "MLI"),
+    # "to X" for a visit or a deployment
+    ("Russia deployed troops to Belarus on Monday.", "MOBILIZE", "BLR"),
+    ("Modi will travel to Nairobi next week for talks with Ruto.", "CONSULT", "KEN"),
+    ("Lula arrived in Hanoi on Sunday for a summit with Xi Jinping.", "CONSULT", "VNM"),
     # a town or region attacked is where the attack happened
     ("Russian forces attacked Kherson on Sunday.", "ASSAULT", "UKR"),
     ("Government troops bombed Idlib again on Monday.", "ASSAULT", "SYR"),

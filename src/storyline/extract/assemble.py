@@ -28,6 +28,8 @@ from .triggers import Trigger, find_triggers, participants
 
 LOCATION_PREPS = ("in", "at", "near", "inside", "outside", "on")
 VISIT_PREPS = ("to",)
+MOVEMENT_TYPES = ("CONSULT", "MOBILIZE")   # "to X" is where the event happens: a visit, a deployment
+PURPOSE_PREPS = ("for", "during")   # an event noun the trip or stay of its verb is for
 CLAUSE_PREPS = ("in", "at", "near", "inside", "outside")   # on an object or venue: where it is
 NOT_VENUES = ("PERSON", "NORP", "ORG")   # "the envoy in Lima", "Peru's embassy in Quito"
 TARGET_OF = ("ASSAULT", "COERCE", "MOBILIZE")
@@ -256,10 +258,14 @@ def _target_place(verb: Token, context: tuple[str | None, ...], people_words: fr
 
 def _location_preps(trigger: Trigger) -> list[Token]:
     """The place phrases of the event's clause, nearest first: those of the trigger and its
-    carrying verb (with "to" for a visit), then "in/at/near/outside" on their objects. Never
-    a phrase inside an embedded clause, nor one on a person ("the envoy in Lima")."""
-    hosts = [trigger.token] + ([trigger.governor] if trigger.governor is not None else [])
-    preps = LOCATION_PREPS + (VISIT_PREPS if trigger.pattern.type == "CONSULT" else ())
+    carrying verb (with "to" for a visit or a deployment) or of the verb of a trip it is the
+    purpose of, then "in/at/near/outside" on their objects. Never a phrase inside an embedded
+    clause, nor one on a person ("the envoy in Lima")."""
+    token = trigger.token
+    hosts = [token] + ([trigger.governor] if trigger.governor is not None else [])
+    if token.dep_ == "pobj" and token.head.lower_ in PURPOSE_PREPS and token.head.head.pos_ == "VERB":
+        hosts.append(token.head.head)  # "arrived in Hanoi for the summit", "flew to Lima for talks"
+    preps = LOCATION_PREPS + (VISIT_PREPS if trigger.pattern.type in MOVEMENT_TYPES else ())
     out = [c for host in hosts for c in host.children if c.dep_ == "prep" and c.lower_ in preps]
     for host in hosts:
         for obj in host.children:

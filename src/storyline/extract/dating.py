@@ -11,13 +11,13 @@ condemn the raid on June 9": the raid's). Then, for each event, `date_event` app
    a reported event, else the publication date (then "unknown"). It comes first because every
    rule below resolves relative expressions against it ("next week" inside reported speech is
    the week after the statement, not after the publication).
-2. A clause offset (`_clause_offset`): "two days after Chile recalled its envoy" is the
+2. A clause offset (`_clause_offset`): "two days after Norway expelled 11 diplomats" is the
    stated number of days before the day of the clause it hangs from. It comes before the
    event's own expressions because "a day" hangs from the same verbs and would otherwise be
    read as the event's own time (a bare duration).
 3. The event's own time expressions (`_event_timexes`): those of the trigger, of a carrying
    verb that lends its time ("launched the offensive in May 2019", not "postponed the visit
-   on March 3"), of "a truce due to begin at noon Sunday", of a reporting verb that
+   on March 3"), of "a truce scheduled to begin at dawn on Friday", of a reporting verb that
    elaborates the event ("praised the accord, adding Sunday that"), and of the verb an event
    noun is simultaneous with ("during talks on Friday"). The one nearest the trigger (after it
    first) is resolved in the tense of the status; "by/before/until X" closes a range that
@@ -169,7 +169,7 @@ def _event_timexes(trigger: Trigger, ctx: Timeline) -> list[Timex]:
     for child in trigger.token.children:
         lemma = child.lemma_.lower()
         if child.dep_ in ("acl", "relcl") and lemma in ctx.cues.governors["planned"]:
-            hosts.add(child.i)  # "a truce due to begin at noon Sunday"
+            hosts.add(child.i)  # "a truce scheduled to begin at dawn on Friday"
             hosts.update(g.i for g in child.children if g.dep_ == "xcomp")
         elif child.dep_ in ("advcl", "xcomp", "conj") and lemma in ctx.cues.reporting_verbs:
             hosts.add(child.i)  # "praised the accord, adding Sunday that"
@@ -309,8 +309,8 @@ def _clause_verb(trigger: Trigger) -> Token | None:
 
 
 def _clause_offset(trigger: Trigger, status: str, anchor: dt.date | None, known: bool, ctx: Timeline) -> TimeSpan | None:
-    """ "The visit comes two days after Chile recalled its envoy": the recalling is the stated
-    number of days before the time of the clause it is subordinate to."""
+    """ "The statement comes two days after Norway expelled 11 diplomats": the expelling is the
+    stated number of days before the time of the clause it is subordinate to."""
     verb = _clause_verb(trigger)
     if status != "occurred" or verb is None:
         return None

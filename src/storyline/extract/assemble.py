@@ -22,12 +22,16 @@ from .actors import ActorIndex, resolve_actors
 from .attribution import Report, attribution, find_report
 from .dating import Timeline, date_event, fill_from_coreferent, speaker, timeline
 from .lexicon import Cues, Lexicon, cues, lexicon
-from .places import find_place
+from .places import country_code, find_place
 from .status import status_of
 from .triggers import Trigger, find_triggers, participants
 
 LOCATION_PREPS = ("in", "at", "near", "inside", "outside", "on")
 VISIT_PREPS = ("to",)
+MOVEMENT_TYPES = ("CONSULT", "MOBILIZE")   # "to X" is where the event happens: a visit, a deployment
+PURPOSE_PREPS = ("for", "during")   # an event noun the trip or stay of its verb is for
+CLAUSE_PREPS = ("in", "at", "near", "inside", "outside")   # on an object or venue: where it is
+NOT_VENUES = ("PERSON", "NORP", "ORG")   # "the envoy in Lima", "Peru's embassy in Quito"
 TARGET_OF = ("ASSAULT", "COERCE", "MOBILIZE")
 PHONE_NOUNS = ("call", "phone call", "conversation")
 DEFINITE = ("the", "this", "that", "these", "those", "its", "their", "his", "her")
@@ -208,15 +212,24 @@ def _mode(trigger: Trigger, people: list[Actor], location: Place | None) -> str 
 
 # ---------------------------------------------------------------- place
 def _location(trigger: Trigger, people: list[Actor], ctx: Context) -> Place | None:
+    """Where the event happened: a place named in its own clause. First a place phrase on the
+    trigger or its carrying verb ("met Lula in Recife"), then one deeper in the clause: on the
+    object ("shelled a depot near Kherson") or inside the venue a place phrase names ("at a
+    hotel in Accra", "in the Tarsus prison in southern Turkey"). A word that names a person in
+    the article is never the place ("a letter to Kim")."""
     context = tuple(dict.fromkeys(a.country for a in people if a.country))
-    hosts = [trigger.token] + ([trigger.governor] if trigger.governor is not None else [])
-    preps = LOCATION_PREPS + (VISIT_PREPS if trigger.pattern.type == "CONSULT" else ())
-    for host in hosts:
-        for child in host.children:
-            if child.dep_ == "prep" and child.lower_ in preps:
-                place = _place_in(child, context, literal=child.lower_ in ("to", "at"))
-                if place is not None:
-                    return place
+    people_words = _person_words(ctx.doc)
+    for prep in _location_preps(trigger):
+        # "sanctions on Peru", "talks on Syria": a target or a topic, unless attacked there
+        nested_only = prep.lower_ == "on" and trigger.pattern.type not in TARGET_OF
+        place = _place_in(prep, context, literal=prep.lower_ in ("to", "at"), people_words=people_words,
+                          nested_only=nested_only)
+        if place is not None:
+            return place
+    if trigger.pattern.type in TARGET_OF and trigger.token.pos_ == "VERB":
+        place = _target_place(trigger.token, context, people_words)
+        if place is not None:
+            return place
     if trigger.pattern.pos == "NOUN":
         for child in trigger.token.children:
             if child.dep_ in ("compound", "nmod") and child.pos_ == "PROPN":
@@ -231,26 +244,87 @@ def _location(trigger: Trigger, people: list[Actor], ctx: Context) -> Place | No
     return None
 
 
-def _place_in(prep: Token, context: tuple[str | None, ...], literal: bool = False) -> Place | None:
+def _target_place(verb: Token, context: tuple[str | None, ...], people_words: frozenset[str]) -> Place | None:
+    """ "shelled Kharkiv", "overran the north": an attack on a town or region happens there. A
+    country as the object is a party, not a place ("Chad attacked Libya")."""
+    for obj in verb.children:
+        phrase = _phrase(obj) if obj.dep_ == "dobj" else ""
+        if phrase and country_code(phrase) is None and phrase.lower() not in people_words:
+            place = find_place(phrase, tuple(c for c in context if c))
+            if place is not None:
+                return place
+    return None
+
+
+def _location_preps(trigger: Trigger) -> list[Token]:
+    """The place phrases of the event's clause, nearest first: those of the trigger and its
+    carrying verb (with "to" for a visit or a deployment) or of the verb of a trip it is the
+    purpose of, then "in/at/near/outside" on their objects. Never a phrase inside an embedded
+    clause, nor one on a person ("the envoy in Lima")."""
+    token = trigger.token
+    hosts = [token] + ([trigger.governor] if trigger.governor is not None else [])
+    if token.dep_ == "pobj" and token.head.lower_ in PURPOSE_PREPS and token.head.head.pos_ == "VERB":
+        hosts.append(token.head.head)  # "arrived in Hanoi for the summit", "flew to Lima for talks"
+    preps = LOCATION_PREPS + (VISIT_PREPS if trigger.pattern.type in MOVEMENT_TYPES else ())
+    out = [c for host in hosts for c in host.children if c.dep_ == "prep" and c.lower_ in preps]
+    for host in hosts:
+        for obj in host.children:
+            if obj.dep_ in ("dobj", "nsubjpass", "attr") and obj.pos_ in ("NOUN", "PROPN") and obj.ent_type_ not in NOT_VENUES:
+                out += [c for c in obj.children if c.dep_ == "prep" and c.lower_ in CLAUSE_PREPS]
+    return out
+
+
+def _person_words(doc: Doc) -> frozenset[str]:
+    """The words of the people the article names in full ("Kim" of "Kim Jong Un", "Chad" of
+    "Chad Wiley"). A one-word name is left out: the tagger takes many an unfamiliar town for a
+    person ("attacked Kherson")."""
+    return frozenset(w.lower() for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for w in e.text.split())
+
+
+def _place_in(prep: Token, context: tuple[str | None, ...], literal: bool = False,
+              people_words: frozenset[str] = frozenset(), nested_only: bool = False) -> Place | None:
+    """The place a prepositional phrase names; with `nested_only` only one inside its object
+    ("on the sidelines of a forum in Doha", not "on Peru")."""
     for obj in prep.children:
         if obj.dep_ != "pobj":
             continue
-        for candidate in _place_candidates(obj):
+        for candidate in _place_candidates(obj)[1 if nested_only else 0:]:
+            if not candidate:
+                continue
+            if candidate.lower() in people_words and country_code(candidate) is None:
+                continue  # "to Graham", "at Kim's request": a person, though a town bears the name
             place = find_place(candidate, tuple(c for c in context if c), literal=literal)
             if place is not None:
                 return place
     return None
 
 
-def _place_candidates(obj: Token) -> list[str]:
-    """The object's proper-noun phrase, then any "of X" inside it ("the island of Sentosa")."""
-    out = [_phrase(obj)]
+def _place_candidates(obj: Token, depth: int = 0) -> list[str]:
+    """The object's proper-noun phrase (or the place name on a venue: "the Kumasi stadium"),
+    then any "of X" or apposition inside it ("the island of Rhodes"), then the place the venue
+    is in ("a hotel in Accra", "a market near Gao")."""
+    out = [_phrase(obj) or _venue_name(obj)]   # always first: a caller may skip it
+    nested: list[Token] = []
     for child in obj.children:
         if child.dep_ == "prep" and child.lower_ == "of":
             out.extend(_phrase(g) for g in child.children if g.dep_ == "pobj")
         if child.dep_ == "appos":
             out.append(_phrase(child))
-    return [c for c in out if c]
+            nested += [g for g in child.children if g.dep_ == "prep" and g.lower_ in CLAUSE_PREPS]
+        if child.dep_ == "prep" and child.lower_ in CLAUSE_PREPS:
+            nested.append(child)
+    if depth < 2:
+        for prep in nested:
+            out.extend(c for g in prep.children if g.dep_ == "pobj" for c in _place_candidates(g, depth + 1))
+    return [out[0], *(c for c in out[1:] if c)]
+
+
+def _venue_name(token: Token) -> str:
+    """ "the Kumasi stadium", "Tal Afar village": the proper name compounded to a common noun."""
+    if token.pos_ != "NOUN":
+        return ""
+    names = [c for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    return _phrase(names[-1]) if names else ""
 
 
 def _phrase(token: Token) -> str:

@@ -2,32 +2,35 @@
 
 One article's time expressions are tagged once (`timex.tag`) and each is attached to the token
 its phrase hangs from (`timeline`): a verb or an event noun, corrected for a time phrase
-between a reporting verb and its clause ("said on Monday it would expel": the saying's) and for
-a date after an event noun that a present-tense verb takes ("they abhor the attack on March
-4": the attack's). Then, for each event, `date_event` applies these rules, in this order:
+between a reporting verb and its clause ("announced on Friday it would recall": the
+announcing's) and for a date after an event noun that a present-tense verb takes ("they
+condemn the raid on June 9": the raid's). Then, for each event, `date_event` applies these rules, in this order:
 
-1. The time of the statement (`_anchor`): the reporting verb's own date ("Lavrov said on
+1. The time of the statement (`_anchor`): the reporting verb's own date ("the minister said on
    Tuesday that ..."), else the latest narrative date of this or the previous sentence before
    a reported event, else the publication date (then "unknown"). It comes first because every
    rule below resolves relative expressions against it ("next week" inside reported speech is
    the week after the statement, not after the publication).
-2. A clause offset (`_clause_offset`): "a day after Britain expelled 23 diplomats" is the
+2. A clause offset (`_clause_offset`): "two days after Norway expelled 11 diplomats" is the
    stated number of days before the day of the clause it hangs from. It comes before the
    event's own expressions because "a day" hangs from the same verbs and would otherwise be
    read as the event's own time (a bare duration).
 3. The event's own time expressions (`_event_timexes`): those of the trigger, of a carrying
-   verb that lends its time ("ordered the invasion in February 2022", not "called off the
-   summit on May 24"), of "scheduled to take effect at sundown Monday", of a reporting verb
-   that elaborates the event ("welcomed the deal, saying Saturday that"), and of the verb an
-   event noun is simultaneous with ("during an encounter on Thursday"). The one nearest the
-   trigger (after it first) is resolved in the tense of the status; "by/before/until X" is a
-   range from the time of the statement; a bare duration said at an unknown time is no date.
-4. Only when the event has no expression of its own, inherited times, the most specific
-   first: the time of the report for an accusation it makes or a present-tense event it
-   reports (`_present_report_date`); the day named earlier in the paragraph by a main or
-   reporting verb for a past event (`_paragraph_time`); the day the next sentence gives a
-   present-perfect lead (`_elaborated_perfect`). Each is a guess the next rule would
-   override wrongly, so the one closest to the event's own clause goes first.
+   verb that lends its time ("launched the offensive in May 2019", not "postponed the visit
+   on March 3"), of "a truce scheduled to begin at dawn on Friday", of a reporting verb that
+   elaborates the event ("praised the accord, adding Sunday that"), and of the verb an event
+   noun is simultaneous with ("during talks on Friday"). The one nearest the trigger (after it
+   first) is resolved in the tense of the status; "by/before/until X" closes a range that
+   opens at the time of the statement, "since X" (and a past "from X") opens one that closes
+   there: neither is the day of the event; a bare duration said at an unknown time is no date.
+4. Only when the event has no expression of its own, inherited times, from the clause
+   outward: the time of the report for an accusation it makes or a present-tense event it
+   reports (`_present_report_date`); the date of a verb the event's verb is coordinated with
+   or of a participle clause around it, in the same sentence (`_sentence_time`); the day named
+   earlier in the paragraph by a main or reporting verb for a past event (`_paragraph_time`);
+   the day the next sentence gives a present-perfect lead (`_elaborated_perfect`). Each is a
+   guess the next rule would override wrongly, so the one closest to the event's own clause
+   goes first.
 5. The status follows the date (`_future_is_planned`): an "occurred" dated after the
    publication has not happened yet. It comes after the date because it depends on it, and
    before rule 6 because that one fills only planned events.
@@ -38,7 +41,7 @@ a date after an event noun that a present-tense verb takes ("they abhor the atta
    of one publication date by it (`Event.said`, `Event.said_earlier`): the day of rule 1's
    first step only, the reporting verb's own day, for a named source speaking in the active
    voice, and not after the publication; and whether "after" or "since" puts the statement
-   before the article's present ("days after Trump said they would meet"). It is apart from
+   before the article's present ("a week after Ruto said they would talk"). It is apart from
    rule 1 because an inferred "now" (rule 1's later steps) is good enough to resolve "next
    week" but would reorder a story's claims on a guess. Computed here, once: the store and
    the linking never re-read the text.
@@ -61,6 +64,8 @@ from .timex import Timex, resolve, tag
 from .triggers import Trigger
 
 RANGE_WORDS = ("by", "before", "until", "till")
+OPEN_RANGE_WORDS = ("since", "from")
+QUOTES = "\"'“”‘’([—-"
 SIMULTANEOUS_PREPS = ("during", "at")
 EARLIER_PHRASE = re.compile(r"\b(?:after|since)\b[^,;:.!?\"“”]*$", re.I)
 SPEAKER_WINDOW = 60   # characters between a speaker and the words that date the statement
@@ -134,12 +139,12 @@ def _attach_timexes(doc: Doc, timexes: Sequence[Timex], lex: Lexicon) -> Iterabl
 
 
 def _stance_object(node: Token, span: Span, lex: Lexicon) -> Token:
-    """ "they abhor the attack in Salisbury on March 4": a date after the event noun that a
+    """ "they condemn the raid in Tromsø on June 9": a date after the event noun that a
     present-tense verb takes as object is the event's, not the present attitude's."""
     if node.pos_ != "VERB" or node.tag_ not in ("VB", "VBP", "VBZ"):
         return node
     if any(c.dep_ == "aux" for c in node.children):
-        return node  # "will hold talks on Monday"
+        return node  # "will open talks on Monday"
     obj = next((c for c in node.children if c.dep_ == "dobj" and c.i < span.start), None)
     if obj is not None and obj.pos_ == "NOUN" and lex.candidates(obj.lemma_.lower(), "NOUN"):
         return obj
@@ -147,7 +152,7 @@ def _stance_object(node: Token, span: Span, lex: Lexicon) -> Token:
 
 
 def _reporting_owner(node: Token, span: Span) -> Token:
-    """ "said on Monday it would expel": a time phrase between a reporting verb and the
+    """ "announced on Friday it would recall": a time phrase between a reporting verb and the
     subject of its clause is the report's, whatever the parser attached it to."""
     head = node.head
     if node.dep_ != "ccomp" or head.pos_ != "VERB" or not head.i < span.start:
@@ -167,16 +172,16 @@ def _event_timexes(trigger: Trigger, ctx: Timeline) -> list[Timex]:
             hosts.add(child.i)  # "a truce scheduled to begin at dawn on Friday"
             hosts.update(g.i for g in child.children if g.dep_ == "xcomp")
         elif child.dep_ in ("advcl", "xcomp", "conj") and lemma in ctx.cues.reporting_verbs:
-            hosts.add(child.i)  # "welcomed the deal, saying Saturday that"
+            hosts.add(child.i)  # "praised the accord, adding Sunday that"
     token = trigger.token
     if token.dep_ == "pobj" and token.head.lower_ in SIMULTANEOUS_PREPS and token.head.head.pos_ in ("VERB", "AUX"):
-        hosts.add(token.head.head.i)  # "Kim used harsh words during an encounter with Lavrov on Thursday"
+        hosts.add(token.head.head.i)  # "Ortega snubbed Lula during talks with him on Friday"
     return [t for i, t in ctx.anchors if i in hosts]
 
 
 def _lends_time(governor: Token, ctx: Timeline) -> bool:
-    """A carrying verb's time is the event's ("ordered the invasion in February 2022"), but a
-    cancellation's or a report's time is not ("called off the summit on May 24")."""
+    """A carrying verb's time is the event's ("launched the offensive in May 2019"), but a
+    cancellation's or a report's time is not ("postponed the visit on March 3")."""
     lemma = governor.lemma_.lower()
     if lemma in ctx.lex.happening_verbs:
         return True
@@ -191,25 +196,96 @@ def _date(trigger: Trigger, report: Report | None, status: str, ctx: Timeline) -
     if shifted is not None:
         return shifted
     if not found:
-        return (_present_report_date(trigger, report, anchor, known) or _paragraph_time(trigger, status, ctx)
-                or _elaborated_perfect(trigger, status, ctx))
+        return (_present_report_date(trigger, report, anchor, known) or _sentence_time(trigger, status, ctx)
+                or _paragraph_time(trigger, status, ctx) or _elaborated_perfect(trigger, status, ctx))
     if not known and all(t.type == "DURATION" for t in found):
         return None  # "within two weeks" said at an unknown time
     tense: Literal["past", "future"] = "past" if status in ("occurred", "denied") else "future"
-    timex = min(found, key=lambda t: (t.start < trigger.token.idx, abs(t.start - trigger.token.idx)))
+    # a point in time before a range's open end or a frequency ("monthly talks since May")
+    points = ([t for t in found if _word_before(t, ctx) not in OPEN_RANGE_WORDS and t.type != "SET"]
+              or [t for t in found if t.type != "SET"] or found)
+    timex = min(points, key=lambda t: (t.start < trigger.token.idx, abs(t.start - trigger.token.idx)))
     span = resolve(timex, anchor, tense)
     if span is None:
         return None
-    before = ctx.article.text[max(0, timex.start - 7):timex.start].split()
-    if before and before[-1].lower() in RANGE_WORDS and anchor is not None and span.end and span.end >= anchor:
-        return TimeSpan(anchor, span.end, "range", text=f"{before[-1]} {timex.text}", value=timex.value)
+    word = _word_before(timex, ctx)
+    if word in OPEN_RANGE_WORDS:
+        return _open_range(span, anchor, word, timex)
+    if word in RANGE_WORDS and anchor is not None and span.end and span.end >= anchor:
+        return TimeSpan(anchor, span.end, "range", text=f"{word} {timex.text}", value=timex.value)
     return span
+
+
+def _word_before(timex: Timex, ctx: Timeline) -> str:
+    before = ctx.article.text[max(0, timex.start - 12):timex.start].split()
+    return before[-1].lower().strip(QUOTES) if before else ""
+
+
+def _open_range(span: TimeSpan, anchor: dt.date | None, word: str, timex: Timex) -> TimeSpan | None:
+    """ "has been held since March 2009", "fighting from 2014 on": the expression opens a range
+    that runs to the time of the statement; it is not the day the event happened. A "from" that
+    starts after the statement is the day something begins ("takes effect from Monday")."""
+    if span.start is None or anchor is None:
+        return None
+    if span.start > anchor:
+        return span if word == "from" else None
+    return TimeSpan(span.start, anchor, "range", text=f"{word} {timex.text}", value=timex.value)
+
+
+def _sentence_time(trigger: Trigger, status: str, ctx: Timeline) -> TimeSpan | None:
+    """A past event without a time of its own takes the date of the clause it is coordinated
+    with or subordinate to in the same sentence ("The rebels seized the depot and burned
+    three trucks on Sunday": the seizing too; "Crossing the border Friday, the troops shelled a
+    village": the shelling too), but not that of a report or of a verb that cancels, denies or
+    wishes it (those say when something was said or decided)."""
+    verb = _clause_verb(trigger)
+    published = ctx.article.published
+    if status != "occurred" or verb is None or published is None:
+        return None
+    hosts = _coordinated(verb, ctx)
+    for index, timex in ctx.anchors:
+        if index in hosts and timex.type == "DATE" and _word_before(timex, ctx) not in OPEN_RANGE_WORDS + RANGE_WORDS:
+            span = resolve(timex, published, "past")
+            if span is not None and span.start is not None and span.start <= published:
+                return span
+    return None
+
+
+def _coordinated(verb: Token, ctx: Timeline) -> set[int]:
+    """The verbs that share the clause's time: its conjuncts, and a participle clause without a
+    conjunction and the verb it hangs from (never a reporting, cancelling, denying, planning or
+    wishing verb: those say when something was said or decided)."""
+    others = ctx.cues.governors
+    barred = ctx.cues.reporting_verbs.union(*(others[k] for k in ("cancelled", "denied", "hypothetical", "planned")))
+    head = verb
+    while head.dep_ == "conj" and head.head.i != head.i:
+        head = head.head
+    group = [head, *_conjuncts(head)]
+    hosts = {t.i for t in group}
+    for member in group:
+        hosts.update(c.i for c in member.children if _participle_clause(c))
+    if _participle_clause(head) and head.head.pos_ in ("VERB", "AUX"):
+        hosts.add(head.head.i)
+    return {i for i in hosts if i != verb.i and ctx.doc[i].lemma_.lower() not in barred}
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    out = []
+    for child in token.children:
+        if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"):
+            out += [child, *_conjuncts(child)]
+    return out
+
+
+def _participle_clause(token: Token) -> bool:
+    """ "Crossing the border, ...": an adverbial -ing clause with no conjunction of its own."""
+    return token.dep_ == "advcl" and token.tag_ == "VBG" and not any(c.dep_ == "mark" for c in token.children)
 
 
 def _paragraph_time(trigger: Trigger, status: str, ctx: Timeline) -> TimeSpan | None:
     """An undated past event takes the reference time of its paragraph: the day named just
-    before it by a main or reporting verb of the same paragraph ("Trump on Thursday canceled
-    the summit and scolded Kim"; "... failed Thursday. The talks collapsed when Lavrov refused")."""
+    before it by a main or reporting verb of the same paragraph ("Okafor on Sunday shut the
+    border and blamed Niger"; "... stalled Sunday. The mediation ended when Okafor walked out")."""
     published = ctx.article.published
     if status != "occurred" or published is None:
         return None
@@ -239,7 +315,7 @@ def _clause_offset(trigger: Trigger, status: str, anchor: dt.date | None, known:
     if status != "occurred" or verb is None:
         return None
     while verb.dep_ == "conj" and verb.head.i != verb.i:
-        verb = verb.head  # "expelled diplomats and suspended contacts"
+        verb = verb.head  # "recalled its envoy and froze the talks"
     mark = next((c for c in verb.children if c.dep_ == "mark" and c.lower_ == "after"), None)
     if verb.dep_ != "advcl" or mark is None:
         return None
@@ -268,8 +344,9 @@ def _clause_day(verb: Token, anchor: dt.date | None, known: bool, ctx: Timeline)
 
 
 def _elaborated_perfect(trigger: Trigger, status: str, ctx: Timeline) -> TimeSpan | None:
-    """ "The US and Russia have announced a plan ..., Kerry said. / Kerry said Friday in
-    Geneva": an undated present-perfect report takes the day the next sentence gives it."""
+    """ "Peru and Chile have agreed on a fishing truce, officials said. / The deputy minister
+    said Sunday in Lima ...": an undated present-perfect lead takes the day the next sentence
+    gives it."""
     published, token = ctx.article.published, trigger.token
     if status != "occurred" or published is None or _perfect_verb(token) is None:
         return None
@@ -304,16 +381,16 @@ def _perfect_verb(token: Token) -> Token | None:
 
 
 def _present_report_date(trigger: Trigger, report: Report | None, anchor: dt.date | None, known: bool) -> TimeSpan | None:
-    """An accusation made by the report ("Trump told reporters on Thursday that Russia was
-    behind the attack"), or an ongoing event reported at a known time ("Trump tweeted Friday
-    that we are having productive talks"), happens at the time of the report."""
+    """An accusation made by the report ("Ruto told reporters on Sunday that Somalia was
+    behind the raid"), or an ongoing event reported at a known time ("Ruto wrote Sunday that
+    we are holding useful talks"), happens at the time of the report."""
     if report is None or not known or anchor is None:
         return None
     if trigger.pattern.reporter_is_actor:
         return TimeSpan(anchor, anchor, "day", text="")
     verb = trigger.token if trigger.token.pos_ == "VERB" else trigger.governor
     if verb is None or verb.pos_ != "VERB":
-        return None  # a nominal event takes the tense of its verb ("we are having talks")
+        return None  # a nominal event takes the tense of its verb ("we are holding talks")
     if verb.tag_ in ("VBZ", "VBP") or (verb.tag_ == "VBG" and any(
             c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in verb.children)):
         return TimeSpan(anchor, anchor, "day", text="")
@@ -345,7 +422,7 @@ def _anchor(trigger: Token, report: Report | None, ctx: Timeline) -> tuple[dt.da
 
 def _report_timexes(verb: Token, ctx: Timeline) -> list[Timex]:
     """The time expressions of a reporting verb: its own, and for "..., writing that" those of
-    the verb it elaborates ("Friday evening, Trump reiterated it, writing that ...")."""
+    the verb it elaborates ("Late Sunday, Ruto repeated it, writing that ...")."""
     hosts = {verb.i}
     if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj"):
         hosts.add(verb.head.i)
@@ -366,15 +443,15 @@ def _previous_sentence_start(token: Token) -> int:
 
 # ---------------------------------------------------------------- the time of the statement
 def _statement_day(report: Report | None, ctx: Timeline) -> dt.date | None:
-    """The day a named source made its statement, when the reporting verb has one ("a U.S.
-    official said Tuesday", "Trump on Tuesday declared", "On Wednesday, the ministry said");
+    """The day a named source made its statement, when the reporting verb has one ("a Kenyan
+    official said Sunday", "Ruto on Sunday declared", "On Monday, the ministry said");
     None for the narrator, an unnamed source, or no day (the statement is then as of the
     publication). A day after the publication is no time of a statement."""
     published = ctx.article.published
     if report is None or report.source is None or not report.source.actors or published is None:
         return None
     if any(c.dep_ in ("nsubjpass", "auxpass") for c in report.verb.children):
-        return None  # "Trump was briefed Wednesday night": the day the subject heard, not said
+        return None  # "Ruto was briefed Monday night": the day the subject heard, not said
     for timex in _report_timexes(report.verb, ctx):
         span = resolve(timex, published, "past")
         if span is not None and span.start is not None and span.start == span.end and span.start <= published:
@@ -383,7 +460,7 @@ def _statement_day(report: Report | None, ctx: Timeline) -> dt.date | None:
 
 
 def _said_earlier(speaker: Actor | None, floor: int, ctx: Timeline) -> bool:
-    """ "days after Trump said they would meet", "hours after Trump called off the summit": the
+    """ "a week after Ruto said they would talk", "hours after Ruto postponed the visit": the
     statement is older than the article's present when "after" or "since" opens the phrase that
     ends at its speaker (the source, or for the narrator's own claims the first participant
     named), within the evidence sentence and `SPEAKER_WINDOW` characters."""
@@ -403,9 +480,9 @@ def speaker(attributed: Attribution | None, people: Sequence[Actor]) -> Actor | 
 # ---------------------------------------------------------------- reports of one meeting in one article
 def fill_from_coreferent(events: Sequence[Event], definite: Collection[str] = ()) -> list[Event]:
     """A planned or cancelled meeting without a date or place takes them from another report of
-    the same meeting in the article (same type and participants): the summit cancelled on
-    Thursday is the one set for June 12 in Singapore. A possible one takes them only when it
-    refers back ("the meeting could still happen", not "willing to hold talks at any time")."""
+    the same meeting in the article (same type and participants): the visit postponed on
+    Sunday is the one set for March 9 in Nairobi. A possible one takes them only when it
+    refers back ("the visit could still go ahead", not "ready to hold talks at any time")."""
     out = []
     for event in events:
         fillable = event.status in ("planned", "cancelled") or event.status == "hypothetical" and event.id in definite
@@ -432,8 +509,8 @@ def _within(day: TimeSpan | None, span: TimeSpan | None) -> bool:
 
 def _same_happening(a: Event, b: Event) -> bool:
     """Two reports of one planned happening: same type, and the participants of one are all
-    among the other's (at least two in all); countries stand for their leaders ("the DPRK-U.S.
-    summit" is Trump's meeting with Kim)."""
+    among the other's (at least two in all); countries stand for their leaders ("the
+    Kenya-Somalia summit" is Ruto's meeting with Somalia's president)."""
     if a.type != b.type or a.status not in ("planned", "cancelled", "hypothetical"):
         return False
     if _among(a, b, lambda x: (x.name, x.country)):

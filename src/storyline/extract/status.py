@@ -2,7 +2,11 @@
 
 The trigger's own clause is read first (negation, modals, an "if" clause, a noun's
 modifiers, a negated plan), then the chain of verbs and nouns that govern it, up to the
-clause of a reporting verb (the status of reported speech is the reported one).
+clause of a reporting verb (the status of reported speech is the reported one) or of a
+question ("asked whether she would fly to Oslo": a question is not a condition, so the trip
+keeps the status of its own clause). Negation and modality are scoped to their own clause: a
+"not" that follows a coordinator belongs to the conjunct after it ("left the talks and did not
+sign": the leaving is not negated), whatever the parser hung it on.
 """
 from __future__ import annotations
 
@@ -14,6 +18,10 @@ from .phrases import hyphenated
 CHAIN_DEPS = ("xcomp", "ccomp", "acl", "relcl", "dobj", "pobj", "prep", "advcl", "nsubj", "nsubjpass", "attr", "pcomp",
               "conj", "amod", "compound", "appos")
 STOP_AT_REPORTING = ("ccomp", "parataxis")
+QUESTION_MARKS = ("if", "whether")   # as the complementiser of an object clause: a question
+QUESTION_TAGS = ("WDT", "WP", "WP$", "WRB")
+QUESTION_VERBS = ("ask", "wonder", "inquire", "enquire", "query")   # their "if" clause is a question
+TIME_MARKS = frozenset(("when", "once", "after", "before", "as", "while", "until"))   # "will sign when he arrives"
 
 
 def status_of(trigger: Token, cues: Cues, reporting: frozenset[str] | None = None) -> str:
@@ -36,6 +44,15 @@ def _chain_status(trigger: Token, cues: Cues) -> str | None:
             break
         if head.lemma_.lower() in cues.reporting_verbs and node.dep_ in STOP_AT_REPORTING:
             break
+        if _is_question(node):
+            break  # "a reporter asked whether the minister would visit": no condition on the visit
+        if node.dep_ in ("relcl", "advcl") and _finite(node):
+            # "Peru, which has urged talks, would ...", "warned when the bill was rejected", "will
+            # meet after the envoys met": a finite relative or adverbial clause states its own
+            # fact; only a present-tense time clause takes the main clause's modal ("will sign
+            # when he arrives")
+            present = node.tag_ in ("VBP", "VBZ") and _has_mark(node, TIME_MARKS)
+            return _clause_modality(head, cues) if node.dep_ == "advcl" and present else None
         found = _clause_modality(head, cues) if node.dep_ == "conj" else _governor_status(head, node, cues)
         if found is not None:
             return found
@@ -45,14 +62,15 @@ def _chain_status(trigger: Token, cues: Cues) -> str | None:
 
 def _own_clause(token: Token, cues: Cues) -> str | None:
     children = list(token.children)
-    if any(c.dep_ == "advcl" and _has_mark(c, cues.conditional) for c in children) or _has_mark(token, cues.conditional):
+    if any(c.dep_ == "advcl" and _has_mark(c, cues.conditional) for c in children) or (
+            _has_mark(token, cues.conditional) and not _is_question(token)):
         return "hypothetical"
     if _negated_plan(token, cues):
         return "cancelled"
     if token.pos_ in ("NOUN", "PROPN"):
         return _noun_status(token, cues)
     modal = _modal(token)
-    negated = any(c.dep_ == "neg" for c in children)
+    negated = _negated(token)
     if modal in cues.modal_planned:
         return "cancelled" if negated else "planned"
     if modal in cues.modal_hypothetical:
@@ -62,6 +80,47 @@ def _own_clause(token: Token, cues: Cues) -> str | None:
     if _going_to(token):
         return "planned"
     return None
+
+
+def _negated(verb: Token) -> bool:
+    """A "not" of the verb's own clause. One that comes after a coordinator among the verb's
+    children ("walked out and not signed", "quit rather than not vote") is the next conjunct's:
+    negation does not reach back over "and"/"or" to a sibling clause."""
+    coordinators = [c.i for c in verb.children if c.dep_ == "cc"]
+    conjuncts = [c.i for c in verb.children if c.dep_ == "conj"]
+    for child in verb.children:
+        if child.dep_ != "neg":
+            continue
+        if not any(cc < child.i for cc in coordinators) or not any(child.i < cj for cj in conjuncts):
+            return True
+    return False
+
+
+def _finite(verb: Token) -> bool:
+    """A verb with a tense of its own ("has urged", "was rejected", "met"), not a participle or
+    an infinitive that takes its time from the clause above."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    return verb.tag_ in ("VBD", "VBZ", "VBP", "MD") or any(
+        c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in verb.children)
+
+
+def _is_question(clause: Token) -> bool:
+    """An embedded or quoted question: an object clause opened by "if"/"whether" or a wh-word
+    ("asked if the talks would resume", "wondered when they would meet"), or a clause that ends
+    at a question mark ("'Will you go to Lima?' a reporter asked")."""
+    asked = clause.dep_ == "advcl" and clause.head.lemma_.lower() in QUESTION_VERBS  # "asked him if": parsed adverbial
+    if clause.dep_ not in ("ccomp", "csubj") and not asked:
+        return False
+    if any(c.dep_ == "mark" and c.lower_ in QUESTION_MARKS for c in clause.children):
+        return True
+    if asked:
+        return False
+    first = clause.doc[clause.left_edge.i]
+    if first.tag_ in QUESTION_TAGS and first.i < clause.i:
+        return True
+    end = clause.right_edge.i + 1
+    return end < len(clause.doc) and clause.doc[end].text == "?" or clause.doc[clause.right_edge.i].text == "?"
 
 
 def _has_mark(token: Token, marks: frozenset[str]) -> bool:
@@ -94,7 +153,7 @@ def _negated_plan(token: Token, cues: Cues) -> bool:
         node = head
     if token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_.lower() == "be":
         verb = token.head
-        negated = any(c.dep_ == "neg" for c in verb.children)
+        negated = _negated(verb)
         return negated and any(c.dep_ in ("acomp", "attr") and c.lower_ in cues.unnecessary for c in verb.children)
     return False
 
@@ -103,7 +162,7 @@ def _is_negated_noun(noun: Token) -> bool:
     if any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children):
         return True
     verb = noun.head
-    return noun.dep_ in ("dobj", "attr") and any(c.dep_ == "neg" for c in verb.children)
+    return noun.dep_ in ("dobj", "attr") and _negated(verb)
 
 
 def _noun_status(noun: Token, cues: Cues) -> str | None:
@@ -116,9 +175,18 @@ def _noun_status(noun: Token, cues: Cues) -> str | None:
                     if status == "planned" and child.dep_ == "acl":
                         continue
                     return status
-        if child.dep_ == "acl" and child.lemma_.lower() in cues.governors["planned"]:
+        if child.dep_ == "acl" and child.lemma_.lower() in cues.governors["planned"] and not _aimed_at(child):
             return "planned"
     return None
+
+
+def _aimed_at(verb: Token) -> bool:
+    """ "tariffs aimed at Peru", "a raid directed against rebels": a participle with a target
+    ("at"/"against") and no clause says what the thing is for, not that it is planned ("talks
+    set for May", "a truce due to start" are)."""
+    children = list(verb.children)
+    return any(c.dep_ == "prep" and c.lower_ in ("at", "against") for c in children) and not any(
+        c.dep_ in ("xcomp", "ccomp") for c in children)
 
 
 def _governor_status(head: Token, node: Token, cues: Cues) -> str | None:
@@ -135,15 +203,25 @@ def _governor_status(head: Token, node: Token, cues: Cues) -> str | None:
             if status == "planned" and _clause_modality(head, cues) in ("hypothetical", "cancelled"):
                 return _clause_modality(head, cues)
             return status
-    if head.pos_ in ("VERB", "AUX") and node.dep_ in ("xcomp", "ccomp", "nsubj", "nsubjpass", "dobj", "attr"):
+    if head.pos_ in ("VERB", "AUX") and (node.dep_ in ("xcomp", "ccomp", "nsubj", "nsubjpass", "dobj", "attr")
+                                         or _purpose(node)):
         return _clause_modality(head, cues)
     return None
 
 
+def _purpose(node: Token) -> bool:
+    """ "could work with Lima to impose sanctions": an infinitive of purpose shares the modality
+    of the clause it serves."""
+    return node.dep_ == "advcl" and node.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+
+
 def _clause_modality(verb: Token, cues: Cues) -> str | None:
+    """The modality of a governing clause: a conditional on it or around it ("if Lima imposed
+    sanctions"), a modal, a negated will."""
     modal = _modal(verb)
-    negated = any(c.dep_ == "neg" for c in verb.children)
-    if any(c.dep_ == "advcl" and _has_mark(c, cues.conditional) for c in verb.children):
+    negated = _negated(verb)
+    if any(c.dep_ == "advcl" and _has_mark(c, cues.conditional) for c in verb.children) or (
+            _has_mark(verb, cues.conditional) and not _is_question(verb)):
         return "hypothetical"
     if modal in cues.modal_planned:
         return "cancelled" if negated else "planned"

@@ -153,3 +153,25 @@ def test_a_dateline_gives_nobody_a_country(nlp, text, phrase):
     assert all(a.country is None for m in index.mentions for a in m.actors if a.sector != "MED"), \
         [(a.name, a.country) for m in index.mentions for a in m.actors]
     assert not any(m.start == 0 for m in index.mentions)
+
+
+@pytest.mark.parametrize("text, phrase, published, expected", [
+    ("Kamala Harris toured the plant. The vice president later met workers.", "The vice president",
+     dt.date(2022, 3, 1), "Kamala Harris|USA|GOV"),
+    ("Mike Pence landed in Tokyo. The vice-president then met the emperor.", "The vice-president",
+     dt.date(2018, 11, 12), "Mike Pence|USA|GOV"),
+    ("Tedros Adhanom Ghebreyesus arrived late. The director general said cases were rising.", "The director general",
+     dt.date(2020, 3, 1), "Tedros Adhanom Ghebreyesus|XXX|IGO"),
+])
+def test_a_title_spelled_with_or_without_a_hyphen_describes_its_holder(nlp, text, phrase, published, expected):
+    assert actors_at(nlp, text, phrase, published) == [expected]
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    ("Sen. Jane Example of Ohio said the bill would fail.", "Jane Example", "USA"),
+    ("Ngozi Example from Lagos said the market had reopened.", "Ngozi Example", "NGA"),
+    ("Tom Example from Manchester told the court he was innocent.", "Tom Example", "GBR"),
+])
+def test_an_unknown_persons_place_of_origin_gives_their_country(nlp, text, phrase, expected):
+    found = actors_at(nlp, text, phrase, dt.date(2018, 5, 1))
+    assert [a.split("|")[1] for a in found] == [expected]

@@ -116,9 +116,12 @@ def title_lexicon() -> TitleLexicon:
         sector, *flags = spec.split()
         rec = TitleRec(phrase, None if sector == "-" else sector, frozenset(flags))
         titles.setdefault(alias_key(_plural_of(phrase)), rec)
+    spelled: set[str] = set()  # "vice president" and "vice-president" share a key: the first listed is kept
     for phrase, spec in data["titles"].items():
         sector, *flags = spec.split()
-        titles[alias_key(phrase)] = TitleRec(phrase, None if sector == "-" else sector, frozenset(flags))
+        if alias_key(phrase) not in spelled:
+            spelled.add(alias_key(phrase))
+            titles[alias_key(phrase)] = TitleRec(phrase, None if sector == "-" else sector, frozenset(flags))
     mods = data["modifiers"]
     words = {name: frozenset(values) for name, values in data["words"].items()}
     return TitleLexicon(titles, dict(data["honorifics"]), frozenset(mods["words"]), frozenset(mods["former"]), words)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...text import fold
+from ..places import find_place
 from .coreference import clause_subjects, pronoun
 from .discourse import (
     Context,
@@ -76,7 +77,7 @@ def _person_chunk(state: State, n: int) -> Result | None:
         return None
     _enrich(state, ref, title, ctx)
     if ref.person is None and ref.country is None:
-        ref.country = _party_marker(state.v, chunk.end)
+        ref.country = _party_marker(state.v, chunk.end) or _origin(state, chunk.head)
     kind: MentionKind = "title" if chunk.title is not None or len(chunk.items) > 1 else "name"
     return emit(state, _span(chunk), [ref], kind)
 
@@ -85,6 +86,28 @@ def _party_marker(v: View, end: int) -> str | None:
     """US news marks members of Congress with party and state: "Sen. Ron Johnson (R-Wis.)"."""
     marker = v.text[end:end + 3]
     return "USA" if len(marker) == 3 and marker[0] == "(" and marker[1] in ("R", "D", "I") and marker[2] in HYPHENS else None
+
+
+_ORIGIN_PREPOSITIONS = ("of", "from")
+
+
+def _origin(state: State, head: int) -> str | None:
+    """A person's place of origin gives their country: "Sen. Jane Example of Ohio", "John
+    Example from Lagos". The place is a proper noun phrase; places the article's countries
+    hold are preferred ("of Georgia" in a story about the United States)."""
+    v = state.v
+    for prep in v.children(head):
+        if v.dep[prep] != "prep" or v.norm[prep] not in _ORIGIN_PREPOSITIONS or prep < head:
+            continue
+        objects = [c for c in v.children(prep) if v.dep[c] == "pobj" and v.tag[c] in ("NNP", "NNPS")]
+        for obj in objects:
+            start = obj
+            while start - 1 > prep and v.dep[start - 1] == "compound" and v.tag[start - 1] in ("NNP", "NNPS"):
+                start -= 1
+            found = find_place(" ".join(v.text[start:obj + 1]), tuple(sorted(state.countries)))
+            if found is not None and found.country:
+                return found.country
+    return None
 
 
 def _plural(v: View, chunk: Chunk) -> bool:

@@ -342,7 +342,8 @@ def _name_chunk(state: State, chunk: Chunk) -> Result | None:
             continue
         target = entry.target
         if isinstance(target, OrgRec):
-            return emit(state, span, [org_ref(state, target)], "metonym" if target.kind == "metonym" else "name")
+            ref = _where_active(state, org_ref(state, target), chunk.head)
+            return emit(state, span, [ref], "metonym" if target.kind == "metonym" else "name")
         if isinstance(target, PartyRec):
             return emit(state, span, [party_ref(state, target)], "name")
         if kind == "capital" and not _acting(state, chunk.head):
@@ -355,6 +356,22 @@ def _name_chunk(state: State, chunk: Chunk) -> Result | None:
             return emit(state, span, [ref], "generic")
         return emit(state, span, [country_ref(state, country)], "metonym" if kind == "capital" else "country")
     return None
+
+
+def _where_active(state: State, ref: Ref, head: int) -> Ref:
+    """XXX is the country of international organisations only (GOLD.md): an armed group
+    active in many countries ("the Islamic State") is coded by the one it acts in, the country
+    named as a place nearest in its sentence, else the story's setting."""
+    if ref.country != "XXX" or ref.sector != "REB":
+        return ref
+    country = _nearby_place(state, head) or state.setting
+    if country is None:
+        return ref
+    key = f"#org:{ref.name}:{country}"
+    found = state.by_name.get(key)
+    if found is None:
+        found = state.by_name[key] = Ref(ref.name, country, ref.sector, "org")
+    return found
 
 
 def _compound(state: State, chunk: Chunk, item: Item) -> Result | None:

@@ -31,6 +31,7 @@ from typing import Any
 from ...text import fold
 from ..countries import countries
 from ..metonyms import metonyms
+from .officeholders import officeholders
 from .records import (
     CountryRec,
     Kind,
@@ -115,9 +116,12 @@ def title_lexicon() -> TitleLexicon:
         sector, *flags = spec.split()
         rec = TitleRec(phrase, None if sector == "-" else sector, frozenset(flags))
         titles.setdefault(alias_key(_plural_of(phrase)), rec)
+    spelled: set[str] = set()  # "vice president" and "vice-president" share a key: the first listed is kept
     for phrase, spec in data["titles"].items():
         sector, *flags = spec.split()
-        titles[alias_key(phrase)] = TitleRec(phrase, None if sector == "-" else sector, frozenset(flags))
+        if alias_key(phrase) not in spelled:
+            spelled.add(alias_key(phrase))
+            titles[alias_key(phrase)] = TitleRec(phrase, None if sector == "-" else sector, frozenset(flags))
     mods = data["modifiers"]
     words = {name: frozenset(values) for name, values in data["words"].items()}
     return TitleLexicon(titles, dict(data["honorifics"]), frozenset(mods["words"]), frozenset(mods["former"]), words)
@@ -174,12 +178,38 @@ def _entry(kind: Kind, target: Target, alias: str) -> LexEntry:
 
 
 def _person_entries(data: dict[str, Any]) -> Iterator[tuple[str, LexEntry]]:
-    for raw in data["persons"]:
+    for raw in merged_persons(data["persons"], officeholders()):
         person = _person(raw)
         for alias in (person.name, *raw.get("aliases", ())):
             yield alias, _entry("person", person, alias)
         for alias in person.short:
             yield alias, _entry("short", person, alias)
+
+
+def merged_persons(persons: Iterable[dict[str, Any]], table: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The gazetteer's persons with the officeholder table's (`officeholders.py`): a table person
+    whose name or alias is a gazetteer person's adds the terms that do not overlap a role of the
+    same title there, and their surname forms; any other is a new person."""
+    out = [dict(p, roles=list(p["roles"]), short=list(p.get("short", ()))) for p in persons]
+    index = {alias_key(a): n for n, p in enumerate(out) for a in (p["name"], *p.get("aliases", ()))}
+    for row in table:
+        n = index.get(alias_key(row["name"]))
+        if n is None:
+            index[alias_key(row["name"])] = len(out)
+            out.append(row)
+            continue
+        person = out[n]
+        person["roles"] += [r for r in row["roles"] if not any(_same_term(r, old, person["country"]) for old in person["roles"])]
+        person["short"] += [s for s in row["short"] if s not in person["short"]]
+        person.setdefault("gender", row.get("gender", ""))
+    return out
+
+
+def _same_term(new: list[Any], old: list[Any], country: str) -> bool:
+    """Two roles of one title and country whose spans overlap: the same term, written twice."""
+    if fold(new[0]) != fold(old[0]) or (new[3:] or [country])[0][:3] != (old[3:] or [country])[0][:3]:
+        return False
+    return (old[2] is None or new[1] < old[2]) and (new[2] is None or old[1] is None or old[1] < new[2])
 
 
 def _org_entries(data: dict[str, Any]) -> Iterator[tuple[str, LexEntry]]:

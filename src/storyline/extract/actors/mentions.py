@@ -235,7 +235,17 @@ def _name_at(v: View, gaz: Gazetteer, i: int) -> Item | None:
         return None
     end, key = found
     entries = tuple(e for e in gaz.names[key] if _valid(e, v, i, end))
+    if entries and all(e.kind == "short" for e in entries) and _name_goes_on(v, gaz, end):
+        return None  # "Petro Kovalenko": a given name, not President Petro; read as an unknown name
     return Item(i, end, "name", entries) if entries else None
+
+
+def _name_goes_on(v: View, gaz: Gazetteer, j: int) -> bool:
+    """Token j continues the person name before it (one PERSON entity) and no list knows it as
+    anything but a surname: the name before it is a given name, not that surname's holder."""
+    if j >= len(v) or v.ent[j] != "PERSON" or v.doc[j].ent_iob_ != "I" or not _is_name_token(v, gaz, j):
+        return False
+    return all(e.kind == "short" for e in gaz.names.get(v.norm[j], ())) and v.norm[j] not in gaz.titles
 
 
 def _title_at(v: View, gaz: Gazetteer, forms: Sequence[str], i: int) -> Item | None:
@@ -281,11 +291,52 @@ def _hyphen_parts(v: View, gaz: Gazetteer, i: int) -> Item | None:
     return Item(i, end, "name", tuple(entries), value="compound") if entries else None
 
 
+_DASHES = frozenset({"-", "--", "—", "–", "―"})
+
+
+def dateline(v: View) -> frozenset[int]:
+    """The place tokens of datelines ("KYIV, Ukraine, May 2 (AP) —" at the head of a
+    paragraph): where the reporter filed from, never the country of anyone in the story, so
+    never tagged. The agency in brackets stays a name."""
+    out: set[int] = set()
+    for span in v.para_ranges:
+        k = next((t for t in span if not v.text[t].isspace()), span.stop)
+        if _caps_run(v, k, span.stop) == k:
+            continue
+        place: list[int] = []
+        depth = 0
+        for t in range(k, min(k + 14, span.stop)):
+            word = v.text[t]
+            if word in _DASHES and depth == 0:
+                out.update(place)
+                break
+            depth += (word == "(") - (word == ")")
+            if depth == 0 and word != ")" and not (v.upper_initial(t) or word in (",", ".") or word.isdigit()):
+                break
+            if depth == 0 and word != ")":
+                place.append(t)
+    return frozenset(out)
+
+
+def _caps_run(v: View, k: int, stop: int) -> int:
+    """End of a run of all-capitals words from k ("RIO DE JANEIRO"), k when there is none."""
+    j = k
+    while j < stop and (v.text[j].isupper() or v.text[j] in ("-", ".") and j > k and j + 1 < stop and v.text[j + 1].isupper()):
+        j += 1
+    letters = sum(c.isalpha() for t in v.text[k:j] for c in t)
+    return j if letters >= 3 else k
+
+
 def tag_items(v: View, gaz: Gazetteer) -> list[Item]:
-    """Non-overlapping lexical items, left to right, longest match first (names win ties)."""
+    """Non-overlapping lexical items, left to right, longest match first (names win ties);
+    nothing in a dateline."""
     items: list[Item] = []
+    skip = dateline(v)
     i = 0
     while i < len(v):
+        if i in skip:
+            i += 1
+            continue
         norm = v.norm[i]
         upper = v.text[i][:1].isupper()
         name = _name_at(v, gaz, i) if (upper or norm in gaz.lower_starts) and norm in gaz.name_prefixes else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...text import fold
+from ..places import find_place
 from .coreference import clause_subjects, pronoun
 from .discourse import (
     Context,
@@ -76,7 +77,7 @@ def _person_chunk(state: State, n: int) -> Result | None:
         return None
     _enrich(state, ref, title, ctx)
     if ref.person is None and ref.country is None:
-        ref.country = _party_marker(state.v, chunk.end)
+        ref.country = _party_marker(state.v, chunk.end) or _origin(state, chunk.head)
     kind: MentionKind = "title" if chunk.title is not None or len(chunk.items) > 1 else "name"
     return emit(state, _span(chunk), [ref], kind)
 
@@ -85,6 +86,28 @@ def _party_marker(v: View, end: int) -> str | None:
     """US news marks members of Congress with party and state: "Sen. Ron Johnson (R-Wis.)"."""
     marker = v.text[end:end + 3]
     return "USA" if len(marker) == 3 and marker[0] == "(" and marker[1] in ("R", "D", "I") and marker[2] in HYPHENS else None
+
+
+_ORIGIN_PREPOSITIONS = ("of", "from")
+
+
+def _origin(state: State, head: int) -> str | None:
+    """A person's place of origin gives their country: "Sen. Jane Example of Ohio", "John
+    Example from Lagos". The place is a proper noun phrase; places the article's countries
+    hold are preferred ("of Georgia" in a story about the United States)."""
+    v = state.v
+    for prep in v.children(head):
+        if v.dep[prep] != "prep" or v.norm[prep] not in _ORIGIN_PREPOSITIONS or prep < head:
+            continue
+        objects = [c for c in v.children(prep) if v.dep[c] == "pobj" and v.tag[c] in ("NNP", "NNPS")]
+        for obj in objects:
+            start = obj
+            while start - 1 > prep and v.dep[start - 1] == "compound" and v.tag[start - 1] in ("NNP", "NNPS"):
+                start -= 1
+            found = find_place(" ".join(v.text[start:obj + 1]), tuple(sorted(state.countries)))
+            if found is not None and found.country:
+                return found.country
+    return None
 
 
 def _plural(v: View, chunk: Chunk) -> bool:
@@ -319,7 +342,8 @@ def _name_chunk(state: State, chunk: Chunk) -> Result | None:
             continue
         target = entry.target
         if isinstance(target, OrgRec):
-            return emit(state, span, [org_ref(state, target)], "metonym" if target.kind == "metonym" else "name")
+            ref = _where_active(state, org_ref(state, target), chunk.head)
+            return emit(state, span, [ref], "metonym" if target.kind == "metonym" else "name")
         if isinstance(target, PartyRec):
             return emit(state, span, [party_ref(state, target)], "name")
         if kind == "capital" and not _acting(state, chunk.head):
@@ -332,6 +356,22 @@ def _name_chunk(state: State, chunk: Chunk) -> Result | None:
             return emit(state, span, [ref], "generic")
         return emit(state, span, [country_ref(state, country)], "metonym" if kind == "capital" else "country")
     return None
+
+
+def _where_active(state: State, ref: Ref, head: int) -> Ref:
+    """XXX is the country of international organisations only (GOLD.md): an armed group
+    active in many countries ("the Islamic State") is coded by the one it acts in, the country
+    named as a place nearest in its sentence, else the story's setting."""
+    if ref.country != "XXX" or ref.sector != "REB":
+        return ref
+    country = _nearby_place(state, head) or state.setting
+    if country is None:
+        return ref
+    key = f"#org:{ref.name}:{country}"
+    found = state.by_name.get(key)
+    if found is None:
+        found = state.by_name[key] = Ref(ref.name, country, ref.sector, "org")
+    return found
 
 
 def _compound(state: State, chunk: Chunk, item: Item) -> Result | None:

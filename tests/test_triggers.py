@@ -247,6 +247,34 @@ SENSES = [
     ("Thousands demonstrated against the new law.", "demonstrated", "PROTEST"),
     ("Students rallied in the capital on Sunday.", "rallied", "PROTEST"),
     ("The rebels rallied support in the villages.", "rallied", None),
+    # "meet": a person, not a standard, a deadline (or demands: CONCEDE); not the press
+    ("The new plant meets the safety standard.", "meets", None),
+    ("The ministry failed to meet the deadline.", "meet", None),
+    ("The government met the strikers' demands.", "met", "CONCEDE"),
+    ("The Finnish president met the Chinese premier in Beijing.", "met", "CONSULT"),
+    ("The senator spoke with reporters after the vote.", "spoke", None),
+    ("The senator spoke with the Egyptian ambassador after the vote.", "spoke", "CONSULT"),
+    # "commit": to something is a pledge, a crime committed is not
+    ("The gang committed three robberies.", "committed", None),
+    ("Both sides committed to a ceasefire.", "committed", "AGREE"),
+    # "threat": an act when made or aimed at someone, not a danger
+    ("Analysts see the threat from the new missiles as grave.", "threat", None),
+    ("Pyongyang issued a threat against the carriers.", "threat", "THREATEN"),
+    # "deal", "settlement", "arrangement": an agreement between parties, not a mention
+    ("The opposition rejected the nuclear deal.", "deal", None),
+    ("The funeral arrangements were made by the family.", "arrangements", None),
+    ("Israeli settlements expanded last year.", "settlements", None),
+    ("The settlement between the union and the company ended the strike.", "settlement", "AGREE"),
+    # "push", "clamour": someone pushed to act, or for something; not one's own effort
+    ("Rather than push to cut taxes, the senator called for a review.", "push", None),
+    ("The envoy pushed Tehran to free the sailors.", "pushed", "REQUEST"),
+    ("Lawmakers clamoured for the minister to resign.", "clamoured", "REQUEST"),
+    # "share": intelligence, or anything with an actor; not a flat with a brother
+    ("The couple shared a flat with his brother.", "shared", None),
+    ("Norway shared intelligence with Denmark.", "shared", "COOPERATE"),
+    # "visit": an actor visited, not a factory
+    ("The minister visited a car factory near Turin.", "visited", None),
+    ("The minister visited Japan in May.", "visited", "CONSULT"),
     # "ask": for something, or someone to do something; not about something
     ("Reporters asked the minister about the visit.", "asked", None),
     ("Chile asked Peru to extradite the banker.", "asked", "REQUEST"),

@@ -120,11 +120,31 @@ def _slots(token: Token, pos: str, ctx: _Sentence) -> Slots:
     if pos == "VERB":
         slots = verb_slots(token)
         slots["event_obj"] = [t for t in slots["obj"] if _event_noun(t, ctx)]
-        slots["xcomp"] = [c for c in token.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
+        slots["xcomp"] = [c for c in token.children if _infinitive_complement(c)]
+        for_subjects = _for_clause_subjects(token)
+        if for_subjects:
+            slots.setdefault("prep:for", []).extend(for_subjects)
         return slots
     if pos == "NOUN":
         return noun_slots(token, ctx.lex)
     return predicate_slots(token)
+
+
+def _infinitive_complement(clause: Token) -> bool:
+    """ "asked Peru to extradite him", "pushed Tehran to free them": what someone is asked to
+    do, an open complement or (as the parser often has it) an infinitival adverbial clause."""
+    if clause.pos_ not in ("VERB", "AUX"):
+        return False
+    return clause.dep_ == "xcomp" or clause.dep_ == "advcl" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+
+
+def _for_clause_subjects(verb: Token) -> list[Token]:
+    """ "called for the army to withdraw", "clamoured for the government to act": the parser
+    makes "for" the mark of a clause; its subject is what the verb is for."""
+    return [g for c in verb.children if c.dep_ in ("advcl", "ccomp", "xcomp")
+            and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children)
+            for g in c.children if g.dep_ in SUBJ]
 
 
 def _event_noun(token: Token, ctx: _Sentence) -> bool:

@@ -247,6 +247,12 @@ SENSES = [
     ("Thousands demonstrated against the new law.", "demonstrated", "PROTEST"),
     ("Students rallied in the capital on Sunday.", "rallied", "PROTEST"),
     ("The rebels rallied support in the villages.", "rallied", None),
+    # "charge": with a crime, or a person in a crime; not a task given
+    ("Prosecutors charged two men with fraud.", "charged", "ACCUSE"),
+    ("Three students were charged with obstructing the inquiry.", "charged", "ACCUSE"),
+    ("The colonel was charged in the killing of a villager.", "charged", "ACCUSE"),
+    ("The envoy, who is charged with leading the talks, flew home.", "charged", None),
+    ("The commission was charged with drafting a new constitution.", "charged", None),
     # "meet": a person, not a standard, a deadline (or demands: CONCEDE); not the press
     ("The new plant meets the safety standard.", "meets", None),
     ("The ministry failed to meet the deadline.", "meet", None),
@@ -301,7 +307,7 @@ VOCABULARY = [
     ("The senator voted for the treaty.", "voted", "SUPPORT"),
     ("The senator lashed out at the Pentagon over the delays.", "lashed", "ACCUSE"),
     ("The governor has long been critical of the plan.", "critical", "ACCUSE"),
-    ("Prosecutors charged two men with fraud.", "charged", "ACCUSE"),
+
     ("Police cracked down on the protesters in the capital.", "cracked", "COERCE"),
     ("North Korea refrained from military provocations during the talks.", "refrained", "RETREAT"),
     ("Gangs set fire to the market in the night.", "set", "ASSAULT"),

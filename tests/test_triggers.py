@@ -253,6 +253,11 @@ SENSES = [
     ("The colonel was charged in the killing of a villager.", "charged", "ACCUSE"),
     ("The envoy, who is charged with leading the talks, flew home.", "charged", None),
     ("The commission was charged with drafting a new constitution.", "charged", None),
+    # destroying property is ASSAULT (CAMEO 1712), confiscating it COERCE (1711)
+    ("Militants blew up the old bridge at dawn.", "blew", "ASSAULT"),
+    ("Soldiers burned down three villages.", "burned", "ASSAULT"),
+    ("The army razed the rebel camp.", "razed", "ASSAULT"),
+    ("Customs officers confiscated the weapons.", "confiscated", "COERCE"),
     # "meet": a person, not a standard, a deadline (or demands: CONCEDE); not the press
     ("The new plant meets the safety standard.", "meets", None),
     ("The ministry failed to meet the deadline.", "meet", None),

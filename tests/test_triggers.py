@@ -276,6 +276,12 @@ SENSES = [
     ("The funeral arrangements were made by the family.", "arrangements", None),
     ("Israeli settlements expanded last year.", "settlements", None),
     ("The settlement between the union and the company ended the strike.", "settlement", "AGREE"),
+    ("The prime minister defended her deal in parliament.", "deal", None),
+    ("The deal between the rebels and the army held for a month.", "deal", "AGREE"),
+    # a meeting is an event with its participants, place or a verb carrying it; not a reference back
+    ("Those summits produced little of substance.", "summits", None),
+    ("The summit with the Cuban leader was cancelled.", "summit", "CONSULT"),
+    ("The summit will take place in Hanoi next month.", "summit", "CONSULT"),
     # "push", "clamour": someone pushed to act, or for something; not one's own effort
     ("Rather than push to cut taxes, the senator called for a review.", "push", None),
     ("The envoy pushed Tehran to free the sailors.", "pushed", "REQUEST"),

@@ -94,6 +94,11 @@ def _line_of(text: str, extra: str, needle: str) -> int:
     ('modes = { meeting = "visit" }', "modes", "'meeting' is not one of the entry's words"),
     ('allow_no_obj = ["summit"]', "allow_no_obj", "allow_no_obj without obj_lemmas"),
     ('obj_lemmas = ["peace deal"]', "obj_lemmas", "'peace deal' is 2 tokens"),
+    ('obj_classes = ["colour"]', "obj_classes", "class 'colour' is not defined under [classes]"),
+    ('obj_not = ["colour"]', "obj_not", "class 'colour' is not defined under [classes]"),
+    ('slot_classes = { "prep:with" = ["colour"] }', "slot_classes", "class 'colour' is not defined"),
+    ('slot_classes = { subj = ["weapon"] }', "slot_classes", "slot 'subj' is never filled for a NOUN trigger"),
+    ('allow_no_obj = ["summit"]\nobj_not = ["weapon"]', "allow_no_obj", "allow_no_obj without obj_lemmas or obj_classes"),
 ])
 def test_an_entry_that_cannot_apply_names_the_file_and_line(tmp_path: Path, edit: str, needle: str, message: str) -> None:
     extra = ENTRY + edit + "\n"
@@ -123,16 +128,43 @@ def test_a_word_or_code_that_cannot_match_names_the_file_and_line(
 
 
 def test_an_entry_after_one_that_always_applies_first_is_dead(tmp_path: Path) -> None:
-    """The protest "strike" (no conditions) is tried first: a later attack "strike" noun would
-    never be reached. Priority is file order, so the error names both lines."""
-    extra = ENTRY.replace('lemma = "summit"', 'lemma = "strike"').replace('type = "CONSULT"', 'type = "ASSAULT"') \
+    """The protest "demonstration" (no conditions) is tried first: a later attack
+    "demonstration" noun would never be reached. Priority is file order, so the error names
+    both lines."""
+    extra = ENTRY.replace('lemma = "summit"', 'lemma = "demonstration"').replace('type = "CONSULT"', 'type = "ASSAULT"') \
         .replace('cameo = "040"', 'cameo = "190"') + 'needs_any = ["prep:on"]\n'
     error = _load_events(tmp_path, extra)
     text = read_text("events.toml")
     protest = text.index('lemmas = ["protest", "demonstration"')
     protest_line = text[:protest].count("\n")  # the [[trigger]] header above it
-    expected = f"'strike' (NOUN) can never be ASSAULT here: the entry at line {protest_line} (PROTEST)"
+    expected = f"'demonstration' (NOUN) can never be ASSAULT here: the entry at line {protest_line} (PROTEST)"
     assert f":{_line_of(text, extra, 'lemma')}: {expected}" in str(error)
+
+
+def test_an_object_class_counts_in_the_order_of_entries(tmp_path: Path) -> None:
+    """ "fire" with a weapon for object is an attack; a later entry for "fire" a rocket (a word
+    of the weapon class) would never be reached."""
+    extra = ('\n[[trigger]]\nlemma = "fire"\npos = "VERB"\ntype = "ASSAULT"\ncameo = "190"\n'
+             'obj_lemmas = ["rocket"]\n')
+    error = _load_events(tmp_path, extra)
+    text = read_text("events.toml")
+    weapon = text.index('lemmas = ["fire", "set off"]')
+    expected = f"'fire' (VERB) can never be ASSAULT here: the entry at line {text[:weapon].count(chr(10))} (ASSAULT)"
+    assert f":{_line_of(text, extra, 'lemma')}: {expected}" in str(error)
+
+
+def test_an_unknown_entity_label_in_a_class_names_the_file_and_line(tmp_path: Path) -> None:
+    original = read_text("events.toml")
+    old = 'entities = ["PERSON", "NORP"]'
+    assert old in original
+    edited = original.replace(old, 'entities = ["PERSON", "HUMAN"]', 1)
+    line = next(n for n, text in enumerate(edited.splitlines(), 1) if "HUMAN" in text)
+    path = tmp_path / "events.toml"
+    path.write_text(edited, "utf-8")
+    with pytest.raises(DataFileError) as caught:
+        build_lexicon(path.read_text("utf-8"), str(path))
+    assert str(caught.value).startswith(f"{path}:{line}: "), str(caught.value)
+    assert "'HUMAN' is not a named-entity label" in str(caught.value)
 
 
 def test_the_shipped_events_file_has_phrases_and_no_dead_entry() -> None:

@@ -12,7 +12,7 @@ the file and line when the file loads, never a silent no-match.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from types import MappingProxyType
@@ -44,6 +44,10 @@ class Pattern:
     needs_any: frozenset[str] = frozenset()
     without: frozenset[str] = frozenset()
     obj_lemmas: frozenset[str] = frozenset()
+    obj_entities: frozenset[str] = frozenset()
+    not_lemmas: frozenset[str] = frozenset()
+    not_entities: frozenset[str] = frozenset()
+    slot_words: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = ()
     allow_no_obj: bool = False
     actor_slots: frozenset[str] = frozenset()
     particle: str | None = None
@@ -55,6 +59,11 @@ class Pattern:
     @property
     def quad(self) -> int | None:
         return QUAD_BY_ROOT.get(self.cameo[:2])
+
+    @property
+    def restricts_obj(self) -> bool:
+        """Whether the object must be one of some words or named entities."""
+        return bool(self.obj_lemmas or self.obj_entities)
 
 
 @dataclass(frozen=True)
@@ -145,13 +154,15 @@ TRIGGER = Table({
     "mode": Key(str), "modes": Table(other=Key(str)),
     "roles": Table(other=Key(str, choices=frozenset(ROLES))),
     "needs": _WORDS, "needs_any": _WORDS, "without": _WORDS, "actor_slots": _WORDS,
-    "obj_lemmas": _WORDS, "allow_no_obj": _WORDS,
+    "obj_lemmas": _WORDS, "obj_classes": _WORDS, "obj_not": _WORDS, "allow_no_obj": _WORDS,
+    "slot_classes": Table(other=_WORDS),
     "particle": Key(str), "predicate": Key(str), "min_actors": Key(int), "reporter_is_actor": Key(bool),
 })
 EVENTS = Table({
     "verbs": Table({name: Key(list, items=str, required=True)
                     for name in ("support", "happening", "particle_verbs", "group_nouns")}),
     "polarity": Table(other=_WORDS),
+    "classes": Table(other=Table({"words": _WORDS, "entities": _WORDS})),
     "trigger": ArrayOf(TRIGGER, required=True),
 })
 
@@ -163,15 +174,26 @@ def words_of(entry: Mapping[str, Any]) -> list[str]:
     return [entry["lemma"]] if "lemma" in entry else []
 
 
-def _patterns(entry: Mapping[str, Any], index: int) -> list[Pattern]:
+def _class_members(classes: Mapping[str, Any], names: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The words and entity labels of the named semantic classes (`[classes]`)."""
+    found = [classes[name] for name in names if name in classes]
+    return (frozenset(w for c in found for w in c.get("words", [])),
+            frozenset(e for c in found for e in c.get("entities", [])))
+
+
+def _patterns(entry: Mapping[str, Any], index: int, classes: Mapping[str, Any]) -> list[Pattern]:
     modes = entry.get("modes", {})
     allow = set(entry.get("allow_no_obj", []))
+    words, entities = _class_members(classes, entry.get("obj_classes", []))
+    not_words, not_entities = _class_members(classes, entry.get("obj_not", []))
+    slot_words = tuple((slot, *_class_members(classes, names)) for slot, names in entry.get("slot_classes", {}).items())
     return [
         Pattern(
             lemma=lemma, pos=entry["pos"], type=entry["type"], cameo=entry["cameo"],
             mode=modes.get(lemma, entry.get("mode")), roles=tuple(entry.get("roles", {}).items()),
             needs=frozenset(entry.get("needs", [])), needs_any=frozenset(entry.get("needs_any", [])),
-            without=frozenset(entry.get("without", [])), obj_lemmas=frozenset(entry.get("obj_lemmas", [])),
+            without=frozenset(entry.get("without", [])), obj_lemmas=frozenset(entry.get("obj_lemmas", [])) | words,
+            obj_entities=entities, not_lemmas=not_words, not_entities=not_entities, slot_words=slot_words,
             allow_no_obj=lemma in allow, actor_slots=frozenset(entry.get("actor_slots", [])),
             particle=entry.get("particle"), predicate=entry.get("predicate"),
             min_actors=entry.get("min_actors", 0), reporter_is_actor=entry.get("reporter_is_actor", False),
@@ -191,7 +213,7 @@ def build_lexicon(text: str, name: str = "events.toml") -> Lexicon:
     raw = loads_toml(name, text, EVENTS)
     index: dict[tuple[str, str], list[Pattern]] = defaultdict(list)
     for number, entry in enumerate(raw["trigger"]):
-        for pattern in _patterns(entry, number):
+        for pattern in _patterns(entry, number, raw.get("classes", {})):
             index[(pattern.lemma, pattern.pos)].append(pattern)
     by_key = {key: tuple(value) for key, value in index.items()}
     for path, message in check_events(raw, by_key, text):

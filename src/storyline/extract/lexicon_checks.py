@@ -14,6 +14,8 @@ could ever select, with the file and line:
   slot excluded, a particle on a non-verb, `predicate` or `min_actors` where that slot is never
   filled, `obj_lemmas` with every object slot excluded or a word no object token can be (one
   with a space), `allow_no_obj` or `modes` for a word the entry does not list;
+- a semantic class (`obj_classes`, `obj_not`) that `[classes]` does not define, a class word no
+  token can be, or an entity label spaCy's English models never give;
 - a CAMEO code not in `data/cameo.toml`, or filed there under another type;
 - an entry after another of the same word and part of speech whose conditions hold whenever
   its own do: entries are tried in file order, so it is never reached.
@@ -47,12 +49,15 @@ PREP = "prep:"
 OBJ_OWNER = "obj_owner"
 _ANY_POS = frozenset({"dative", "particle", "phone"})
 SLOTS: Mapping[str, frozenset[str]] = MappingProxyType({
-    "VERB": _ANY_POS | {"subj", "obj", "modified", "predicate", "xcomp_obj", "prep_obj", "event_obj"},
+    "VERB": _ANY_POS | {"subj", "obj", "modified", "predicate", "xcomp", "xcomp_obj", "prep_obj", "event_obj"},
     "NOUN": _ANY_POS | {"poss", "compound", "amod", "obj", "governor", "gov_subj"},
     "ADJ": _ANY_POS | {"subj", "obj"},
     "ADP": _ANY_POS | {"subj", "obj"},
 })
 _SLOT_LISTS = ("needs", "needs_any", "without", "actor_slots")
+# The named-entity labels of spaCy's English pipelines (OntoNotes), for `[classes]` entities.
+ENTITY_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART",
+                           "LAW", "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 Problems = Iterator[tuple[Path, str]]
 
 
@@ -63,9 +68,30 @@ def check_events(raw: Mapping[str, Any], by_key: Mapping[tuple[str, str], Sequen
     for name, words in raw.get("polarity", {}).items():
         yield from word_list(words, ("polarity", name))
     polarity = frozenset(raw.get("polarity", {}))
+    classes = raw.get("classes", {})
+    yield from _classes(classes)
     for index, entry in enumerate(raw["trigger"]):
         yield from _entry(entry, ("trigger", index), polarity)
+        yield from _class_names(entry, ("trigger", index), frozenset(classes))
     yield from _shadowed(raw["trigger"], by_key, text)
+
+
+def _classes(classes: Mapping[str, Any]) -> Problems:
+    """Semantic classes: words a token can be, entity labels the model gives."""
+    for name, members in classes.items():
+        yield from word_list(members.get("words", []), ("classes", name, "words"), hyphens=True)
+        for label in sorted(set(members.get("entities", [])) - ENTITY_LABELS):
+            yield ("classes", name, "entities"), f"{label!r} is not a named-entity label of spaCy's English models"
+
+
+def _class_names(entry: Mapping[str, Any], path: Path, defined: frozenset[str]) -> Problems:
+    """Every class an entry names (`obj_classes`, `obj_not`, `slot_classes`) is defined."""
+    named = [*(("obj_classes", n) for n in entry.get("obj_classes", [])),
+             *(("obj_not", n) for n in entry.get("obj_not", [])),
+             *(("slot_classes", n) for names in entry.get("slot_classes", {}).values() for n in names)]
+    for key, name in named:
+        if name not in defined:
+            yield (*path, key), f"class {name!r} is not defined under [classes]"
 
 
 def check_status(raw: Mapping[str, Any]) -> Problems:
@@ -142,9 +168,10 @@ def _cameo(entry: Mapping[str, Any], path: Path) -> Problems:
 
 def _slots(entry: Mapping[str, Any], path: Path) -> Problems:
     pos = entry["pos"]
-    for slot in entry.get("roles", {}):
-        if slot != OBJ_OWNER and not slot_filled(slot, pos):
-            yield (*path, "roles"), _unfilled(slot, pos)
+    for key in ("roles", "slot_classes"):
+        for slot in entry.get(key, {}):
+            if slot != OBJ_OWNER and not slot_filled(slot, pos):
+                yield (*path, key), _unfilled(slot, pos)
     for name in _SLOT_LISTS:
         for slot in entry.get(name, []):
             if not slot_filled(slot, pos):
@@ -187,11 +214,12 @@ def _conditions(entry: Mapping[str, Any], path: Path, words: frozenset[str], pol
 def _objects(entry: Mapping[str, Any], path: Path, words: frozenset[str], without: frozenset[str]) -> Problems:
     objects = entry.get("obj_lemmas", [])
     yield from word_list(objects, (*path, "obj_lemmas"), hyphens=True)
-    if entry.get("allow_no_obj") and not objects:
-        yield (*path, "allow_no_obj"), "allow_no_obj without obj_lemmas"
+    restricted = objects or entry.get("obj_classes")
+    if entry.get("allow_no_obj") and not restricted:
+        yield (*path, "allow_no_obj"), "allow_no_obj without obj_lemmas or obj_classes"
     fillable = {"obj", "prep_obj"} & SLOTS[entry["pos"]] - without
-    if objects and not fillable and not entry.get("allow_no_obj"):
-        yield (*path, "obj_lemmas"), "obj_lemmas with every object slot excluded"
+    if (restricted or entry.get("obj_not")) and not fillable and not entry.get("allow_no_obj"):
+        yield (*path, "obj_lemmas"), "an object condition with every object slot excluded"
 
 
 # ---------------------------------------------------------------- order
@@ -215,8 +243,10 @@ def implies(later: Pattern, earlier: Pattern) -> bool:
         ("particle", later.particle), ("predicate", later.predicate), ("subj", later.min_actors)) if on}
     needs_any = (not earlier.needs_any or bool(earlier.needs_any & sure)
                  or bool(later.needs_any) and later.needs_any <= earlier.needs_any)
-    objects = (not earlier.obj_lemmas or bool(later.obj_lemmas) and later.obj_lemmas <= earlier.obj_lemmas
-               and (earlier.allow_no_obj or not later.allow_no_obj))
-    return (earlier.needs <= sure and needs_any and objects and earlier.without <= later.without
+    objects = (not earlier.restricts_obj or later.restricts_obj and later.obj_lemmas <= earlier.obj_lemmas
+               and later.obj_entities <= earlier.obj_entities and (earlier.allow_no_obj or not later.allow_no_obj))
+    excluded = (earlier.not_lemmas <= later.not_lemmas and earlier.not_entities <= later.not_entities
+                and set(earlier.slot_words) <= set(later.slot_words))
+    return (earlier.needs <= sure and needs_any and objects and excluded and earlier.without <= later.without
             and earlier.particle in (None, later.particle) and earlier.predicate in (None, later.predicate)
             and earlier.min_actors <= later.min_actors and earlier.actor_slots <= later.actor_slots)

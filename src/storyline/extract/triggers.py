@@ -120,10 +120,31 @@ def _slots(token: Token, pos: str, ctx: _Sentence) -> Slots:
     if pos == "VERB":
         slots = verb_slots(token)
         slots["event_obj"] = [t for t in slots["obj"] if _event_noun(t, ctx)]
+        slots["xcomp"] = [c for c in token.children if _infinitive_complement(c)]
+        for_subjects = _for_clause_subjects(token)
+        if for_subjects:
+            slots.setdefault("prep:for", []).extend(for_subjects)
         return slots
     if pos == "NOUN":
         return noun_slots(token, ctx.lex)
     return predicate_slots(token)
+
+
+def _infinitive_complement(clause: Token) -> bool:
+    """ "asked Peru to extradite him", "pushed Tehran to free them": what someone is asked to
+    do, an open complement or (as the parser often has it) an infinitival adverbial clause."""
+    if clause.pos_ not in ("VERB", "AUX"):
+        return False
+    return clause.dep_ == "xcomp" or clause.dep_ == "advcl" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+
+
+def _for_clause_subjects(verb: Token) -> list[Token]:
+    """ "called for the army to withdraw", "clamoured for the government to act": the parser
+    makes "for" the mark of a clause; its subject is what the verb is for."""
+    return [g for c in verb.children if c.dep_ in ("advcl", "ccomp", "xcomp")
+            and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children)
+            for g in c.children if g.dep_ in SUBJ]
 
 
 def _event_noun(token: Token, ctx: _Sentence) -> bool:
@@ -155,7 +176,12 @@ def _applies(pattern: Pattern, slots: Slots, actors: ActorIndex) -> bool:
         return False
     if pattern.particle and pattern.particle not in {t.lower_ for t in slots.get("particle", [])}:
         return False
-    if pattern.obj_lemmas and not _object_fits(pattern, slots):
+    if pattern.restricts_obj and not _object_fits(pattern, slots):
+        return False
+    if (pattern.not_lemmas or pattern.not_entities) and _object_excluded(pattern, slots):
+        return False
+    if not all(any(_is_one_of(t, words, entities) for t in slots.get(slot, ()))
+               for slot, words, entities in pattern.slot_words):
         return False
     if pattern.predicate and not _predicate_fits(pattern.predicate, slots):
         return False
@@ -170,12 +196,29 @@ def _predicate_fits(polarity: str, slots: Slots) -> bool:
     return any(t.lemma_.lower() in words or t.lower_ in words for p in slots.get("predicate", []) for t in p.subtree)
 
 
+def _objects(slots: Slots) -> list[Token]:
+    """The object a sense depends on: the direct one, else the first prepositional one."""
+    return slots.get("obj") or slots.get("prep_obj") or []
+
+
+def _is_one_of(token: Token, words: Collection[str], entities: Collection[str]) -> bool:
+    """Whether a token is one of some words (by lemma, form or hyphenated compound) or names an
+    entity of some kinds: the semantic class of an object ("fired the prosecutor" names a
+    person, "fired two missiles" a weapon)."""
+    return (token.lemma_.lower() in words or token.lower_ in words or hyphenated(token) in words
+            or token.ent_type_ in entities)
+
+
 def _object_fits(pattern: Pattern, slots: Slots) -> bool:
-    objects = slots.get("obj") or slots.get("prep_obj") or []
+    objects = _objects(slots)
     if not objects:
         return pattern.allow_no_obj
-    return any(t.lemma_.lower() in pattern.obj_lemmas or t.lower_ in pattern.obj_lemmas
-               or hyphenated(t) in pattern.obj_lemmas for t in objects)
+    return any(_is_one_of(t, pattern.obj_lemmas, pattern.obj_entities) for t in objects)
+
+
+def _object_excluded(pattern: Pattern, slots: Slots) -> bool:
+    """An object of a class that gives the word another sense ("kill the bill", "hold a vote")."""
+    return any(_is_one_of(t, pattern.not_lemmas, pattern.not_entities) for t in _objects(slots))
 
 
 # ---------------------------------------------------------------- verb slots

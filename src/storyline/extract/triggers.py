@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..model import Actor
-from .actors import ActorIndex
+from .actors import ActorIndex, Mention
 from .lexicon import Lexicon, Pattern
 from .lexicon import polarity as lexicon_polarity
 from .phrases import PhraseMatch, hyphenated
+from .roles import role_rules
 
 SUBJ = ("nsubj", "csubj")
 PASSIVE_SUBJ = ("nsubjpass", "csubjpass")
@@ -231,23 +232,35 @@ def _with_object(verb: Token) -> Token | None:
                  for g in c.children if g.dep_ == "pobj"), None)
 
 
+def is_passive(verb: Token) -> bool:
+    """ "X was attacked", "who were arrested", "X attacked Y and was arrested", "the man
+    arrested last week": the grammatical subject (or the noun modified) is the patient."""
+    if verb.dep_ == "acl" and verb.tag_ == "VBN":
+        return True
+    return any(c.dep_ in PASSIVE_SUBJ or c.dep_ == "auxpass" for c in verb.children)
+
+
 def subject_of(verb: Token, depth: int = 0) -> Token | None:
-    """The verb's subject, inherited through control, coordination and relative clauses."""
+    """The verb's agent: its subject, or the "by" agent of a passive (a passive without one has
+    none: its subject is the patient, see `object_of`); inherited through control,
+    coordination and relative clauses."""
     if depth > 6:
         return None
-    passive = any(c.dep_ in PASSIVE_SUBJ for c in verb.children)
+    passive = is_passive(verb)
     for child in verb.children:
         if child.dep_ in SUBJ or (child.dep_ in PASSIVE_SUBJ and verb.dep_ == "xcomp"):
             return _antecedent(child)
         if child.dep_ == "agent" and (passive or verb.tag_ == "VBN"):
             return next((g for g in child.children if g.dep_ == "pobj"), None)
+    if passive:
+        return None
     for child in verb.children:  # "for the government and the opposition to respect"
         if child.dep_ == "mark" and child.lower_ == "for":
             found = next((g for g in child.children if g.dep_ == "pobj"), None)
             if found is not None:
                 return found
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
-        return subject_of(verb.head.head, depth + 1)
+        return _prep_controller(verb.head, depth)
     if verb.dep_ == "xcomp":
         head = verb.head
         if head.lemma_.lower() in OBJECT_CONTROL:
@@ -256,16 +269,42 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
                 return found
         return _controller(head, depth)
     if verb.dep_ in ("conj", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
-        return subject_of(verb.head, depth + 1)
+        return _shared_subject(verb.head, depth)
     if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return owner_of(verb.head, depth + 1) if verb.dep_ == "acl" else verb.head
     return None
+
+
+def _prep_controller(prep: Token, depth: int) -> Token | None:
+    """Who does what a prepositional clause says: the object of the verb for "of", "for" and
+    "from" ("accused Y of attacking Z", "blamed Y for meeting Z", "stopped Y from leaving"),
+    otherwise the verb's grammatical subject ("X met Y after flying in", "X was jailed for
+    attacking Y")."""
+    verb = prep.head
+    if prep.lower_ in ("of", "for", "from"):
+        found = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+        if found is not None:
+            return found
+    return _shared_subject(verb, depth)
+
+
+def _shared_subject(verb: Token, depth: int) -> Token | None:
+    """The grammatical subject, active or passive, that a coordinated or dependent clause
+    shares with its head ("X was elected and met Y": X met Y)."""
+    for child in verb.children:
+        if child.dep_ in SUBJ + PASSIVE_SUBJ:
+            return _antecedent(child)
+    if is_passive(verb) and verb.dep_ in ("conj", "advcl") and verb.head.pos_ in ("VERB", "AUX") and depth < 6:
+        return _shared_subject(verb.head, depth + 1)
+    return subject_of(verb, depth + 1)
 
 
 def _controller(head: Token, depth: int) -> Token | None:
     for child in head.children:
         if child.dep_ in SUBJ + PASSIVE_SUBJ:
             return _antecedent(child)
+    if head.dep_ == "acl" and head.tag_ == "VBN" and head.head.pos_ in ("NOUN", "PROPN"):
+        return head.head  # "Kim, expected to meet Trump": the noun the participle describes
     return subject_of(head, depth + 1)
 
 
@@ -306,6 +345,8 @@ def object_of(verb: Token) -> Token | None:
         return verb.head
     if verb.dep_ == "acl" and verb.tag_ == "VBN":  # reduced passive: "a deal brokered by X"
         return verb.head
+    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.pos_ in ("VERB", "AUX") and is_passive(verb):
+        return _shared_subject(verb.head, 1)  # "X attacked Y and was arrested": X is arrested
     return None
 
 
@@ -341,7 +382,7 @@ def noun_slots(noun: Token, lex: Lexicon) -> Slots:
     governor = governing_verb(noun, lex)
     if governor is not None:
         slots["governor"] = [governor]
-        if noun.dep_ in ("dobj", "pobj", "attr") and _carries(governor, lex):
+        if noun.dep_ in ("dobj", "pobj", "attr", *PASSIVE_SUBJ) and _carries(governor, lex):
             slots["gov_subj"] = _expand(subject_of(governor))
     return slots
 
@@ -378,8 +419,8 @@ def governing_verb(noun: Token, lex: Lexicon) -> Token | None:
     if head.i == noun.i or head.pos_ not in ("VERB", "AUX"):
         return None
     lemma = head.lemma_.lower()
-    if noun.dep_ in ("dobj", "pobj", "attr") and lemma in lex.support_verbs:
-        return head
+    if noun.dep_ in ("dobj", "pobj", "attr", *PASSIVE_SUBJ) and lemma in lex.support_verbs:
+        return head  # "sanctions were imposed on X" is "imposed sanctions on X" passivized
     if noun.dep_ in SUBJ + PASSIVE_SUBJ and lemma in lex.happening_verbs:
         return head
     return None
@@ -393,11 +434,21 @@ def slot_actors(tokens: Iterable[Token], actors: ActorIndex, lex: Lexicon) -> li
         if mention is None and token.lemma_.lower() in lex.group_nouns:
             members = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                        for g in _expand([x for x in c.children if x.dep_ == "pobj"])]
-            found.extend(a for m in members if (mm := actors.at(m.i)) for a in mm.actors)
+            found.extend(a for m in members if (mm := actors.at(m.i)) for a in mm.actors if not _thing(mm, m.doc))
             continue
-        if mention is not None:
+        if mention is not None and not _thing(mention, token.doc):
             found.extend(mention.actors)
     return _unique(found)
+
+
+def _thing(mention: Mention, doc: Doc) -> bool:
+    """A name the gazetteer does not know (an in-text person: no sector) that the entity
+    recogniser labels a thing, an event or a place ("Brexit", a newspaper, a hotel, a town) is
+    no actor. Gazetteer actors, countries and metonyms ("the Kremlin") are kept."""
+    if mention.kind != "name" or any(a.sector for a in mention.actors):
+        return False
+    labels = {doc[i].ent_type_ for i in range(mention.start, mention.end)} - {""}
+    return bool(labels) and labels <= role_rules().not_actor_labels
 
 
 def _unique(actors: Iterable[Actor]) -> list[Actor]:
@@ -411,17 +462,70 @@ def _unique(actors: Iterable[Actor]) -> list[Actor]:
     return out
 
 
+def _roles(pattern: Pattern) -> tuple[tuple[str, str], ...]:
+    """The pattern's roles, then the default roles of prepositions for its event type
+    (`data/roles.toml`) where it names none for them."""
+    named = {slot for slot, _ in pattern.roles}
+    own: tuple[tuple[str, str], ...] = tuple(pattern.roles)
+    return own + tuple((s, r) for s, r in role_rules().defaults(pattern.type) if s not in named)
+
+
+def _role_tokens(trigger: Trigger, slot: str, lex: Lexicon) -> tuple[Token, ...]:
+    if slot == "obj_owner":
+        return tuple(t for o in trigger.slot("obj") for c in o.children
+                     if c.dep_ in ("poss",) or (c.dep_ == "prep" and c.lower_ in ("by", "from"))
+                     for t in ([c] if c.dep_ == "poss" else [g for g in c.children if g.dep_ == "pobj"]))
+    tokens = trigger.slot(slot)
+    if not tokens and slot.startswith("prep:") and trigger.pattern.pos == "NOUN":
+        return tuple(carrier_preps(trigger.token, lex).get(slot, ()))
+    return tokens
+
+
+def carrier_preps(noun: Token, lex: Lexicon) -> Slots:
+    """The prepositional objects of the verb that carries a nominal event, read as the noun's
+    own: "imposed sanctions on X" are sanctions on X, "held talks with X" talks with X,
+    "sanctions were imposed on X by Y" sanctions by Y; also a participle of such a verb on the
+    noun ("the strikes carried out against X")."""
+    participles = (c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() in lex.support_verbs)
+    carriers: list[Token | None] = [governing_verb(noun, lex), *participles]
+    slots: Slots = {}
+    for verb in filter(None, carriers):
+        for child in verb.children:
+            if child.dep_ in ("prep", "agent") and not (child.left_edge.i <= noun.i <= child.right_edge.i):
+                _add_child(slots, child)
+    return slots
+
+
+def attendees(noun: Token, lex: Lexicon) -> list[Token]:
+    """Who takes part in a nominal event by going to it or by being its reason: "X arrived for
+    the talks with Y", "X flew to the summit", "Y was jailed for the attack", "X blamed Y for
+    the attack" (the object if the verb has one). Not after a request ("X called for talks",
+    "Y asked for aid"): asking for an event is asking someone else to act."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.dep_ != "prep":
+        return []
+    verb = prep.head
+    if verb.pos_ in ("NOUN", "PROPN") and verb.dep_ == "pobj" and verb.head.dep_ == "prep":
+        verb = verb.head.head  # "arrived in Hanoi for the summit", the "for" read on Hanoi
+    if verb.pos_ not in ("VERB", "AUX"):
+        return []
+    rules, lemma, word = role_rules(), verb.lemma_.lower(), prep.lower_
+    if lemma in rules.motion_verbs and word in ("to", "for", "at"):
+        return _expand([subject_of(verb), object_of(verb)])
+    requests = any(p.type == "REQUEST" for p in lex.candidates(lemma, "VERB"))
+    if word != "for" or requests or lemma in rules.not_participant_verbs:
+        return []
+    found = object_of(verb)
+    return _expand(found if found is not None else subject_of(verb))
+
+
 def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[list[Actor], list[Actor]]:
-    """Actors and recipients of a trigger by the roles of its pattern."""
+    """Actors and recipients of a trigger by the roles of its pattern and the default roles of
+    its type; a nominal event without an actor takes the subject of the verb carrying it, then
+    those who go to it or are its reason (`attendees`)."""
     sides: dict[str, list[Actor]] = {"actor": [], "recipient": []}
-    for slot, role in trigger.pattern.roles:
-        if slot == "obj_owner":
-            tokens: tuple[Token, ...] = tuple(t for o in trigger.slot("obj") for c in o.children
-                                              if c.dep_ in ("poss",) or (c.dep_ == "prep" and c.lower_ in ("by", "from"))
-                                              for t in ([c] if c.dep_ == "poss" else [g for g in c.children if g.dep_ == "pobj"]))
-        else:
-            tokens = trigger.slot(slot)
-        found = slot_actors(tokens, actors, lex)
+    for slot, role in _roles(trigger.pattern):
+        found = slot_actors(_role_tokens(trigger, slot, lex), actors, lex)
         if role == "pooled":
             if not sides["actor"] and found:
                 sides["actor"].append(found.pop(0))
@@ -431,6 +535,8 @@ def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[li
     explicit = any(slot == "gov_subj" for slot, _ in trigger.pattern.roles)
     if not sides["actor"] and trigger.pattern.pos == "NOUN" and not explicit:
         sides["actor"].extend(slot_actors(trigger.slot("gov_subj"), actors, lex))
+    if not sides["actor"] and trigger.pattern.pos == "NOUN":
+        sides["actor"].extend(slot_actors(attendees(trigger.token, lex), actors, lex))
     actor_side = _unique(sides["actor"])
     keys = {(a.name, a.country) for a in actor_side}
     return actor_side, [a for a in _unique(sides["recipient"]) if (a.name, a.country) not in keys]

@@ -1,0 +1,144 @@
+"""Argument roles on the real model: who acts and who is acted on, read from the parse as rules
+of English (passive and "by" agents, targets and partners marked by prepositions, the verb
+that carries a nominal event, going to an event or being its reason, control, coordination),
+and things and places that are no actor. Every sentence is invented; each rule has variants
+with other names, tenses and word orders. Participants are compared by country."""
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from storyline.datafiles import DataFileError, read_text
+from storyline.extract import nlp as nlp_module
+from storyline.extract.actors import resolve_actors
+from storyline.extract.lexicon import lexicon
+from storyline.extract.roles import NAME, build_role_rules
+from storyline.extract.triggers import find_triggers, participants
+
+Sides = tuple[set[str], set[str]]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return nlp_module.load()
+
+
+def sides(nlp: Language, text: str, lemma: str) -> Sides:
+    """(actor countries, recipient countries) of the first trigger on `lemma` in `text`."""
+    doc = nlp(text)
+    actors, lex = resolve_actors(doc, None), lexicon()
+    for sent in doc.sents:
+        for trigger in find_triggers(sent, lex, actors):
+            if trigger.token.lemma_.lower() == lemma:
+                found = participants(trigger, actors, lex)
+                return {a.country or "" for a in found[0]}, {a.country or "" for a in found[1]}
+    raise AssertionError(f"no trigger {lemma!r} in {text!r}")
+
+
+def pooled(found: Sides) -> set[str]:
+    return found[0] | found[1]
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("Norway was criticized by Egypt on Monday.", "criticize", ({"EGY"}, {"NOR"})),
+    ("Kenya has been accused by Brazil of lying about the deal.", "accuse", ({"BRA"}, {"KEN"})),
+    ("Mexico will be sanctioned by Canada next year.", "sanction", ({"CAN"}, {"MEX"})),
+    ("On Friday Japan was condemned by India.", "condemn", ({"IND"}, {"JPN"})),
+])
+def test_the_by_agent_of_a_passive_acts_on_its_subject(nlp: Language, text: str, lemma: str, expected: Sides) -> None:
+    assert sides(nlp, text, lemma) == expected
+
+
+@pytest.mark.parametrize(("text", "lemma", "recipient"), [
+    ("Japan was condemned on Friday.", "condemn", "JPN"),
+    ("Egypt attacked Kenya and was condemned the next day.", "condemn", "EGY"),
+    ("Peru expelled two diplomats and was sanctioned in return.", "sanction", "PER"),
+    ("Kenya, which was sanctioned last year, wants new talks.", "sanction", "KEN"),
+    ("Chile, criticized for months, changed course.", "criticize", "CHL"),
+])
+def test_a_passive_without_agent_has_its_subject_as_recipient_and_no_actor(
+        nlp: Language, text: str, lemma: str, recipient: str) -> None:
+    assert sides(nlp, text, lemma) == (set(), {recipient})
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("Canada imposed sanctions on Mexico.", "sanction", ({"CAN"}, {"MEX"})),
+    ("Sanctions were imposed on Mexico by Canada on Tuesday.", "sanction", ({"CAN"}, {"MEX"})),
+    ("Norway will impose new sanctions against Peru.", "sanction", ({"NOR"}, {"PER"})),
+    ("Japan launched an attack on Kenya overnight.", "attack", ({"JPN"}, {"KEN"})),
+    ("Egypt began a war with Chile in 1990.", "war", ({"EGY"}, {"CHL"})),
+])
+def test_the_verb_carrying_a_nominal_event_lends_it_its_prepositions(
+        nlp: Language, text: str, lemma: str, expected: Sides) -> None:
+    assert sides(nlp, text, lemma) == expected
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("France held talks with India on Tuesday.", "talk", {"FRA", "IND"}),
+    ("Brazil will hold a summit with Egypt next month.", "summit", {"BRA", "EGY"}),
+    ("The war between Egypt and Kenya began in May.", "war", {"EGY", "KEN"}),
+])
+def test_partners_of_shared_events_are_both_sides(nlp: Language, text: str, lemma: str, expected: set[str]) -> None:
+    assert pooled(sides(nlp, text, lemma)) == expected
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("Egypt fought against Kenya for a decade.", "fight", ({"EGY"}, {"KEN"})),
+    ("Peru protested against Chile.", "protest", ({"PER"}, {"CHL"})),
+])
+def test_against_marks_the_target_of_a_hostile_act(nlp: Language, text: str, lemma: str, expected: Sides) -> None:
+    assert sides(nlp, text, lemma) == expected
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("Angela Merkel arrived in Rome for the summit with Emmanuel Macron.", "summit", {"DEU", "FRA"}),
+    ("Narendra Modi flew to the talks with Shinzo Abe on Sunday.", "talk", {"IND", "JPN"}),
+    ("Justin Trudeau will travel to Tokyo for talks with Shinzo Abe.", "talk", {"CAN", "JPN"}),
+])
+def test_who_goes_to_a_meeting_attends_it(nlp: Language, text: str, lemma: str, expected: set[str]) -> None:
+    assert pooled(sides(nlp, text, lemma)) == expected
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("Egypt was condemned for the attack on Kenya.", "attack", ({"EGY"}, {"KEN"})),
+    ("Norway blamed Egypt for the attack on Kenya.", "attack", ({"EGY"}, {"KEN"})),
+    ("Peru apologized for the attack on Chile.", "attack", ({"PER"}, {"CHL"})),
+])
+def test_the_reason_for_an_event_names_its_actor(nlp: Language, text: str, lemma: str, expected: Sides) -> None:
+    assert sides(nlp, text, lemma) == expected
+
+
+@pytest.mark.parametrize(("text", "lemma"), [
+    ("Egypt called for talks with Kenya.", "talk"),
+    ("Egypt appealed for assistance to Kenya.", "assistance"),
+    ("Egypt pleaded for relief for Kenyan refugees.", "relief"),
+])
+def test_asking_for_an_event_does_not_make_the_asker_its_actor(nlp: Language, text: str, lemma: str) -> None:
+    assert "EGY" not in sides(nlp, text, lemma)[0]
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("Norway accused Egypt of attacking Kenya.", "attack", ({"EGY"}, {"KEN"})),
+    ("Peru blamed Chile for attacking Bolivia.", "attack", ({"CHL"}, {"BOL"})),
+    ("Egypt agreed to meet Kenya next week.", "meet", ({"EGY"}, {"KEN"})),
+    ("Kenya is set to visit Egypt in March.", "visit", ({"KEN"}, {"EGY"})),
+    ("Japan, expected to meet India next week, said little.", "meet", ({"JPN"}, {"IND"})),
+    ("Brazil was elected to the council and met Peru.", "meet", ({"BRA"}, {"PER"})),
+])
+def test_control_and_coordination_give_the_actor(nlp: Language, text: str, lemma: str, expected: Sides) -> None:
+    assert sides(nlp, text, lemma) == expected
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("Egypt and Kenya met in Cairo.", "meet", {"EGY", "KEN"}),
+    ("Egypt met Kenya and Norway on Monday.", "meet", {"EGY", "KEN", "NOR"}),
+    ("Peru, Chile and Bolivia will meet next year.", "meet", {"PER", "CHL", "BOL"}),
+])
+def test_coordinated_participants_all_take_part(nlp: Language, text: str, lemma: str, expected: set[str]) -> None:
+    assert pooled(sides(nlp, text, lemma)) == expected
+
+
+def test_role_rules_name_the_file_and_line_of_an_unknown_type() -> None:
+    text = read_text(NAME).replace('types = ["SANCTION", "COERCE", "ASSAULT"]', 'types = ["SANCTIONS"]', 1)
+    with pytest.raises(DataFileError, match=r"roles.toml:\d+: unknown event type 'SANCTIONS'"):
+        build_role_rules(text)

@@ -23,7 +23,7 @@ _SCHEMA = Table({
         "role": Key(str, required=True, choices=frozenset(ROLES)),
         "types": _WORDS,
     }), required=True),
-    "verbs": Table({"motion": _WORDS, "not_participant": _WORDS}, required=True),
+    "verbs": Table({"motion": _WORDS, "not_participant": _WORDS, "aiming": _WORDS}, required=True),
     "names": Table({"not_actor_labels": _WORDS}, required=True),
 })
 
@@ -35,6 +35,7 @@ class RoleRules:
     prepositions: dict[str, tuple[tuple[str, str], ...]]   # event type -> ((slot, role), ...)
     motion_verbs: frozenset[str]
     not_participant_verbs: frozenset[str]
+    aiming_verbs: frozenset[str]
     not_actor_labels: frozenset[str]
 
     def defaults(self, event_type: str) -> tuple[tuple[str, str], ...]:
@@ -62,5 +63,6 @@ def build_role_rules(text: str, name: str = NAME) -> RoleRules:
     return RoleRules(
         prepositions={k: tuple(v) for k, v in by_type.items()},
         motion_verbs=frozenset(verbs["motion"]), not_participant_verbs=frozenset(verbs["not_participant"]),
+        aiming_verbs=frozenset(verbs["aiming"]),
         not_actor_labels=frozenset(names["not_actor_labels"]),
     )

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Actor
-from .actors import ActorIndex, Mention
+from .actors import ActorIndex, Mention, gazetteer
+from .actors.gazetteer import alias_key
 from .lexicon import Lexicon, Pattern
 from .lexicon import polarity as lexicon_polarity
 from .phrases import PhraseMatch, hyphenated
@@ -261,6 +262,8 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
                 return found
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
         return _prep_controller(verb.head, depth)
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("NOUN", "PROPN"):
+        return owner_of(verb.head.head, depth + 1)  # "X did favors, including endorsing Y"; "X's threat of attacking Y"
     if verb.dep_ == "xcomp":
         head = verb.head
         if head.lemma_.lower() in OBJECT_CONTROL:
@@ -360,7 +363,15 @@ def _expand(tokens: Iterable[Token | None] | Token | None) -> list[Token]:
             continue
         out.append(token)
         out.extend(c for c in token.conjuncts if c not in out)
+        out.extend(c for c in _folded_conjuncts(token) if c not in out)
     return out
+
+
+def _folded_conjuncts(token: Token) -> list[Token]:
+    """ "President A and Prime Minister B met": the parser sometimes folds the first of two
+    coordinated names into a modifier of the second (A an `nmod` carrying the "and"); such a
+    modifier is a conjunct."""
+    return [c for c in token.lefts if c.dep_ in ("nmod", "compound") and any(g.dep_ == "cc" for g in c.children)]
 
 
 # ---------------------------------------------------------------- noun slots
@@ -427,28 +438,43 @@ def governing_verb(noun: Token, lex: Lexicon) -> Token | None:
 
 
 # ---------------------------------------------------------------- participants
-def slot_actors(tokens: Iterable[Token], actors: ActorIndex, lex: Lexicon) -> list[Actor]:
+def slot_actors(tokens: Iterable[Token], actors: ActorIndex, lex: Lexicon, modifier: bool = False) -> list[Actor]:
+    """The actors the slot's tokens name; `modifier` for a noun's modifier slot ("the Brexit
+    deal"), where a name the gazetteer does not know is the topic, not a party."""
     found: list[Actor] = []
     for token in tokens:
         mention = actors.at(token.i)
         if mention is None and token.lemma_.lower() in lex.group_nouns:
             members = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                        for g in _expand([x for x in c.children if x.dep_ == "pobj"])]
-            found.extend(a for m in members if (mm := actors.at(m.i)) for a in mm.actors if not _thing(mm, m.doc))
+            found.extend(a for m in members if (mm := actors.at(m.i)) and not _thing(mm, m.doc) for a in mm.actors)
             continue
-        if mention is not None and not _thing(mention, token.doc):
+        if mention is not None and not _thing(mention, token.doc) and not (modifier and _in_text_name(mention)):
             found.extend(mention.actors)
     return _unique(found)
 
 
+def _in_text_name(mention: Mention) -> bool:
+    """A name as written that resolved to no gazetteer person, organisation, party or place,
+    nor to a person named more fully before ("Parnas" after "Lev Parnas"): a first mention of
+    a name storyline knows nothing about."""
+    names = gazetteer().names
+    return mention.kind == "name" and all(a.name == a.text and alias_key(a.name) not in names for a in mention.actors)
+
+
 def _thing(mention: Mention, doc: Doc) -> bool:
-    """A name the gazetteer does not know (an in-text person: no sector) that the entity
-    recogniser labels a thing, an event or a place ("Brexit", a newspaper, a hotel, a town) is
-    no actor. Gazetteer actors, countries and metonyms ("the Kremlin") are kept."""
-    if mention.kind != "name" or any(a.sector for a in mention.actors):
+    """An unknown name (no gazetteer entry, no sector) that is a thing, an event or a place, not
+    an agent: one the entity recogniser labels so (a referendum, a law, a town), or one that
+    takes the article as only things do ("the Egyptian Gazette", "the Grand Hotel": English puts
+    no article before a person's name). Gazetteer actors, countries, metonyms ("the Kremlin", a
+    capital that acts) and people named before are kept."""
+    names = gazetteer().names
+    if mention.kind not in ("name", "title") or any(a.sector or alias_key(a.name) in names for a in mention.actors):
+        return False
+    if mention.kind == "name" and not _in_text_name(mention):
         return False
     labels = {doc[i].ent_type_ for i in range(mention.start, mention.end)} - {""}
-    return bool(labels) and labels <= role_rules().not_actor_labels
+    return (bool(labels) and labels <= role_rules().not_actor_labels) or doc[mention.start].lower_ == "the"
 
 
 def _unique(actors: Iterable[Actor]) -> list[Actor]:
@@ -493,7 +519,21 @@ def carrier_preps(noun: Token, lex: Lexicon) -> Slots:
         for child in verb.children:
             if child.dep_ in ("prep", "agent") and not (child.left_edge.i <= noun.i <= child.right_edge.i):
                 _add_child(slots, child)
+    slots.setdefault("prep:against", []).extend(_aimed_at(noun))
     return slots
+
+
+def _aimed_at(noun: Token) -> list[Token]:
+    """The target a participle aims the event at ("tariffs aimed at X", "sanctions targeting X"),
+    read as "against X"."""
+    aiming = role_rules().aiming_verbs
+    out: list[Token] = []
+    for verb in noun.children:
+        if verb.dep_ == "acl" and verb.lemma_.lower() in aiming:
+            targets = [g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("at", "against", "on")
+                       for g in c.children if g.dep_ == "pobj"] + [c for c in verb.children if c.dep_ == "dobj"]
+            out.extend(_expand(targets))
+    return out
 
 
 def attendees(noun: Token, lex: Lexicon) -> list[Token]:
@@ -525,7 +565,7 @@ def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[li
     those who go to it or are its reason (`attendees`)."""
     sides: dict[str, list[Actor]] = {"actor": [], "recipient": []}
     for slot, role in _roles(trigger.pattern):
-        found = slot_actors(_role_tokens(trigger, slot, lex), actors, lex)
+        found = slot_actors(_role_tokens(trigger, slot, lex), actors, lex, modifier=slot == "compound")
         if role == "pooled":
             if not sides["actor"] and found:
                 sides["actor"].append(found.pop(0))

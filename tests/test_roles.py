@@ -198,3 +198,33 @@ def test_an_unknown_name_modifying_an_event_noun_is_its_topic(nlp: Language, tex
 def test_an_unknown_institution_or_place_is_no_actor_but_a_person_is(
         nlp: Language, text: str, lemma: str, expected: Sides) -> None:
     assert sides(nlp, text, lemma) == expected
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("Norway demanded that Sweden apologize.", "demand", ({"NOR"}, {"SWE"})),
+    ("Brazil has demanded that Argentina pay its debts.", "demand", ({"BRA"}, {"ARG"})),
+])
+def test_the_subject_of_a_demanded_clause_is_the_addressee(nlp: Language, text: str, lemma: str, expected: Sides) -> None:
+    assert sides(nlp, text, lemma) == expected
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("India's threat to invade Nepal worried China.", "threat", ({"IND"}, {"NPL"})),
+    ("Japan's refusal to recognize Taiwan angered nobody.", "refusal", ({"JPN"}, {"TWN"})),
+    ("Peru's threat to attack Chile alarmed Bolivia.", "threat", ({"PER"}, {"CHL"})),
+])
+def test_the_object_of_a_threat_or_refusal_infinitive_is_its_target(
+        nlp: Language, text: str, lemma: str, expected: Sides) -> None:
+    assert sides(nlp, text, lemma) == expected
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("The EU hit Russia with new sanctions.", "sanction", ({"XXX"}, {"RUS"})),
+    ("Iran was slapped with US tariffs.", "tariff", ({"USA"}, {"IRN"})),
+    ("Iran was hit with new EU sanctions.", "sanction", ({"XXX"}, {"IRN"})),
+    ("Kenya was charged with the attack on Uganda.", "attack", (set(), {"UGA"})),
+])
+def test_a_verb_applying_an_event_with_gives_its_agent_and_target(
+        nlp: Language, text: str, lemma: str, expected: Sides) -> None:
+    """The charged party is not the target of the attack it is charged with."""
+    assert sides(nlp, text, lemma) == expected

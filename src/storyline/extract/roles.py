@@ -24,6 +24,7 @@ _SCHEMA = Table({
         "types": _WORDS,
     }), required=True),
     "verbs": Table({"motion": _WORDS, "not_participant": _WORDS, "aiming": _WORDS}, required=True),
+    "types": Table(dict.fromkeys(("request", "charge", "addressee", "infinitive_target"), _WORDS), required=True),
     "names": Table({"not_actor_labels": _WORDS}, required=True),
 })
 
@@ -37,6 +38,7 @@ class RoleRules:
     not_participant_verbs: frozenset[str]
     aiming_verbs: frozenset[str]
     not_actor_labels: frozenset[str]
+    types: dict[str, frozenset[str]]   # request, charge, addressee, infinitive_target: event types
 
     def defaults(self, event_type: str) -> tuple[tuple[str, str], ...]:
         return self.prepositions.get(event_type, ())
@@ -59,10 +61,15 @@ def build_role_rules(text: str, name: str = NAME) -> RoleRules:
             raise error_at(name, text, ("preposition", index), problem)
         for event_type in entry["types"]:
             by_type.setdefault(event_type, []).append((f"prep:{entry['word']}", entry["role"]))
+    for kind, found in raw["types"].items():
+        unknown = [t for t in found if t not in PLOVER_TYPES]
+        if unknown:
+            raise error_at(name, text, ("types", kind), f"unknown event type {unknown[0]!r}")
     verbs, names = raw["verbs"], raw["names"]
     return RoleRules(
         prepositions={k: tuple(v) for k, v in by_type.items()},
         motion_verbs=frozenset(verbs["motion"]), not_participant_verbs=frozenset(verbs["not_participant"]),
         aiming_verbs=frozenset(verbs["aiming"]),
         not_actor_labels=frozenset(names["not_actor_labels"]),
+        types={kind: frozenset(found) for kind, found in raw["types"].items()},
     )

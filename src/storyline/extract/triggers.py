@@ -536,6 +536,10 @@ def _aimed_at(noun: Token) -> list[Token]:
     return out
 
 
+def _verb_types(verb: Token, lex: Lexicon) -> set[str]:
+    return {p.type for p in lex.candidates(verb.lemma_.lower(), "VERB")}
+
+
 def attendees(noun: Token, lex: Lexicon) -> list[Token]:
     """Who takes part in a nominal event by going to it or by being its reason: "X arrived for
     the talks with Y", "X flew to the summit", "Y was jailed for the attack", "X blamed Y for
@@ -552,17 +556,63 @@ def attendees(noun: Token, lex: Lexicon) -> list[Token]:
     rules, lemma, word = role_rules(), verb.lemma_.lower(), prep.lower_
     if lemma in rules.motion_verbs and word in ("to", "for", "at"):
         return _expand([subject_of(verb), object_of(verb)])
-    requests = any(p.type == "REQUEST" for p in lex.candidates(lemma, "VERB"))
-    if word != "for" or requests or lemma in rules.not_participant_verbs:
+    if word != "for" or _verb_types(verb, lex) & rules.types["request"] or lemma in rules.not_participant_verbs:
         return []
     found = object_of(verb)
     return _expand(found if found is not None else subject_of(verb))
 
 
+def _instrument(noun: Token, lex: Lexicon) -> tuple[list[Token], list[Token]]:
+    """A nominal event a verb applies "with": "X hit Y with sanctions", "Y was slapped with
+    tariffs", "X threatened Y with war": the verb's agent and its object (or passive subject).
+    Not after verbs that charge or ask ("Y was charged with assault": the offence)."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ != "with" or prep.head.pos_ not in ("VERB", "AUX"):
+        return [], []
+    verb = prep.head
+    if _verb_types(verb, lex) & role_rules().types["charge"]:
+        return [], []
+    return _expand(subject_of(verb)), _expand(object_of(verb))
+
+
+def _addressee(token: Token, event_type: str) -> list[Token]:
+    """Who is asked: the subject of the clause that says what ("X demanded that Y leave", "the
+    demand that Y leave"), for the event types of `addressee` in data/roles.toml."""
+    if event_type not in role_rules().types["addressee"]:
+        return []
+    return [g for c in token.children if c.dep_ in ("ccomp", "acl", "relcl")
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            for g in _expand([s for s in c.children if s.dep_ in SUBJ])]
+
+
+def _infinitive_target(noun: Token, event_type: str) -> list[Token]:
+    """ "the refusal to recognize X", "the threat to attack X": the object of the infinitive (or
+    its owner: "to recognize X's election"), for the types of `infinitive_target`."""
+    if event_type not in role_rules().types["infinitive_target"]:
+        return []
+    out: list[Token] = []
+    for verb in noun.children:
+        if verb.dep_ == "acl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in verb.children):
+            found = _expand(object_of(verb) or _with_object(verb))
+            out.extend(found + [c for t in found for c in t.children if c.dep_ == "poss"])
+    return out
+
+
+def _implicit(trigger: Trigger, lex: Lexicon) -> tuple[list[Token], list[Token]]:
+    """Participants read around the trigger where its own slots name nobody: for a nominal
+    event those who go to it or are its reason, the agent and object of a verb applying it
+    ("hit Y with sanctions"), the target of its infinitive; for any, the addressee of a demand."""
+    token, kind = trigger.token, trigger.pattern.type
+    if trigger.pattern.pos != "NOUN":
+        return [], _addressee(token, kind)
+    agent, patient = _instrument(token, lex)
+    return attendees(token, lex) or agent, _infinitive_target(token, kind) or patient or _addressee(token, kind)
+
+
 def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[list[Actor], list[Actor]]:
     """Actors and recipients of a trigger by the roles of its pattern and the default roles of
-    its type; a nominal event without an actor takes the subject of the verb carrying it, then
-    those who go to it or are its reason (`attendees`)."""
+    its type; a nominal event without an actor takes the subject of the verb carrying it; then
+    what is read around the trigger fills a side still empty (`_implicit`)."""
     sides: dict[str, list[Actor]] = {"actor": [], "recipient": []}
     for slot, role in _roles(trigger.pattern):
         found = slot_actors(_role_tokens(trigger, slot, lex), actors, lex, modifier=slot == "compound")
@@ -575,8 +625,10 @@ def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[li
     explicit = any(slot == "gov_subj" for slot, _ in trigger.pattern.roles)
     if not sides["actor"] and trigger.pattern.pos == "NOUN" and not explicit:
         sides["actor"].extend(slot_actors(trigger.slot("gov_subj"), actors, lex))
-    if not sides["actor"] and trigger.pattern.pos == "NOUN":
-        sides["actor"].extend(slot_actors(attendees(trigger.token, lex), actors, lex))
+    if not sides["actor"] or not sides["recipient"]:
+        agent, patient = _implicit(trigger, lex)
+        sides["actor"] = sides["actor"] or slot_actors(agent, actors, lex)
+        sides["recipient"] = sides["recipient"] or slot_actors(patient, actors, lex)
     actor_side = _unique(sides["actor"])
     keys = {(a.name, a.country) for a in actor_side}
     return actor_side, [a for a in _unique(sides["recipient"]) if (a.name, a.country) not in keys]

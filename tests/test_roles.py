@@ -228,3 +228,16 @@ def test_a_verb_applying_an_event_with_gives_its_agent_and_target(
         nlp: Language, text: str, lemma: str, expected: Sides) -> None:
     """The charged party is not the target of the attack it is charged with."""
     assert sides(nlp, text, lemma) == expected
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("Angela Merkel's trip to Paris for talks with Emmanuel Macron was short.", "talk", {"DEU", "FRA"}),
+    ("Donald Trump's cancellation of the summit with Kim Jong Un surprised Seoul.", "summit", {"USA", "PRK"}),
+    ("Shinzo Abe's plans for a summit with Vladimir Putin were dropped.", "summit", {"JPN", "RUS"}),
+])
+def test_who_travels_to_plans_or_cancels_a_meeting_takes_part(nlp: Language, text: str, lemma: str, expected: set[str]) -> None:
+    assert pooled(sides(nlp, text, lemma)) == expected
+
+
+def test_supporting_an_attack_is_not_making_it(nlp: Language) -> None:
+    assert sides(nlp, "Kenya's support for the attack on Uganda was criticized.", "attack") == (set(), {"UGA"})

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from ..model import Actor
 from .actors import ActorIndex, Mention, gazetteer
 from .actors.gazetteer import alias_key
-from .lexicon import Lexicon, Pattern
+from .lexicon import Lexicon, Pattern, cues
 from .lexicon import polarity as lexicon_polarity
 from .phrases import PhraseMatch, hyphenated
 from .roles import role_rules
@@ -549,6 +549,8 @@ def attendees(noun: Token, lex: Lexicon) -> list[Token]:
     if noun.dep_ != "pobj" or prep.dep_ != "prep":
         return []
     verb = prep.head
+    if verb.pos_ == "NOUN" and prep.lower_ in ("for", "of") and _planning_noun(verb, lex):
+        return _expand(owner_of(verb))  # "X's trip to Y for talks", "X's cancellation of the summit"
     if verb.pos_ in ("NOUN", "PROPN") and verb.dep_ == "pobj" and verb.head.dep_ == "prep":
         verb = verb.head.head  # "arrived in Hanoi for the summit", the "for" read on Hanoi
     if verb.pos_ not in ("VERB", "AUX"):
@@ -560,6 +562,15 @@ def attendees(noun: Token, lex: Lexicon) -> list[Token]:
         return []
     found = object_of(verb)
     return _expand(found if found is not None else subject_of(verb))
+
+
+def _planning_noun(noun: Token, lex: Lexicon) -> bool:
+    """A noun whose owner takes part in the event it is for or of: a journey to it (a CONSULT
+    noun: "trip", "visit") or a plan or cancellation of it (the status cues of status.toml)."""
+    lemma, cue = noun.lemma_.lower(), cues()
+    if any(p.type == "CONSULT" for p in lex.candidates(lemma, "NOUN")):
+        return True
+    return lemma in cue.governors["cancelled"] | cue.governors["planned"] | cue.plan_nouns
 
 
 def _instrument(noun: Token, lex: Lexicon) -> tuple[list[Token], list[Token]]:

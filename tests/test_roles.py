@@ -241,3 +241,15 @@ def test_who_travels_to_plans_or_cancels_a_meeting_takes_part(nlp: Language, tex
 
 def test_supporting_an_attack_is_not_making_it(nlp: Language) -> None:
     assert sides(nlp, "Kenya's support for the attack on Uganda was criticized.", "attack") == (set(), {"UGA"})
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("Donald Trump said he would meet face to face with Kim Jong Un.", "meet", ({"USA"}, {"PRK"})),
+    ("Justin Trudeau met in person with Narendra Modi on Friday.", "meet", ({"CAN"}, {"IND"})),
+    ("Britain suspended high-level contacts with Moscow.", "suspend", ({"GBR"}, {"RUS"})),
+    ("Egypt cut diplomatic ties with Qatar.", "cut", ({"EGY"}, {"QAT"})),
+    ("Japan threatened to impose sanctions on North Korea.", "threaten", ({"JPN"}, {"PRK"})),
+])
+def test_partners_and_targets_hung_on_an_adverbial_an_object_or_an_infinitive(
+        nlp: Language, text: str, lemma: str, expected: Sides) -> None:
+    assert sides(nlp, text, lemma) == expected

@@ -188,9 +188,29 @@ def verb_slots(verb: Token) -> Slots:
     if verb.dep_ in ("amod", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
         slots["modified"] = [verb.head]
     slots["predicate"] = [c for c in verb.children if c.dep_ in ("oprd", "xcomp", "ccomp") and c.pos_ in ("NOUN", "ADJ", "PROPN")]
-    slots["xcomp_obj"] = [t for c in verb.children if c.dep_ == "xcomp" for t in _expand(object_of(c) or _with_object(c))]
+    slots["xcomp_obj"] = [t for c in verb.children if c.dep_ == "xcomp" for t in _expand([object_of(c), _with_object(c)])]
+    partners = [t for t in _expand(_nested_partners(verb)) if t not in slots.get("prep:with", [])]
+    if partners:
+        slots.setdefault("prep:with", []).extend(partners)
     slots["prep_obj"] = [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"][:1]
     return slots
+
+
+def _nested_partners(verb: Token) -> list[Token]:
+    """A "with" partner the parser hung on the verb's adverbial ("met face to face with X",
+    "conferred for 90 minutes with X", "talked at length with X"): the object of a "with" under
+    a time expression, an adverb or a bare noun that is itself the object of the verb's
+    preposition."""
+    hosts = [c for c in verb.children if c.dep_ in ("npadvmod", "advmod")]
+    hosts += [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    return [g for h in hosts if _bare(h) for c in h.children if c.dep_ == "prep" and c.lower_ == "with"
+            for g in c.children if g.dep_ == "pobj"]
+
+
+def _bare(token: Token) -> bool:
+    if token.ent_type_ in ("DATE", "TIME", "CARDINAL", "QUANTITY") or token.pos_ == "ADV":
+        return True
+    return token.pos_ == "NOUN" and not any(c.dep_ in ("det", "poss", "nummod", "amod", "compound") for c in token.children)
 
 
 def _add_child(slots: Slots, child: Token) -> None:
@@ -504,6 +524,10 @@ def _role_tokens(trigger: Trigger, slot: str, lex: Lexicon) -> tuple[Token, ...]
     tokens = trigger.slot(slot)
     if not tokens and slot.startswith("prep:") and trigger.pattern.pos == "NOUN":
         return tuple(carrier_preps(trigger.token, lex).get(slot, ()))
+    if not tokens and slot.startswith("prep:") and trigger.pattern.pos == "VERB":
+        # "cut ties with X", "suspended contacts with X": the object noun's preposition
+        return tuple(t for o in trigger.slot("obj") for c in o.children if c.dep_ == "prep" and c.lower_ == slot[5:]
+                     for g in c.children if g.dep_ == "pobj" for t in _expand([g]))
     return tokens
 
 

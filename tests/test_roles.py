@@ -253,3 +253,16 @@ def test_supporting_an_attack_is_not_making_it(nlp: Language) -> None:
 def test_partners_and_targets_hung_on_an_adverbial_an_object_or_an_infinitive(
         nlp: Language, text: str, lemma: str, expected: Sides) -> None:
     assert sides(nlp, text, lemma) == expected
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("Angela Merkel spoke at the summit with Emmanuel Macron.", "summit", {"DEU", "FRA"}),
+    ("Emmanuel Macron said during talks with Vladimir Putin that he was hopeful.", "talk", {"FRA", "RUS"}),
+    ("After the meeting with Shinzo Abe, Narendra Modi flew home.", "meeting", {"JPN", "IND"}),
+])
+def test_who_acts_during_or_at_a_meeting_attends_it(nlp: Language, text: str, lemma: str, expected: set[str]) -> None:
+    assert pooled(sides(nlp, text, lemma)) == expected
+
+
+def test_acting_during_an_attack_is_not_attacking(nlp: Language) -> None:
+    assert sides(nlp, "Kenya said during the attack on Uganda that it was neutral.", "attack") == (set(), {"UGA"})

@@ -564,11 +564,12 @@ def _verb_types(verb: Token, lex: Lexicon) -> set[str]:
     return {p.type for p in lex.candidates(verb.lemma_.lower(), "VERB")}
 
 
-def attendees(noun: Token, lex: Lexicon) -> list[Token]:
+def attendees(noun: Token, lex: Lexicon, event_type: str = "") -> list[Token]:
     """Who takes part in a nominal event by going to it or by being its reason: "X arrived for
     the talks with Y", "X flew to the summit", "Y was jailed for the attack", "X blamed Y for
-    the attack" (the object if the verb has one). Not after a request ("X called for talks",
-    "Y asked for aid"): asking for an event is asking someone else to act."""
+    the attack" (the object if the verb has one), "X spoke during the talks" (for the types
+    `attended` in data/roles.toml). Not after a request ("X called for talks", "Y asked for
+    aid"): asking for an event is asking someone else to act."""
     prep = noun.head
     if noun.dep_ != "pobj" or prep.dep_ != "prep":
         return []
@@ -582,6 +583,8 @@ def attendees(noun: Token, lex: Lexicon) -> list[Token]:
     rules, lemma, word = role_rules(), verb.lemma_.lower(), prep.lower_
     if lemma in rules.motion_verbs and word in ("to", "for", "at"):
         return _expand([subject_of(verb), object_of(verb)])
+    if word in rules.attendance_preps and event_type in rules.types["attended"]:
+        return _expand(_shared_subject(verb, 0))
     if word != "for" or _verb_types(verb, lex) & rules.types["request"] or lemma in rules.not_participant_verbs:
         return []
     found = object_of(verb)
@@ -641,7 +644,7 @@ def _implicit(trigger: Trigger, lex: Lexicon) -> tuple[list[Token], list[Token]]
     if trigger.pattern.pos != "NOUN":
         return [], _addressee(token, kind)
     agent, patient = _instrument(token, lex)
-    return attendees(token, lex) or agent, _infinitive_target(token, kind) or patient or _addressee(token, kind)
+    return attendees(token, lex, kind) or agent, _infinitive_target(token, kind) or patient or _addressee(token, kind)
 
 
 def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[list[Actor], list[Actor]]:

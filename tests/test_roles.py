@@ -290,3 +290,11 @@ def test_a_definite_event_with_another_party_is_not_the_earlier_one() -> None:
     article = clean(make_document("t.txt", text, "text"), dt.date(2025, 10, 21))
     last = [e for e in Extractor()(article).events if e.type == "CONSULT"][-1]
     assert {a.country for a in last.actors + last.recipients} == {"CHN"}
+
+
+@pytest.mark.parametrize(("text", "lemma", "recipient"), [
+    ("Egypt vowed to withdraw its troops from Yemen.", "vow", "YEM"),
+    ("India agreed to buy oil from Iran.", "agree", "IRN"),
+])
+def test_the_source_of_a_promised_act_is_its_recipient(nlp: Language, text: str, lemma: str, recipient: str) -> None:
+    assert recipient in sides(nlp, text, lemma)[1]

@@ -29,7 +29,7 @@ RELATIVE = ("who", "that", "which", "whom")
 PHONE = ("telephone", "phone", "video", "videoconference", "videolink")
 POS_OF = {"VERB": "VERB", "NOUN": "NOUN", "PROPN": "NOUN", "ADJ": "ADJ", "ADP": "ADP"}
 NAMED = ("DATE", "TIME", "PERSON", "GPE", "NORP", "LOC", "FAC", "ORG", "WORK_OF_ART", "LAW", "EVENT", "PRODUCT")
-TARGET_PREPS = ("with", "on", "against", "at", "to")
+TARGET_PREPS = ("with", "on", "against", "at", "to", "from")
 OBJECT_CONTROL = ("urge", "ask", "invite", "call", "tell", "persuade", "allow", "press", "encourage", "force", "want")
 
 Slots = dict[str, list[Token]]

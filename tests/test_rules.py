@@ -17,6 +17,7 @@ from storyline.extract import Extractor
 from storyline.extract.countries import countries
 from storyline.extract.lexicon import build_cues, build_lexicon
 from storyline.extract.metonyms import metonyms
+from storyline.extract.roles import role_rules
 from storyline.model import Article
 
 
@@ -34,7 +35,7 @@ LOADERS: dict[str, Callable[[], object]] = {
     "cleaning.toml": cleaning.load_rules,
     "export.toml": export.spec,
     # the extraction stage's gazetteers and time rules, loaded by their own modules
-    "metonyms.toml": metonyms, "demonyms.tsv": countries,
+    "metonyms.toml": metonyms, "demonyms.tsv": countries, "roles.toml": role_rules,
     "actors.json": _extraction, "titles.toml": _extraction,
     "places.toml": _extraction, "places_us_states.tsv": _extraction,
     "timex.toml": _extraction, "timex_rules.toml": _extraction,

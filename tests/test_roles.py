@@ -5,21 +5,16 @@ and things and places that are no actor. Every sentence is invented; each rule h
 with other names, tenses and word orders. Participants are compared by country."""
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from storyline.clean import clean
 from storyline.datafiles import DataFileError, read_text
-from storyline.extract import Extractor
 from storyline.extract import nlp as nlp_module
 from storyline.extract.actors import resolve_actors
 from storyline.extract.lexicon import lexicon
 from storyline.extract.roles import NAME, build_role_rules
 from storyline.extract.triggers import find_triggers, participants, verb_slots
-from storyline.ingest import make_document
 
 Sides = tuple[set[str], set[str]]
 
@@ -271,25 +266,6 @@ def test_who_acts_during_or_at_a_meeting_attends_it(nlp: Language, text: str, le
 
 def test_acting_during_an_attack_is_not_attacking(nlp: Language) -> None:
     assert sides(nlp, "Kenya said during the attack on Uganda that it was neutral.", "attack") == (set(), {"UGA"})
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Donald Trump met Kim Jong Un in Hanoi on Monday. The meeting with Kim lasted two hours.", {"USA", "PRK"}),
-    ("Angela Merkel held talks with Emmanuel Macron on Friday. The talks with Macron were friendly.", {"DEU", "FRA"}),
-])
-def test_a_definite_event_takes_the_sides_of_the_one_it_refers_to(text: str, expected: set[str]) -> None:
-    """The second sentence's meeting names only one side; it is the meeting of the first."""
-    article = clean(make_document("t.txt", text, "text"), dt.date(2025, 10, 21))
-    events = [e for e in Extractor()(article).events if e.type == "CONSULT"]
-    assert len(events) == 2
-    assert {a.country for a in events[1].actors + events[1].recipients} == expected
-
-
-def test_a_definite_event_with_another_party_is_not_the_earlier_one() -> None:
-    text = "Donald Trump met Kim Jong Un on Monday. The meeting with Xi Jinping was short."
-    article = clean(make_document("t.txt", text, "text"), dt.date(2025, 10, 21))
-    last = [e for e in Extractor()(article).events if e.type == "CONSULT"][-1]
-    assert {a.country for a in last.actors + last.recipients} == {"CHN"}
 
 
 @pytest.mark.parametrize(("text", "lemma", "recipient"), [

@@ -132,26 +132,22 @@ def _sentence_events(sent: Span, ctx: Context, earlier: Sequence[Event]) -> Iter
         actors, recipients = participants(trigger, ctx.actors, ctx.lex)
         if trigger.pattern.reporter_is_actor and report is not None and report.source is not None:
             actors = list(report.source.actors)
-        if not actors or not recipients:
-            actors, recipients = _antecedent_event(trigger, earlier, actors, recipients)
+        if not actors and not recipients:
+            actors, recipients = _antecedent_event(trigger, earlier)
         if actors or recipients:
             yield trigger, _event(trigger, actors, recipients, sent, report, ctx)
 
 
-def _antecedent_event(trigger: Trigger, earlier: Sequence[Event], actors: list[Actor],
-                      recipients: list[Actor]) -> tuple[list[Actor], list[Actor]]:
-    """ "the meeting could still happen", "the meeting with Kim was cancelled": a definite
-    nominal event missing a side is the last event of its type mentioned before it whose
-    participants include all of its own; it takes that event's sides."""
+def _antecedent_event(trigger: Trigger, earlier: Sequence[Event]) -> tuple[list[Actor], list[Actor]]:
+    """ "the meeting could still happen": a definite nominal event without participants is
+    the last event of its type mentioned before it."""
     if not _is_definite(trigger):
-        return actors, recipients
+        return [], []
     phone = trigger.token.lemma_.lower() in PHONE_NOUNS
-    mine = {(a.name, a.country) for a in actors + recipients}
     for event in reversed(earlier):
-        known = {(a.name, a.country) for a in event.actors + event.recipients}
-        if event.type == trigger.pattern.type and event.actors and (event.mode == "phone") == phone and mine <= known:
+        if event.type == trigger.pattern.type and event.actors and (event.mode == "phone") == phone:
             return list(event.actors), list(event.recipients)
-    return actors, recipients
+    return [], []
 
 
 def _event(trigger: Trigger, actors: list[Actor], recipients: list[Actor], sent: Span, report: Report | None,

@@ -516,14 +516,14 @@ def _roles(pattern: Pattern) -> tuple[tuple[str, str], ...]:
     return own + tuple((s, r) for s, r in role_rules().defaults(pattern.type) if s not in named)
 
 
-def _role_tokens(trigger: Trigger, slot: str, lex: Lexicon) -> tuple[Token, ...]:
+def _role_tokens(trigger: Trigger, slot: str, carried: Slots) -> tuple[Token, ...]:
     if slot == "obj_owner":
         return tuple(t for o in trigger.slot("obj") for c in o.children
                      if c.dep_ in ("poss",) or (c.dep_ == "prep" and c.lower_ in ("by", "from"))
                      for t in ([c] if c.dep_ == "poss" else [g for g in c.children if g.dep_ == "pobj"]))
     tokens = trigger.slot(slot)
     if not tokens and slot.startswith("prep:") and trigger.pattern.pos == "NOUN":
-        return tuple(carrier_preps(trigger.token, lex).get(slot, ()))
+        return tuple(carried.get(slot, ()))
     if not tokens and slot.startswith("prep:") and trigger.pattern.pos == "VERB":
         # "cut ties with X", "suspended contacts with X": the object noun's preposition
         return tuple(t for o in trigger.slot("obj") for c in o.children if c.dep_ == "prep" and c.lower_ == slot[5:]
@@ -652,8 +652,9 @@ def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[li
     its type; a nominal event without an actor takes the subject of the verb carrying it; then
     what is read around the trigger fills a side still empty (`_implicit`)."""
     sides: dict[str, list[Actor]] = {"actor": [], "recipient": []}
+    carried = carrier_preps(trigger.token, lex) if trigger.pattern.pos == "NOUN" else {}
     for slot, role in _roles(trigger.pattern):
-        found = slot_actors(_role_tokens(trigger, slot, lex), actors, lex, modifier=slot == "compound")
+        found = slot_actors(_role_tokens(trigger, slot, carried), actors, lex, modifier=slot == "compound")
         if role == "pooled":
             if not sides["actor"] and found:
                 sides["actor"].append(found.pop(0))

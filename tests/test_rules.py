@@ -18,6 +18,7 @@ from storyline.extract.actors.officeholders import officeholders
 from storyline.extract.countries import countries
 from storyline.extract.lexicon import build_cues, build_lexicon
 from storyline.extract.metonyms import metonyms
+from storyline.extract.roles import role_rules
 from storyline.model import Article
 
 
@@ -36,6 +37,7 @@ LOADERS: dict[str, Callable[[], object]] = {
     "export.toml": export.spec,
     # the extraction stage's gazetteers and time rules, loaded by their own modules
     "metonyms.toml": metonyms, "demonyms.tsv": countries, "officeholders.tsv": officeholders,
+    "roles.toml": role_rules,
     "actors.json": _extraction, "titles.toml": _extraction,
     "places.toml": _extraction, "places_us_states.tsv": _extraction,
     "timex.toml": _extraction, "timex_rules.toml": _extraction,

@@ -13,13 +13,15 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..model import Actor
-from .actors import ActorIndex
-from .lexicon import Lexicon, Pattern
+from .actors import ActorIndex, Mention, gazetteer
+from .actors.gazetteer import alias_key
+from .lexicon import Lexicon, Pattern, cues
 from .lexicon import polarity as lexicon_polarity
 from .phrases import PhraseMatch, hyphenated
+from .roles import role_rules
 
 SUBJ = ("nsubj", "csubj")
 PASSIVE_SUBJ = ("nsubjpass", "csubjpass")
@@ -27,7 +29,7 @@ RELATIVE = ("who", "that", "which", "whom")
 PHONE = ("telephone", "phone", "video", "videoconference", "videolink")
 POS_OF = {"VERB": "VERB", "NOUN": "NOUN", "PROPN": "NOUN", "ADJ": "ADJ", "ADP": "ADP"}
 NAMED = ("DATE", "TIME", "PERSON", "GPE", "NORP", "LOC", "FAC", "ORG", "WORK_OF_ART", "LAW", "EVENT", "PRODUCT")
-TARGET_PREPS = ("with", "on", "against", "at", "to")
+TARGET_PREPS = ("with", "on", "against", "at", "to", "from")
 OBJECT_CONTROL = ("urge", "ask", "invite", "call", "tell", "persuade", "allow", "press", "encourage", "force", "want")
 
 Slots = dict[str, list[Token]]
@@ -229,9 +231,29 @@ def verb_slots(verb: Token) -> Slots:
     if verb.dep_ in ("amod", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
         slots["modified"] = [verb.head]
     slots["predicate"] = [c for c in verb.children if c.dep_ in ("oprd", "xcomp", "ccomp") and c.pos_ in ("NOUN", "ADJ", "PROPN")]
-    slots["xcomp_obj"] = [t for c in verb.children if c.dep_ == "xcomp" for t in _expand(object_of(c) or _with_object(c))]
+    slots["xcomp_obj"] = [t for c in verb.children if c.dep_ == "xcomp" for t in _expand([object_of(c), _with_object(c)])]
+    partners = [t for t in _expand(_nested_partners(verb)) if t not in slots.get("prep:with", [])]
+    if partners:
+        slots.setdefault("prep:with", []).extend(partners)
     slots["prep_obj"] = [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"][:1]
     return slots
+
+
+def _nested_partners(verb: Token) -> list[Token]:
+    """A "with" partner the parser hung on the verb's adverbial ("met face to face with X",
+    "conferred for 90 minutes with X", "talked at length with X"): the object of a "with" under
+    a time expression, an adverb or a bare noun that is itself the object of the verb's
+    preposition."""
+    hosts = [c for c in verb.children if c.dep_ in ("npadvmod", "advmod")]
+    hosts += [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    return [g for h in hosts if _bare(h) for c in h.children if c.dep_ == "prep" and c.lower_ == "with"
+            for g in c.children if g.dep_ == "pobj"]
+
+
+def _bare(token: Token) -> bool:
+    if token.ent_type_ in ("DATE", "TIME", "CARDINAL", "QUANTITY") or token.pos_ == "ADV":
+        return True
+    return token.pos_ == "NOUN" and not any(c.dep_ in ("det", "poss", "nummod", "amod", "compound") for c in token.children)
 
 
 def _add_child(slots: Slots, child: Token) -> None:
@@ -274,23 +296,37 @@ def _with_object(verb: Token) -> Token | None:
                  for g in c.children if g.dep_ == "pobj"), None)
 
 
+def is_passive(verb: Token) -> bool:
+    """ "X was attacked", "who were arrested", "X attacked Y and was arrested", "the man
+    arrested last week": the grammatical subject (or the noun modified) is the patient."""
+    if verb.dep_ == "acl" and verb.tag_ == "VBN":
+        return True
+    return any(c.dep_ in PASSIVE_SUBJ or c.dep_ == "auxpass" for c in verb.children)
+
+
 def subject_of(verb: Token, depth: int = 0) -> Token | None:
-    """The verb's subject, inherited through control, coordination and relative clauses."""
+    """The verb's agent: its subject, or the "by" agent of a passive (a passive without one has
+    none: its subject is the patient, see `object_of`); inherited through control,
+    coordination and relative clauses."""
     if depth > 6:
         return None
-    passive = any(c.dep_ in PASSIVE_SUBJ for c in verb.children)
+    passive = is_passive(verb)
     for child in verb.children:
         if child.dep_ in SUBJ or (child.dep_ in PASSIVE_SUBJ and verb.dep_ == "xcomp"):
             return _antecedent(child)
         if child.dep_ == "agent" and (passive or verb.tag_ == "VBN"):
             return next((g for g in child.children if g.dep_ == "pobj"), None)
+    if passive:
+        return None
     for child in verb.children:  # "for the government and the opposition to respect"
         if child.dep_ == "mark" and child.lower_ == "for":
             found = next((g for g in child.children if g.dep_ == "pobj"), None)
             if found is not None:
                 return found
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
-        return subject_of(verb.head.head, depth + 1)
+        return _prep_controller(verb.head, depth)
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("NOUN", "PROPN"):
+        return owner_of(verb.head.head, depth + 1)  # "X did favors, including endorsing Y"; "X's threat of attacking Y"
     if verb.dep_ == "xcomp":
         head = verb.head
         if head.lemma_.lower() in OBJECT_CONTROL:
@@ -299,16 +335,42 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
                 return found
         return _controller(head, depth)
     if verb.dep_ in ("conj", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
-        return subject_of(verb.head, depth + 1)
+        return _shared_subject(verb.head, depth)
     if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return owner_of(verb.head, depth + 1) if verb.dep_ == "acl" else verb.head
     return None
+
+
+def _prep_controller(prep: Token, depth: int) -> Token | None:
+    """Who does what a prepositional clause says: the object of the verb for "of", "for" and
+    "from" ("accused Y of attacking Z", "blamed Y for meeting Z", "stopped Y from leaving"),
+    otherwise the verb's grammatical subject ("X met Y after flying in", "X was jailed for
+    attacking Y")."""
+    verb = prep.head
+    if prep.lower_ in ("of", "for", "from"):
+        found = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+        if found is not None:
+            return found
+    return _shared_subject(verb, depth)
+
+
+def _shared_subject(verb: Token, depth: int) -> Token | None:
+    """The grammatical subject, active or passive, that a coordinated or dependent clause
+    shares with its head ("X was elected and met Y": X met Y)."""
+    for child in verb.children:
+        if child.dep_ in SUBJ + PASSIVE_SUBJ:
+            return _antecedent(child)
+    if is_passive(verb) and verb.dep_ in ("conj", "advcl") and verb.head.pos_ in ("VERB", "AUX") and depth < 6:
+        return _shared_subject(verb.head, depth + 1)
+    return subject_of(verb, depth + 1)
 
 
 def _controller(head: Token, depth: int) -> Token | None:
     for child in head.children:
         if child.dep_ in SUBJ + PASSIVE_SUBJ:
             return _antecedent(child)
+    if head.dep_ == "acl" and head.tag_ == "VBN" and head.head.pos_ in ("NOUN", "PROPN"):
+        return head.head  # "Kim, expected to meet Trump": the noun the participle describes
     return subject_of(head, depth + 1)
 
 
@@ -349,6 +411,8 @@ def object_of(verb: Token) -> Token | None:
         return verb.head
     if verb.dep_ == "acl" and verb.tag_ == "VBN":  # reduced passive: "a deal brokered by X"
         return verb.head
+    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.pos_ in ("VERB", "AUX") and is_passive(verb):
+        return _shared_subject(verb.head, 1)  # "X attacked Y and was arrested": X is arrested
     return None
 
 
@@ -362,7 +426,15 @@ def _expand(tokens: Iterable[Token | None] | Token | None) -> list[Token]:
             continue
         out.append(token)
         out.extend(c for c in token.conjuncts if c not in out)
+        out.extend(c for c in _folded_conjuncts(token) if c not in out)
     return out
+
+
+def _folded_conjuncts(token: Token) -> list[Token]:
+    """ "President A and Prime Minister B met": the parser sometimes folds the first of two
+    coordinated names into a modifier of the second (A an `nmod` carrying the "and"); such a
+    modifier is a conjunct."""
+    return [c for c in token.lefts if c.dep_ in ("nmod", "compound") and any(g.dep_ == "cc" for g in c.children)]
 
 
 # ---------------------------------------------------------------- noun slots
@@ -384,7 +456,7 @@ def noun_slots(noun: Token, lex: Lexicon) -> Slots:
     governor = governing_verb(noun, lex)
     if governor is not None:
         slots["governor"] = [governor]
-        if noun.dep_ in ("dobj", "pobj", "attr") and _carries(governor, lex):
+        if noun.dep_ in ("dobj", "pobj", "attr", *PASSIVE_SUBJ) and _carries(governor, lex):
             slots["gov_subj"] = _expand(subject_of(governor))
     return slots
 
@@ -421,26 +493,51 @@ def governing_verb(noun: Token, lex: Lexicon) -> Token | None:
     if head.i == noun.i or head.pos_ not in ("VERB", "AUX"):
         return None
     lemma = head.lemma_.lower()
-    if noun.dep_ in ("dobj", "pobj", "attr") and lemma in lex.support_verbs:
-        return head
+    if noun.dep_ in ("dobj", "pobj", "attr", *PASSIVE_SUBJ) and lemma in lex.support_verbs:
+        return head  # "sanctions were imposed on X" is "imposed sanctions on X" passivized
     if noun.dep_ in SUBJ + PASSIVE_SUBJ and lemma in lex.happening_verbs:
         return head
     return None
 
 
 # ---------------------------------------------------------------- participants
-def slot_actors(tokens: Iterable[Token], actors: ActorIndex, lex: Lexicon) -> list[Actor]:
+def slot_actors(tokens: Iterable[Token], actors: ActorIndex, lex: Lexicon, modifier: bool = False) -> list[Actor]:
+    """The actors the slot's tokens name; `modifier` for a noun's modifier slot ("the Brexit
+    deal"), where a name the gazetteer does not know is the topic, not a party."""
     found: list[Actor] = []
     for token in tokens:
         mention = actors.at(token.i)
         if mention is None and token.lemma_.lower() in lex.group_nouns:
             members = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                        for g in _expand([x for x in c.children if x.dep_ == "pobj"])]
-            found.extend(a for m in members if (mm := actors.at(m.i)) for a in mm.actors)
+            found.extend(a for m in members if (mm := actors.at(m.i)) and not _thing(mm, m.doc) for a in mm.actors)
             continue
-        if mention is not None:
+        if mention is not None and not _thing(mention, token.doc) and not (modifier and _in_text_name(mention)):
             found.extend(mention.actors)
     return _unique(found)
+
+
+def _in_text_name(mention: Mention) -> bool:
+    """A name as written that resolved to no gazetteer person, organisation, party or place,
+    nor to a person named more fully before ("Parnas" after "Lev Parnas"): a first mention of
+    a name storyline knows nothing about."""
+    names = gazetteer().names
+    return mention.kind == "name" and all(a.name == a.text and alias_key(a.name) not in names for a in mention.actors)
+
+
+def _thing(mention: Mention, doc: Doc) -> bool:
+    """An unknown name (no gazetteer entry, no sector) that is a thing, an event or a place, not
+    an agent: one the entity recogniser labels so (a referendum, a law, a town), or one that
+    takes the article as only things do ("the Egyptian Gazette", "the Grand Hotel": English puts
+    no article before a person's name). Gazetteer actors, countries, metonyms ("the Kremlin", a
+    capital that acts) and people named before are kept."""
+    names = gazetteer().names
+    if mention.kind not in ("name", "title") or any(a.sector or alias_key(a.name) in names for a in mention.actors):
+        return False
+    if mention.kind == "name" and not _in_text_name(mention):
+        return False
+    labels = {doc[i].ent_type_ for i in range(mention.start, mention.end)} - {""}
+    return (bool(labels) and labels <= role_rules().not_actor_labels) or doc[mention.start].lower_ == "the"
 
 
 def _unique(actors: Iterable[Actor]) -> list[Actor]:
@@ -454,17 +551,153 @@ def _unique(actors: Iterable[Actor]) -> list[Actor]:
     return out
 
 
+def _roles(pattern: Pattern) -> tuple[tuple[str, str], ...]:
+    """The pattern's roles, then the default roles of prepositions for its event type
+    (`data/roles.toml`) where it names none for them."""
+    named = {slot for slot, _ in pattern.roles}
+    own: tuple[tuple[str, str], ...] = tuple(pattern.roles)
+    return own + tuple((s, r) for s, r in role_rules().defaults(pattern.type) if s not in named)
+
+
+def _role_tokens(trigger: Trigger, slot: str, carried: Slots) -> tuple[Token, ...]:
+    if slot == "obj_owner":
+        return tuple(t for o in trigger.slot("obj") for c in o.children
+                     if c.dep_ in ("poss",) or (c.dep_ == "prep" and c.lower_ in ("by", "from"))
+                     for t in ([c] if c.dep_ == "poss" else [g for g in c.children if g.dep_ == "pobj"]))
+    tokens = trigger.slot(slot)
+    if not tokens and slot.startswith("prep:") and trigger.pattern.pos == "NOUN":
+        return tuple(carried.get(slot, ()))
+    if not tokens and slot.startswith("prep:") and trigger.pattern.pos == "VERB":
+        # "cut ties with X", "suspended contacts with X": the object noun's preposition
+        return tuple(t for o in trigger.slot("obj") for c in o.children if c.dep_ == "prep" and c.lower_ == slot[5:]
+                     for g in c.children if g.dep_ == "pobj" for t in _expand([g]))
+    return tokens
+
+
+def carrier_preps(noun: Token, lex: Lexicon) -> Slots:
+    """The prepositional objects of the verb that carries a nominal event, read as the noun's
+    own: "imposed sanctions on X" are sanctions on X, "held talks with X" talks with X,
+    "sanctions were imposed on X by Y" sanctions by Y; also a participle of such a verb on the
+    noun ("the strikes carried out against X")."""
+    participles = (c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() in lex.support_verbs)
+    carriers: list[Token | None] = [governing_verb(noun, lex), *participles]
+    slots: Slots = {}
+    for verb in filter(None, carriers):
+        for child in verb.children:
+            if child.dep_ in ("prep", "agent") and not (child.left_edge.i <= noun.i <= child.right_edge.i):
+                _add_child(slots, child)
+    slots.setdefault("prep:against", []).extend(_aimed_at(noun))
+    return slots
+
+
+def _aimed_at(noun: Token) -> list[Token]:
+    """The target a participle aims the event at ("tariffs aimed at X", "sanctions targeting X"),
+    read as "against X"."""
+    aiming = role_rules().aiming_verbs
+    out: list[Token] = []
+    for verb in noun.children:
+        if verb.dep_ == "acl" and verb.lemma_.lower() in aiming:
+            targets = [g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("at", "against", "on")
+                       for g in c.children if g.dep_ == "pobj"] + [c for c in verb.children if c.dep_ == "dobj"]
+            out.extend(_expand(targets))
+    return out
+
+
+def _verb_types(verb: Token, lex: Lexicon) -> set[str]:
+    return {p.type for p in lex.candidates(verb.lemma_.lower(), "VERB")}
+
+
+def attendees(noun: Token, lex: Lexicon, event_type: str = "") -> list[Token]:
+    """Who takes part in a nominal event by going to it or by being its reason: "X arrived for
+    the talks with Y", "X flew to the summit", "Y was jailed for the attack", "X blamed Y for
+    the attack" (the object if the verb has one), "X spoke during the talks" (for the types
+    `attended` in data/roles.toml). Not after a request ("X called for talks", "Y asked for
+    aid"): asking for an event is asking someone else to act."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.dep_ != "prep":
+        return []
+    verb = prep.head
+    if verb.pos_ == "NOUN" and prep.lower_ in ("for", "of") and _planning_noun(verb, lex):
+        return _expand(owner_of(verb))  # "X's trip to Y for talks", "X's cancellation of the summit"
+    if verb.pos_ in ("NOUN", "PROPN") and verb.dep_ == "pobj" and verb.head.dep_ == "prep":
+        verb = verb.head.head  # "arrived in Hanoi for the summit", the "for" read on Hanoi
+    if verb.pos_ not in ("VERB", "AUX"):
+        return []
+    rules, lemma, word = role_rules(), verb.lemma_.lower(), prep.lower_
+    if lemma in rules.motion_verbs and word in ("to", "for", "at"):
+        return _expand([subject_of(verb), object_of(verb)])
+    if word in rules.attendance_preps and event_type in rules.types["attended"]:
+        return _expand(_shared_subject(verb, 0))
+    if word != "for" or _verb_types(verb, lex) & rules.types["request"] or lemma in rules.not_participant_verbs:
+        return []
+    found = object_of(verb)
+    return _expand(found if found is not None else subject_of(verb))
+
+
+def _planning_noun(noun: Token, lex: Lexicon) -> bool:
+    """A noun whose owner takes part in the event it is for or of: a journey to it (a CONSULT
+    noun: "trip", "visit") or a plan or cancellation of it (the status cues of status.toml)."""
+    lemma, cue = noun.lemma_.lower(), cues()
+    if any(p.type == "CONSULT" for p in lex.candidates(lemma, "NOUN")):
+        return True
+    return lemma in cue.governors["cancelled"] | cue.governors["planned"] | cue.plan_nouns
+
+
+def _instrument(noun: Token, lex: Lexicon) -> tuple[list[Token], list[Token]]:
+    """A nominal event a verb applies "with": "X hit Y with sanctions", "Y was slapped with
+    tariffs", "X threatened Y with war": the verb's agent and its object (or passive subject).
+    Not after verbs that charge or ask ("Y was charged with assault": the offence)."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ != "with" or prep.head.pos_ not in ("VERB", "AUX"):
+        return [], []
+    verb = prep.head
+    if _verb_types(verb, lex) & role_rules().types["charge"]:
+        return [], []
+    return _expand(subject_of(verb)), _expand(object_of(verb))
+
+
+def _addressee(token: Token, event_type: str) -> list[Token]:
+    """Who is asked: the subject of the clause that says what ("X demanded that Y leave", "the
+    demand that Y leave"), for the event types of `addressee` in data/roles.toml."""
+    if event_type not in role_rules().types["addressee"]:
+        return []
+    return [g for c in token.children if c.dep_ in ("ccomp", "acl", "relcl")
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            for g in _expand([s for s in c.children if s.dep_ in SUBJ])]
+
+
+def _infinitive_target(noun: Token, event_type: str) -> list[Token]:
+    """ "the refusal to recognize X", "the threat to attack X": the object of the infinitive (or
+    its owner: "to recognize X's election"), for the types of `infinitive_target`."""
+    if event_type not in role_rules().types["infinitive_target"]:
+        return []
+    out: list[Token] = []
+    for verb in noun.children:
+        if verb.dep_ == "acl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in verb.children):
+            found = _expand(object_of(verb) or _with_object(verb))
+            out.extend(found + [c for t in found for c in t.children if c.dep_ == "poss"])
+    return out
+
+
+def _implicit(trigger: Trigger, lex: Lexicon) -> tuple[list[Token], list[Token]]:
+    """Participants read around the trigger where its own slots name nobody: for a nominal
+    event those who go to it or are its reason, the agent and object of a verb applying it
+    ("hit Y with sanctions"), the target of its infinitive; for any, the addressee of a demand."""
+    token, kind = trigger.token, trigger.pattern.type
+    if trigger.pattern.pos != "NOUN":
+        return [], _addressee(token, kind)
+    agent, patient = _instrument(token, lex)
+    return attendees(token, lex, kind) or agent, _infinitive_target(token, kind) or patient or _addressee(token, kind)
+
+
 def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[list[Actor], list[Actor]]:
-    """Actors and recipients of a trigger by the roles of its pattern."""
+    """Actors and recipients of a trigger by the roles of its pattern and the default roles of
+    its type; a nominal event without an actor takes the subject of the verb carrying it; then
+    what is read around the trigger fills a side still empty (`_implicit`)."""
     sides: dict[str, list[Actor]] = {"actor": [], "recipient": []}
-    for slot, role in trigger.pattern.roles:
-        if slot == "obj_owner":
-            tokens: tuple[Token, ...] = tuple(t for o in trigger.slot("obj") for c in o.children
-                                              if c.dep_ in ("poss",) or (c.dep_ == "prep" and c.lower_ in ("by", "from"))
-                                              for t in ([c] if c.dep_ == "poss" else [g for g in c.children if g.dep_ == "pobj"]))
-        else:
-            tokens = trigger.slot(slot)
-        found = slot_actors(tokens, actors, lex)
+    carried = carrier_preps(trigger.token, lex) if trigger.pattern.pos == "NOUN" else {}
+    for slot, role in _roles(trigger.pattern):
+        found = slot_actors(_role_tokens(trigger, slot, carried), actors, lex, modifier=slot == "compound")
         if role == "pooled":
             if not sides["actor"] and found:
                 sides["actor"].append(found.pop(0))
@@ -474,6 +707,10 @@ def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[li
     explicit = any(slot == "gov_subj" for slot, _ in trigger.pattern.roles)
     if not sides["actor"] and trigger.pattern.pos == "NOUN" and not explicit:
         sides["actor"].extend(slot_actors(trigger.slot("gov_subj"), actors, lex))
+    if not sides["actor"] or not sides["recipient"]:
+        agent, patient = _implicit(trigger, lex)
+        sides["actor"] = sides["actor"] or slot_actors(agent, actors, lex)
+        sides["recipient"] = sides["recipient"] or slot_actors(patient, actors, lex)
     actor_side = _unique(sides["actor"])
     keys = {(a.name, a.country) for a in actor_side}
     return actor_side, [a for a in _unique(sides["recipient"]) if (a.name, a.country) not in keys]

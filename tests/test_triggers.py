@@ -271,6 +271,8 @@ SENSES = [
     # "threat": an act when made or aimed at someone, not a danger
     ("Analysts see the threat from the new missiles as grave.", "threat", None),
     ("Pyongyang issued a threat against the carriers.", "threat", "THREATEN"),
+    ("Ghana's threat to close the border angered Togo.", "threat", "THREATEN"),
+    ("An existential threat hangs over the island states.", "threat", None),
     # "deal", "settlement", "arrangement": an agreement between parties, not a mention
     ("The opposition rejected the nuclear deal.", "deal", None),
     ("The funeral arrangements were made by the family.", "arrangements", None),

@@ -135,6 +135,17 @@ def test_export_errors_are_one_line(db: str, tmp_path: Path) -> None:
         assert len(result.stderr.decode().strip().splitlines()) == 1
 
 
+def test_a_reader_that_stops_reading_ends_the_export_quietly(db: str) -> None:
+    """`storyline export | head`: the pipe closes before the export is written; the command
+    stops with the shell's SIGPIPE status (141) and says nothing (no E111, no traceback)."""
+    child = subprocess.Popen([sys.executable, "-m", "storyline", "export", "--format", "csv", "--db", db],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()
+    stderr = child.stderr.read()
+    assert child.wait(timeout=600) == 141 and stderr == b"", stderr
+
+
 # ---------------------------------------------------------------- destinations and faults
 def copy_of(db: str, path: Path) -> str:
     """A copy of the module's store (for tests that could damage it)."""

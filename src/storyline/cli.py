@@ -299,12 +299,18 @@ def export_command(
     try:
         written = export.export(_engine(db), format, table, out_path, sys.stdout, status=_status(status),
                                 since=_date(since, "--since"), actor=actor, force=force, protected=store.files(url))
+    except BrokenPipeError:
+        _drop_stdout()  # `storyline export | head`: stop quietly, as a command killed by SIGPIPE does
+        raise typer.Exit(SIGPIPE_EXIT) from None
     except StorylineError as exc:
         if out_path is None and exc.code == Problem.WRITE_FAILED.value:
             _drop_stdout()
         raise
     err.print(f"{written} {table if format in ('csv', 'parquet') else 'events'} → {out_path or 'stdout'}",
               highlight=False, soft_wrap=True)
+
+
+SIGPIPE_EXIT = 128 + 13  # the shell's status for a command ended by SIGPIPE
 
 
 def _drop_stdout() -> None:

@@ -363,6 +363,10 @@ def export(engine: Any, format: str, table: str, out: Path | None, stream: TextI
                 return write_parquet(rows(table, items), table, path)
             with path.open("w", encoding="utf-8", newline="") as handle:
                 return _write(format, table, items, handle)
+    except BrokenPipeError:
+        if out is None:  # the reader stopped reading (`| head`): not a failure of the export
+            raise
+        raise fail(str(out), Problem.WRITE_FAILED, detail="broken pipe") from None
     except OSError as exc:
         raise fail(str(out) if out is not None else "standard output", Problem.WRITE_FAILED,
                    detail=exc.strerror or str(exc)) from None

@@ -147,18 +147,19 @@ def country_ref(state: State, iso3: str, sector: str = "GOV") -> Ref:
 
 
 def org_ref(state: State, org: OrgRec) -> Ref:
-    ref = state.by_name.get("#org:" + org.name)
-    if ref is None:
-        ref = Ref(org.name, org.country, org.sector_at(state.day), "org")
-        state.by_name["#org:" + org.name] = ref
-    return ref
+    return _group_ref(state, "#org:", org)
 
 
 def party_ref(state: State, party: PartyRec) -> Ref:
-    ref = state.by_name.get("#party:" + party.name)
+    return _group_ref(state, "#party:", party)
+
+
+def _group_ref(state: State, prefix: str, group: OrgRec | PartyRec) -> Ref:
+    """The article's one referent for an organisation or party, with its sector on the day."""
+    ref = state.by_name.get(prefix + group.name)
     if ref is None:
-        ref = Ref(party.name, party.country, party.sector_at(state.day), "org")
-        state.by_name["#party:" + party.name] = ref
+        ref = Ref(group.name, group.country, group.sector_at(state.day), "org")
+        state.by_name[prefix + group.name] = ref
     return ref
 
 

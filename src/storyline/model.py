@@ -115,6 +115,37 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Count:
+    """A number of people the text states ("at least 57", "dozens"): a range, open above when
+    `max` is None, with the words that state it and their offsets in the article text."""
+
+    min: int | None
+    max: int | None
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Casualties:
+    """ACLED's core figures for a violent event: how many were killed and wounded, as stated."""
+
+    killed: Count | None = None
+    wounded: Count | None = None
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How widely a happening is reported (GDELT's NumArticles / NumSources / NumMentions):
+    distinct articles, distinct outlets, and distinct sources (who says so) among its claims."""
+
+    articles: int = 0
+    outlets: int = 0
+    sources: int = 0
+    mentions: int = 0
+
+
+@dataclass(frozen=True)
 class Event:
     id: str
     type: str
@@ -131,6 +162,8 @@ class Event:
     confidence: float = 0.5
     said: dt.date | None = None          # the day the source made its statement, when the text gives it
     said_earlier: bool = False           # the text puts the statement before its present ("days after X said")
+    casualties: Casualties | None = None # killed and wounded, for ASSAULT, COERCE and PROTEST events
+    goldstein: float | None = None       # GDELT's conflict-cooperation score of the CAMEO code
 
 
 @dataclass(frozen=True)
@@ -170,6 +203,7 @@ class Story:
     updated: dt.date | None = None       # publication date of the latest claim
     first_published: dt.date | None = None
     n_claims: int = 0                    # how many claims, also when `claims` is not loaded
+    reach: Reach = Reach()               # distinct articles, outlets and sources that report it
 
 
 @dataclass(frozen=True)

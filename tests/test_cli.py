@@ -242,3 +242,18 @@ def test_python_api_accepts_a_lone_surrogate_and_bounds_the_date() -> None:
         storyline.process("Macron met Scholz in Berlin on Friday.", published="9999-12-31")
     with pytest.raises(ValueError, match="outside 1900-01-01"):
         storyline.process("Macron met Scholz in Berlin on Friday.", published=dt.date(1066, 10, 14))
+
+
+@pytest.mark.parametrize(("args", "command", "reason"), [
+    (("process", "--no-such-option"), "process", "No such option: --no-such-option"),
+    (("stories", "--limit", "many"), "stories", "Invalid value for '--limit'"),
+    (("eval", "events"), "eval events", "Missing argument"),
+    (("no-such-command",), "", "No such command"),
+])
+def test_usage_mistakes_are_one_line_with_the_command_and_where_help_is(args, command, reason):
+    result = run_cli(*args)
+    lines = result.stderr.decode().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr.decode()
+    assert lines[0].startswith(f"storyline: error: {command + ': ' if command else ''}") and reason in lines[0]
+    assert f"(see 'storyline {command + ' ' if command else ''}--help')" in lines[0]
+    assert "Traceback" not in lines[0] and "╭" not in lines[0]

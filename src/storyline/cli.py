@@ -14,6 +14,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
+try:  # typer 0.2x carries its own Click; older typers use Click itself
+    from typer._click import exceptions as usage
+except ImportError:  # pragma: no cover
+    from click import exceptions as usage  # type: ignore[no-redef]
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy import Engine
@@ -581,13 +586,33 @@ def _clean_html(html: str) -> str:
     return "" if isinstance(result, Rejected) else result.article.text
 
 
+def _usage_line(exc: usage.UsageError) -> str:
+    """A usage mistake as one line: the command, the reason, where help is (Click's own message
+    is a framed panel of several lines)."""
+    command = exc.ctx.command_path.removeprefix(exc.ctx.find_root().info_name or "").strip() if exc.ctx else ""
+    reason = " ".join(exc.format_message().split()).rstrip(".")
+    where = f"storyline {command} --help" if command else "storyline --help"
+    return f"{command + ': ' if command else ''}{reason} (see '{where}')"
+
+
 def main() -> None:
     """Entry point: every expected failure is one line on stderr and a non-zero exit."""
     try:
-        app()
+        code = app(standalone_mode=False)
+    except usage.NoArgsIsHelpError as exc:
+        out.print(exc.format_message(), highlight=False, markup=False, soft_wrap=True)
+        sys.exit(2)
+    except usage.UsageError as exc:
+        err.print(f"storyline: error: {_usage_line(exc)}", highlight=False, markup=False, soft_wrap=True)
+        sys.exit(2)
+    except typer.Abort:
+        err.print("storyline: interrupted", highlight=False)
+        sys.exit(130)
     except StorylineError as exc:
         err.print(f"storyline: error: {exc.line()}", highlight=False, markup=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         err.print("storyline: interrupted", highlight=False)
         sys.exit(130)
+    if isinstance(code, int) and code:
+        sys.exit(code)

@@ -428,6 +428,7 @@ def eval_stories(
 
     from .evaluate import stories as story_eval
     from .extract import Extractor
+    from .titles import title
 
     files = [f for f in _gold_files(gold) if f.name.startswith("story-")] or _gold_files(gold)
     if not files:
@@ -438,11 +439,11 @@ def eval_stories(
         def process(articles: Sequence[story_eval.CorpusArticle]) -> list[Story]:
             return story_eval.process_into(db_url(str(Path(tmp) / "stories.db")), articles, extractor, Settings().max_bytes)
 
-        scores = story_eval.evaluate(files, folder, process).as_dict()
+        scores = story_eval.evaluate(files, folder, process, title).as_dict()
     if format is Format.json:
         _emit(output.json_line(scores))
         return
-    rows = [{"group": g["group"], "story": (g["story"] or "-")[:8], "final (gold/found)": f"{g['final_gold']}/{g['final_found']}",
+    rows = [{"group": g["group"], "story": g["title"] or "-", "final (gold/found)": f"{g['final_gold']}/{g['final_found']}",
              "history": g["history"], "coverage": g["coverage"], "articles": g["articles"], "foreign": g["foreign"]}
             for g in scores.pop("per_group")]
     out.print(output.rows_table(rows, title="story groups"))

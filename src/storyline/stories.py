@@ -81,6 +81,11 @@ SCHEMA = Table({
     "status": Table({"lifecycle": _WORDS, "future_occurred": Key(str, required=True),
                      "conflicts": Key(list, items=list, required=True)}, required=True),
     "changes": Table(other=Key(str), required=True),
+    "titles": Table({
+        "max_participants": Key(int, required=True), "family_name_first": _WORDS, "institution_words": _WORDS,
+        "types": Table(other=Key(str), required=True), "status": Table(other=Key(str), required=True),
+        "status_by_type": Table(other=Table(other=Key(str)), required=True),
+    }, required=True),
 })
 
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from .datafiles import Key, Table, load_toml
+from .datafiles import Key, Table, load_toml, read_text
 from .model import Actor, Article, Claim, Event, Place, Story, TimeSpan
 from .text import fold
 
@@ -155,7 +155,7 @@ def participant_key(actor: Actor) -> str | None:
 def name_key(name: str) -> str:
     """A name as linking compares it: folded, hyphens, dots and spacing variants made one
     ("Kim Jong-un", "Kim Jong Un" and "KIM JONG UN" are one person; "J.D. Vance" = "J. D. Vance")."""
-    return " ".join(_NAME_SEPARATORS.sub(" ", fold(name, ascii_only=True)).split())
+    return " ".join(fold(_NAME_SEPARATORS.sub(" ", name), ascii_only=True).split())
 
 
 def _keys(actors: Iterable[Actor]) -> tuple[str, ...]:
@@ -168,33 +168,75 @@ def participant_keys(event: Event) -> tuple[str, ...]:
 
 def bucket_key(event: Event, article_events: Sequence[Event] = ()) -> str:
     """The bucket of an event: a hash of its participants, or of its own id when it has too
-    few participants to be linked. An event that names one participant takes the other from
-    its article (`partner`)."""
+    few participants to be linked. An event that names one participant, or only countries,
+    takes its sides from its article (`partner`)."""
     keys = participant_keys(event)
-    if len(keys) == 1 and len(keys) < rules().min_participants:
-        keys = partner(event, keys[0], article_events) or keys
+    if (len(keys) == 1 and len(keys) < rules().min_participants) or (len(keys) > 1 and _countries_only(keys)):
+        keys = partner(event, keys, article_events) or keys
     basis = "\n".join(keys) if len(keys) >= rules().min_participants else f"event:{event.id}"
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:24]
 
 
-def partner(event: Event, key: str, article_events: Sequence[Event]) -> tuple[str, ...] | None:
+def partner(event: Event, keys: Sequence[str], article_events: Sequence[Event]) -> tuple[str, ...] | None:
     """The participants of the nearest event of the same article (same family of type first)
-    that names this participant and exactly one other: "Trump arrives for the summit" joins the
-    Trump–Kim summit when the article names that pair. Depends on the article alone, so linking
-    stays incremental and independent of the order articles arrive in."""
+    that names the event's participant and exactly one other, or, for an event between
+    countries, their two named people: "Trump arrives for the summit" joins the Trump–Kim
+    summit when the article names that pair nearby, and so does "the two countries will meet"
+    (a country is not merged with its leader in general, only where its article says so).
+    Depends on the article alone, so linking stays incremental and independent of the order
+    articles arrive in."""
     fam = family(event.type, event.cameo)
     best: tuple[int, int, int, tuple[str, ...]] | None = None
     for other in article_events:
-        keys = participant_keys(other)
-        if other.id == event.id or len(keys) != 2 or key not in keys:
+        pair = participant_keys(other)
+        if other.id == event.id or len(pair) != 2 or _countries_only(pair) or not _sides_of(keys, pair):
             continue
         rank = (family(other.type, other.cameo) != fam, abs(other.evidence.start - event.evidence.start),
-                other.evidence.start, keys)
+                other.evidence.start, pair)
         if best is None or rank < best:
             best = rank
-    if best is None or abs(best[1]) > rules().partner_max_chars:
+    if best is None or best[1] > rules().partner_max_chars:
         return None
     return best[3]
+
+
+def _sides_of(keys: Sequence[str], pair: tuple[str, ...]) -> bool:
+    """Every participant is one of the pair, a country standing for the pair's one of that
+    country; a set of countries must be the pair's countries exactly."""
+    nations = {_country_of(k) for k in pair}
+    if len(keys) > 1:
+        return {_country_of(k) for k in keys} == nations and len(nations) == len(pair)
+    key = keys[0]
+    return key in pair or (_is_country(key) and _country_of(key) in nations)
+
+
+def _country_of(key: str) -> str:
+    return key.rsplit("/", 1)[-1]
+
+
+def _is_country(key: str) -> bool:
+    """A participant that is a country itself ("North Korea", "the United States")."""
+    name, _, code = key.rpartition("/")
+    known = country_table().get(code)
+    return known is not None and name_key(known[0]) == name
+
+
+def _countries_only(keys: Sequence[str]) -> bool:
+    return all(_is_country(k) for k in keys)
+
+
+@lru_cache(maxsize=1)
+def country_table() -> dict[str, tuple[str, str]]:
+    """ISO3 → (common name, first adjective), from the country table (`data/demonyms.tsv`),
+    read here without the extraction package, which loads the NLP model."""
+    out: dict[str, tuple[str, str]] = {}
+    for line in read_text("demonyms.tsv").splitlines():
+        cells = line.split("\t")
+        if line.startswith("#") or len(cells) < 2:
+            continue
+        adjectives = cells[3].split("|") if len(cells) > 3 and cells[3] else [cells[1]]
+        out[cells[0]] = (cells[1], adjectives[0])
+    return out
 
 
 def actor_matches(query: str, actor: Actor) -> bool:
@@ -241,7 +283,14 @@ def in_claim_order(reports: Sequence[Report]) -> list[Report]:
     reports that name one participant (linked through their article, `partner`) come before
     those that name the happening's sides: the last claim of a moment sets the story's status
     then, and a remark about one side ("Trump hopes ...") is weaker evidence of it."""
-    return sorted(reports, key=lambda r: (*moment(r), len(participant_keys(r.event)) > 1, *order_key(r)[3:]))
+    return sorted(reports, key=lambda r: (*moment(r), names_sides(r.event), *order_key(r)[3:]))
+
+
+def names_sides(event: Event) -> bool:
+    """The event names the sides of its happening itself: two participants or more, not only
+    countries (those it has, in a story, through its article: `partner`)."""
+    keys = participant_keys(event)
+    return len(keys) >= rules().min_participants and not _countries_only(keys)
 
 
 def order_key(report: Report) -> tuple[Any, ...]:
@@ -297,8 +346,8 @@ def _is_anchor(report: Report) -> bool:
     if implied_status(report) not in rules().anchor_statuses or date is None or date.start is None or date.end is None:
         return False
     r = rules()
-    if len(participant_keys(report.event)) < r.min_participants:
-        return False  # one side alone (linked through its article) joins an occurrence, never defines one
+    if not names_sides(report.event):
+        return False  # one side, or countries, linked through the article: joins an occurrence, never defines one
     sharp = bool(date.text) and date.precision in r.anchor_precisions and (date.end - date.start).days <= r.anchor_max_days
     return sharp and (report.published is None or date.end <= report.published)  # over when reported
 
@@ -454,14 +503,14 @@ def _story_type(ordered: Sequence[Report], fam: str) -> str:
 
 def _participants(ordered: Sequence[Report]) -> list[Actor]:
     """One actor per participant: the most frequent name/country/sector under its key, in the
-    order of the first claim, then the others by name."""
+    order of the first claim that names the sides, then the others by name."""
     seen: dict[str, Counter[tuple[str, str | None, str | None]]] = {}
     for report in ordered:
         for actor in report.event.actors + report.event.recipients:
             key = participant_key(actor)
             if key is not None:
                 seen.setdefault(key, Counter())[(actor.name, actor.country, actor.sector)] += 1
-    lead = next((r for r in ordered if len(participant_keys(r.event)) > 1), ordered[0])  # one that names the sides
+    lead = next((r for r in ordered if names_sides(r.event)), ordered[0])
     first = [k for k in (participant_key(a) for a in lead.event.actors + lead.event.recipients) if k]
     first = list(dict.fromkeys(first))
     keys = first + sorted(k for k in seen if k not in first)

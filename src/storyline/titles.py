@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .datafiles import load_toml, read_text
+from .datafiles import load_toml
 from .model import Actor, Story, TimeSpan
+from .stories import SCHEMA, country_table
 
 DASH = "–"  # between participants and between the days of a range
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # not the locale's
@@ -34,25 +35,9 @@ class Words:
 
 @lru_cache(maxsize=1)
 def words() -> Words:
-    from .stories import SCHEMA
-
     raw = load_toml("stories.toml", SCHEMA)["titles"]
     return Words(raw["max_participants"], frozenset(raw["family_name_first"]), frozenset(raw["institution_words"]),
                  dict(raw["types"]), dict(raw["status"]), {k: dict(v) for k, v in raw["status_by_type"].items()})
-
-
-@lru_cache(maxsize=1)
-def _countries() -> dict[str, tuple[str, str]]:
-    """ISO3 → (common name, first adjective) from the country table (`data/demonyms.tsv`),
-    read here without the extraction package, which loads the NLP model."""
-    out: dict[str, tuple[str, str]] = {}
-    for line in read_text("demonyms.tsv").splitlines():
-        cells = line.split("\t")
-        if line.startswith("#") or len(cells) < 2:
-            continue
-        adjectives = cells[3].split("|") if len(cells) > 3 and cells[3] else [cells[1]]
-        out[cells[0]] = (cells[1], adjectives[0])
-    return out
 
 
 def short_name(actor: Actor) -> str:
@@ -60,7 +45,7 @@ def short_name(actor: Actor) -> str:
     institution whole, a generic actor by its country's adjective ("~officials" of USA:
     "American officials")."""
     w, name = words(), actor.name.strip()
-    country = _countries().get(actor.country or "")
+    country = country_table().get(actor.country or "")
     if name.startswith("~"):
         rest = name[1:].replace("_", " ").strip() or (actor.sector or "").lower()
         return f"{country[1]} {rest}" if country else rest
@@ -73,10 +58,18 @@ def short_name(actor: Actor) -> str:
 
 
 def participants_text(actors: Sequence[Actor]) -> str:
-    names = list(dict.fromkeys(short_name(a) for a in actors))
+    """The participants' short names; a country is left out where one of its people is named
+    (in a story of leaders, "the two countries" are their sides)."""
+    people = {a.country for a in actors if not _is_country(a) and not a.name.startswith("~")}
+    names = list(dict.fromkeys(short_name(a) for a in actors if not (_is_country(a) and a.country in people)))
     limit = words().max_participants
     shown = DASH.join(names[:limit])
     return f"{shown} and others" if len(names) > limit else shown
+
+
+def _is_country(actor: Actor) -> bool:
+    known = country_table().get(actor.country or "")
+    return known is not None and actor.name == known[0]
 
 
 def date_text(span: TimeSpan | None) -> str:

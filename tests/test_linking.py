@@ -53,16 +53,16 @@ def test_a_claim_naming_one_side_joins_the_pair_its_article_names_nearby() -> No
     assert stories.bucket_key(stranger, article) != stories.bucket_key(pair)
 
 
-def test_countries_stand_for_their_people_only_where_the_article_names_them() -> None:
+def test_a_country_stands_for_its_person_only_where_the_article_names_them() -> None:
     pair = event("p", "planned", at=100)
-    nations = event("n", "planned", (("United States", "USA"), ("France", "FRA")), at=250)
-    others = event("o", "planned", (("United States", "USA"), ("Germany", "DEU")), at=260)
     one_nation = event("c", "planned", (("France", "FRA"),), at=270)
-    article = [pair, nations, others, one_nation]
-    assert stories.bucket_key(nations, article) == stories.bucket_key(pair)
+    another = event("g", "planned", (("Germany", "DEU"),), at=280)
+    nations = event("n", "planned", (("United States", "USA"), ("France", "FRA")), at=250)
+    article = [pair, one_nation, another, nations]
     assert stories.bucket_key(one_nation, article) == stories.bucket_key(pair)
-    assert stories.bucket_key(others, article) != stories.bucket_key(pair)
-    assert stories.bucket_key(nations, [nations]) != stories.bucket_key(pair)   # no pair named: countries stay apart
+    assert stories.bucket_key(one_nation, [one_nation]) != stories.bucket_key(pair)   # no pair named nearby
+    assert stories.bucket_key(another, article) != stories.bucket_key(pair)
+    assert stories.bucket_key(nations, article) != stories.bucket_key(pair)           # states keep their own story
 
 
 def test_a_report_published_before_the_occurrence_began_is_a_plan() -> None:

@@ -168,28 +168,29 @@ def participant_keys(event: Event) -> tuple[str, ...]:
 
 def bucket_key(event: Event, article_events: Sequence[Event] = ()) -> str:
     """The bucket of an event: a hash of its participants, or of its own id when it has too
-    few participants to be linked. An event that names one participant, or only countries,
-    takes its sides from its article (`partner`)."""
+    few participants to be linked. An event that names one participant takes the other from
+    its article (`partner`)."""
     keys = participant_keys(event)
-    if (len(keys) == 1 and len(keys) < rules().min_participants) or (len(keys) > 1 and _countries_only(keys)):
-        keys = partner(event, keys, article_events) or keys
+    if len(keys) == 1 and len(keys) < rules().min_participants:
+        keys = partner(event, keys[0], article_events) or keys
     basis = "\n".join(keys) if len(keys) >= rules().min_participants else f"event:{event.id}"
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:24]
 
 
-def partner(event: Event, keys: Sequence[str], article_events: Sequence[Event]) -> tuple[str, ...] | None:
+def partner(event: Event, key: str, article_events: Sequence[Event]) -> tuple[str, ...] | None:
     """The participants of the nearest event of the same article (same family of type first)
-    that names the event's participant and exactly one other, or, for an event between
-    countries, their two named people: "Trump arrives for the summit" joins the Trump–Kim
-    summit when the article names that pair nearby, and so does "the two countries will meet"
-    (a country is not merged with its leader in general, only where its article says so).
-    Depends on the article alone, so linking stays incremental and independent of the order
-    articles arrive in."""
+    that names the event's participant and exactly one other: "Trump arrives for the summit"
+    joins the Trump–Kim summit when the article names that pair nearby. A country alone joins
+    a pair that has one of its people ("North Korea said the summit ..."): a country is not
+    merged with its leader in general, only where its article names them together. Depends on
+    the article alone, so linking stays incremental and independent of the order articles
+    arrive in. (Claims between two countries keep their own stories: another article may
+    name no people, and a deal between states must link across both.)"""
     fam = family(event.type, event.cameo)
     best: tuple[int, int, int, tuple[str, ...]] | None = None
     for other in article_events:
         pair = participant_keys(other)
-        if other.id == event.id or len(pair) != 2 or _countries_only(pair) or not _sides_of(keys, pair):
+        if other.id == event.id or len(pair) != 2 or _countries_only(pair) or not _side_of(key, pair):
             continue
         rank = (family(other.type, other.cameo) != fam, abs(other.evidence.start - event.evidence.start),
                 other.evidence.start, pair)
@@ -200,14 +201,9 @@ def partner(event: Event, keys: Sequence[str], article_events: Sequence[Event]) 
     return best[3]
 
 
-def _sides_of(keys: Sequence[str], pair: tuple[str, ...]) -> bool:
-    """Every participant is one of the pair, a country standing for the pair's one of that
-    country; a set of countries must be the pair's countries exactly."""
-    nations = {_country_of(k) for k in pair}
-    if len(keys) > 1:
-        return {_country_of(k) for k in keys} == nations and len(nations) == len(pair)
-    key = keys[0]
-    return key in pair or (_is_country(key) and _country_of(key) in nations)
+def _side_of(key: str, pair: tuple[str, ...]) -> bool:
+    """The participant is one of the pair, or a country with one of its people in the pair."""
+    return key in pair or (_is_country(key) and any(_country_of(k) == _country_of(key) and not _is_country(k) for k in pair))
 
 
 def _country_of(key: str) -> str:
@@ -503,7 +499,9 @@ def _story_type(ordered: Sequence[Report], fam: str) -> str:
 
 def _participants(ordered: Sequence[Report]) -> list[Actor]:
     """One actor per participant: the most frequent name/country/sector under its key, in the
-    order of the first claim that names the sides, then the others by name."""
+    order of the first claim that names the sides, then the others by name; a country is left
+    out where one of its people takes part (its claims joined the story through their
+    article: the country stood for that side)."""
     seen: dict[str, Counter[tuple[str, str | None, str | None]]] = {}
     for report in ordered:
         for actor in report.event.actors + report.event.recipients:
@@ -513,7 +511,8 @@ def _participants(ordered: Sequence[Report]) -> list[Actor]:
     lead = next((r for r in ordered if names_sides(r.event)), ordered[0])
     first = [k for k in (participant_key(a) for a in lead.event.actors + lead.event.recipients) if k]
     first = list(dict.fromkeys(first))
-    keys = first + sorted(k for k in seen if k not in first)
+    people = {_country_of(k) for k in seen if not _is_country(k) and not k.startswith(rules().generic_prefix)}
+    keys = [k for k in first + sorted(k for k in seen if k not in first) if not (_is_country(k) and _country_of(k) in people)]
     best = [min(seen[k], key=lambda v: (-seen[k][v], v[0], v[1] or "", v[2] or "")) for k in keys]
     return [Actor(name, country, sector) for name, country, sector in best]
 

@@ -94,11 +94,14 @@ def test_seed_upload_story_timeline_and_evidence(page: Any, server: Server) -> N
     rows = page.locator("table.stories tbody tr")
     assert rows.count() == 1
     assert "cancelled" in rows.first.inner_text() and "conflicting sources" in rows.first.inner_text()
+    assert rows.first.locator("a.story-link").inner_text().endswith("— called off")
     shot(page, "03-stories")
     with page.expect_navigation():
         rows.first.locator("a.story-link").click()
 
-    # the timeline: planned, then cancelled, each by colour and label, the change marked
+    # the story's title heads its page; the timeline: planned, then cancelled, each by colour and
+    # label, the change marked
+    assert page.locator("h1").inner_text().startswith("Trump–Putin meeting in Budapest")
     path = page.locator("ol.status-path .status").all_inner_texts()
     assert [s.strip("● ").strip() for s in path] == ["planned", "cancelled"]
     statuses = page.locator("ol.timeline li.claim").evaluate_all("els => els.map(e => e.dataset.status)")

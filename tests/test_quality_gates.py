@@ -64,3 +64,13 @@ def test_assert_floors_checks_every_floor_of_the_section() -> None:
             assert_floors("extraction", {k: v for k, v in extraction.items() if k != name})
         with pytest.raises(AssertionError, match=name):
             assert_floors("extraction", {**extraction, name: None})
+
+
+@pytest.mark.slow
+def test_story_linking_on_the_development_story_groups_is_at_or_above_the_floor() -> None:
+    groups = sorted(shared_path("gold", "dev").glob("story-*.json"))
+    result = run_cli("eval", "stories", *map(str, groups), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    (scores,) = json_lines(result.stdout)
+    assert scores["groups"] == 6
+    assert_floors("stories", scores, scores.pop("per_group"))

@@ -272,6 +272,7 @@ def test_story_cli_prints_the_timeline(nk_db: str) -> None:
     assert result.returncode == 0, result.stderr
     (shown,) = json_lines(result.stdout)
     assert shown == summit
+    assert shown["title"] in {f"{pair} meeting in Singapore, 12 Jun 2018 — held" for pair in ("Trump–Kim", "Kim–Trump")}
     for claim in shown["claims"]:
         assert set(claim) >= {"published", "status", "date", "location", "attributed_to", "article", "outlet", "evidence"}
     assert {c["outlet"] for c in shown["claims"]} >= {"Politico", "Reuters", "Fox News"}
@@ -283,6 +284,7 @@ def test_story_cli_prints_the_timeline(nk_db: str) -> None:
     assert missing.returncode != 0 and b"not in the store" in missing.stderr
     listed = run_cli("stories", "--actor", "Kim", "--db", nk_db, "--limit", "3", env={"COLUMNS": "250"})
     assert listed.returncode == 0 and summit["id"] in listed.stdout.decode()
+    assert "meeting in Singapore, 12 Jun 2018 — held" in listed.stdout.decode()
 
 
 # ---------------------------------------------------------------- schema

@@ -132,6 +132,7 @@ def test_story_api_shows_planned_then_cancelled_with_sources(summit: dict[str, A
     assert "planned" in statuses and "cancelled" in statuses
     assert statuses.index("planned") < statuses.index("cancelled")
     assert summit["status"] == "cancelled" and summit["conflict"] is True
+    assert summit["title"].startswith("Trump–Putin meeting in Budapest, ") and summit["title"].endswith(" — called off")
     assert {c["change"] for c in summit["claims"]} >= {"announced", "called off"}
     says = {(c["attributed_to"] or {}).get("name") for c in summit["claims"]}
     assert {"Donald Trump", "Kremlin"} <= says

@@ -8,7 +8,7 @@ import dataclasses
 import datetime as dt
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 from . import output, pipeline, store
 from .errors import Problem, StorylineError
 from .ingest import date_out_of_range, expand, make_document, read_bytes, read_inputs
-from .model import STATUSES, Article, ArticleResult, Rejected
+from .model import STATUSES, Article, ArticleResult, Rejected, Story
 from .settings import Settings, db_url
 
 app = typer.Typer(
@@ -417,6 +417,42 @@ def eval_events(
         for kind, items in scores.details_as_dicts().items():
             for item in items:
                 err.print(output.json_line({"kind": kind, **item}), highlight=False, markup=False, soft_wrap=True)
+
+
+@eval_app.command("stories")
+def eval_stories(
+    gold: Annotated[list[Path], typer.Argument(help="Story gold files (story-*.json) or folders holding them")],
+    corpus: Annotated[Path | None, typer.Option(
+        "--corpus", help="Folder of the articles and their index.jsonl [default: ../../corpus from the first gold file]")] = None,
+    format: Annotated[Format, typer.Option("--format")] = Format.table,
+    model: ModelOption = None,
+) -> None:
+    """Score story linking: every article of the groups processed in publication order into one
+    fresh store; final status, status history, coverage, foreign articles, stories per article."""
+    import tempfile
+
+    from .evaluate import stories as story_eval
+    from .extract import Extractor
+    from .titles import title
+
+    files = [f for f in _gold_files(gold) if f.name.startswith("story-")] or _gold_files(gold)
+    if not files:
+        raise StorylineError(f"{gold[0]}: no story gold file (story-*.json) here")
+    folder = corpus or files[0].resolve().parent.parent.parent / "corpus"
+    extractor = Extractor(model)
+    with tempfile.TemporaryDirectory(prefix="storyline-eval-") as tmp:
+        def process(articles: Sequence[story_eval.CorpusArticle]) -> list[Story]:
+            return story_eval.process_into(db_url(str(Path(tmp) / "stories.db")), articles, extractor, Settings().max_bytes)
+
+        scores = story_eval.evaluate(files, folder, process, title).as_dict()
+    if format is Format.json:
+        _emit(output.json_line(scores))
+        return
+    rows = [{"group": g["group"], "story": g["title"] or "-", "final (gold/found)": f"{g['final_gold']}/{g['final_found']}",
+             "history": g["history"], "coverage": g["coverage"], "articles": g["articles"], "foreign": g["foreign"]}
+            for g in scores.pop("per_group")]
+    out.print(output.rows_table(rows, title="story groups"))
+    _print_scores(scores, format)
 
 
 def _gold_files(paths: list[Path]) -> list[Path]:

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from .model import Actor, Article, ArticleResult, Claim, Event, Story, TimeSpan, actor_dict, to_dict
 from .stories import history
+from .titles import title
 
 
 def article_dict(article: Article) -> dict[str, Any]:
@@ -139,7 +140,7 @@ def _iso(day: Any) -> str | None:
 def story_dict(story: Story, claims: bool = False) -> dict[str, Any]:
     """A line of `storyline stories --format json`; with `claims`, `storyline story ID`."""
     out = {
-        "id": story.id, "type": story.type, "participants": [actor_dict(a) for a in story.participants],
+        "id": story.id, "title": title(story), "type": story.type, "participants": [actor_dict(a) for a in story.participants],
         "location": to_dict(story.location), "status": story.status, "conflict": story.conflict,
         "articles": story.articles, "date": _span(story.date), "updated": _iso(story.updated),
     }
@@ -175,14 +176,13 @@ def _when(date: TimeSpan | None) -> str:
 
 def stories_table(stories: Sequence[Story]) -> Table:
     table = Table(title=f"{len(stories)} stories")
-    for name in ("id", "type", "participants", "status", "place", "date", "articles", "updated"):
+    for name in ("id", "title", "participants", "status", "articles", "updated"):
         table.add_column(name, overflow="fold")
     for s in stories:
         status = Text(s.status, style="bold red" if s.conflict else "")
         if s.conflict:
             status.append(" (conflict)", style="red")
-        table.add_row(s.id, s.type, _people(s.participants), status, s.location.name if s.location else "",
-                      _when(s.date), str(s.articles), _iso(s.updated) or "")
+        table.add_row(s.id, title(s), _people(s.participants), status, str(s.articles), _iso(s.updated) or "")
     return table
 
 
@@ -191,7 +191,7 @@ def print_story(console: Console, story: Story) -> None:
     in bold, claims that conflict at the same moment in red."""
     head = Table.grid(padding=(0, 2))
     for label, value in (
-        ("story", story.id), ("type", story.type), ("participants", _people(story.participants)),
+        ("story", story.id), ("title", title(story)), ("type", story.type), ("participants", _people(story.participants)),
         ("status", story.status + (" (conflicting sources)" if story.conflict else "")),
         ("place", story.location.name if story.location else ""), ("date", _when(story.date)),
         ("articles", str(story.articles)),

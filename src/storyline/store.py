@@ -241,7 +241,7 @@ def dump(value: Any) -> str:
 def _insert_claims(conn: Connection, article: Article, found: Sequence[Event]) -> None:
     """Each event of a new article as an unlinked claim in its bucket."""
     rows = [
-        {"event_id": r.event.id, "bucket": linking.bucket_key(r.event), "story_id": None, "seq": None,
+        {"event_id": r.event.id, "bucket": linking.bucket_key(r.event, found), "story_id": None, "seq": None,
          "status": linking.implied_status(r), "change": None, "conflict": 0}
         for r in linking.reports_of(article, found)
     ]

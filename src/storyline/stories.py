@@ -29,17 +29,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from .datafiles import Key, Table, load_toml
+from .datafiles import Key, Table, load_toml, read_text
 from .model import Actor, Article, Claim, Event, Place, Story, TimeSpan
 from .text import fold
 
 Moment = tuple[dt.date, dt.date, int]
+_NAME_SEPARATORS = re.compile(r"[-‐‑–.\s]+")
 
 
 @dataclass(frozen=True)
@@ -53,14 +55,17 @@ class Rules:
     canonical: dict[str, str]
     separate_modes: frozenset[str]
     min_participants: int
+    partner_max_chars: int
     ignore_sectors: frozenset[str]
     generic_prefix: str
     max_gap: dt.timedelta
     anchor_precisions: frozenset[str]
+    anchor_statuses: frozenset[str]
     anchor_max_days: int
     anchor_slack: dt.timedelta
     lifecycle: tuple[str, ...]
     future_occurred: str
+    ongoing_max_days: int
     conflicts: frozenset[frozenset[str]]
     changes: dict[str, str]
 
@@ -73,14 +78,20 @@ SCHEMA = Table({
         "canonical": Table(other=Key(str), required=True),
     }, other=Key(str), required=True),
     "modes": Table({"separate": _WORDS}, required=True),
-    "participants": Table({"min": Key(int, required=True), "ignore_sectors": _WORDS,
+    "participants": Table({"min": Key(int, required=True), "partner_max_chars": Key(int, required=True), "ignore_sectors": _WORDS,
                            "generic_prefix": Key(str, required=True)}, required=True),
-    "time": Table({"max_gap_days": Key(int, required=True), "anchor_precisions": _WORDS,
+    "time": Table({"max_gap_days": Key(int, required=True), "anchor_precisions": _WORDS, "anchor_statuses": _WORDS,
                    "anchor_max_days": Key(int, required=True), "anchor_slack_days": Key(int, required=True)},
                   required=True),
     "status": Table({"lifecycle": _WORDS, "future_occurred": Key(str, required=True),
+                     "ongoing_max_days": Key(int, required=True),
                      "conflicts": Key(list, items=list, required=True)}, required=True),
     "changes": Table(other=Key(str), required=True),
+    "titles": Table({
+        "max_participants": Key(int, required=True), "family_name_first": _WORDS, "institution_words": _WORDS,
+        "types": Table(other=Key(str), required=True), "status": Table(other=Key(str), required=True),
+        "status_by_type": Table(other=Table(other=Key(str)), required=True),
+    }, required=True),
 })
 
 
@@ -93,13 +104,16 @@ def rules() -> Rules:
         meeting_as_type=fam["meeting_as"]["type"], meeting_as_statuses=frozenset(fam["meeting_as"]["statuses"]),
         symmetric=frozenset(fam["symmetric"]["names"]), canonical=dict(fam["canonical"]),
         separate_modes=frozenset(raw["modes"]["separate"]),
-        min_participants=raw["participants"]["min"], ignore_sectors=frozenset(raw["participants"]["ignore_sectors"]),
+        min_participants=raw["participants"]["min"], partner_max_chars=raw["participants"]["partner_max_chars"],
+        ignore_sectors=frozenset(raw["participants"]["ignore_sectors"]),
         generic_prefix=raw["participants"]["generic_prefix"],
         max_gap=dt.timedelta(days=raw["time"]["max_gap_days"]),
         anchor_precisions=frozenset(raw["time"]["anchor_precisions"]),
+        anchor_statuses=frozenset(raw["time"]["anchor_statuses"]),
         anchor_max_days=raw["time"]["anchor_max_days"],
         anchor_slack=dt.timedelta(days=raw["time"]["anchor_slack_days"]),
         lifecycle=tuple(raw["status"]["lifecycle"]), future_occurred=raw["status"]["future_occurred"],
+        ongoing_max_days=raw["status"]["ongoing_max_days"],
         conflicts=frozenset(frozenset(pair) for pair in raw["status"]["conflicts"]),
         changes=dict(raw["changes"]),
     )
@@ -135,7 +149,13 @@ def participant_key(actor: Actor) -> str | None:
         return None
     if actor.name.startswith(r.generic_prefix):
         return f"{r.generic_prefix}{actor.country}/{actor.sector}" if actor.country else None
-    return f"{fold(actor.name, ascii_only=True)}/{actor.country or ''}"
+    return f"{name_key(actor.name)}/{actor.country or ''}"
+
+
+def name_key(name: str) -> str:
+    """A name as linking compares it: folded, hyphens, dots and spacing variants made one
+    ("Kim Jong-un", "Kim Jong Un" and "KIM JONG UN" are one person; "J.D. Vance" = "J. D. Vance")."""
+    return " ".join(fold(_NAME_SEPARATORS.sub(" ", name), ascii_only=True).split())
 
 
 def _keys(actors: Iterable[Actor]) -> tuple[str, ...]:
@@ -146,12 +166,73 @@ def participant_keys(event: Event) -> tuple[str, ...]:
     return _keys(event.actors + event.recipients)
 
 
-def bucket_key(event: Event) -> str:
+def bucket_key(event: Event, article_events: Sequence[Event] = ()) -> str:
     """The bucket of an event: a hash of its participants, or of its own id when it has too
-    few participants to be linked."""
+    few participants to be linked. An event that names one participant takes the other from
+    its article (`partner`)."""
     keys = participant_keys(event)
+    if len(keys) == 1 and len(keys) < rules().min_participants:
+        keys = partner(event, keys[0], article_events) or keys
     basis = "\n".join(keys) if len(keys) >= rules().min_participants else f"event:{event.id}"
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:24]
+
+
+def partner(event: Event, key: str, article_events: Sequence[Event]) -> tuple[str, ...] | None:
+    """The participants of the nearest event of the same article (same family of type first)
+    that names the event's participant and exactly one other: "Trump arrives for the summit"
+    joins the Trump–Kim summit when the article names that pair nearby. A country alone joins
+    a pair that has one of its people ("North Korea said the summit ..."): a country is not
+    merged with its leader in general, only where its article names them together. Depends on
+    the article alone, so linking stays incremental and independent of the order articles
+    arrive in. (Claims between two countries keep their own stories: another article may
+    name no people, and a deal between states must link across both.)"""
+    fam = family(event.type, event.cameo)
+    best: tuple[int, int, int, tuple[str, ...]] | None = None
+    for other in article_events:
+        pair = participant_keys(other)
+        if other.id == event.id or len(pair) != 2 or _countries_only(pair) or not _side_of(key, pair):
+            continue
+        rank = (family(other.type, other.cameo) != fam, abs(other.evidence.start - event.evidence.start),
+                other.evidence.start, pair)
+        if best is None or rank < best:
+            best = rank
+    if best is None or best[1] > rules().partner_max_chars:
+        return None
+    return best[3]
+
+
+def _side_of(key: str, pair: tuple[str, ...]) -> bool:
+    """The participant is one of the pair, or a country with one of its people in the pair."""
+    return key in pair or (_is_country(key) and any(_country_of(k) == _country_of(key) and not _is_country(k) for k in pair))
+
+
+def _country_of(key: str) -> str:
+    return key.rsplit("/", 1)[-1]
+
+
+def _is_country(key: str) -> bool:
+    """A participant that is a country itself ("North Korea", "the United States")."""
+    name, _, code = key.rpartition("/")
+    known = country_table().get(code)
+    return known is not None and name_key(known[0]) == name
+
+
+def _countries_only(keys: Sequence[str]) -> bool:
+    return all(_is_country(k) for k in keys)
+
+
+@lru_cache(maxsize=1)
+def country_table() -> dict[str, tuple[str, str]]:
+    """ISO3 → (common name, first adjective), from the country table (`data/demonyms.tsv`),
+    read here without the extraction package, which loads the NLP model."""
+    out: dict[str, tuple[str, str]] = {}
+    for line in read_text("demonyms.tsv").splitlines():
+        cells = line.split("\t")
+        if line.startswith("#") or len(cells) < 2:
+            continue
+        adjectives = cells[3].split("|") if len(cells) > 3 and cells[3] else [cells[1]]
+        out[cells[0]] = (cells[1], adjectives[0])
+    return out
 
 
 def actor_matches(query: str, actor: Actor) -> bool:
@@ -170,11 +251,15 @@ def reports_of(article: Article, events: Sequence[Event]) -> list[Report]:
 
 # ---------------------------------------------------------------- status of a report
 def implied_status(report: Report) -> str:
-    """The status a report implies: an "occurred" dated after its publication is a plan."""
-    ev = report.event
-    if ev.status == "occurred" and ev.date and ev.date.start and report.published and ev.date.start > report.published:
-        return rules().future_occurred
-    return ev.status
+    """The status a report implies: an "occurred" dated after its publication is a plan, and so
+    is one over a short span not over at publication ("meet this week", "over the next two
+    days"): a happening of a few days is not reported held before its end."""
+    ev, published = report.event, report.published
+    date = ev.date
+    if ev.status != "occurred" or date is None or date.start is None or published is None:
+        return ev.status
+    ongoing = date.end is not None and date.end > published and (date.end - date.start).days <= rules().ongoing_max_days
+    return rules().future_occurred if date.start > published or ongoing else ev.status
 
 
 def _rank(status: str) -> int:
@@ -187,6 +272,21 @@ def moment(report: Report) -> Moment:
     the text puts before its present comes first)."""
     published = report.published or dt.date.min
     return published, report.said or published, 0 if report.earlier and report.said is None else 1
+
+
+def in_claim_order(reports: Sequence[Report]) -> list[Report]:
+    """One happening's reports in claim order (`order_key`), except that within a moment the
+    reports that name one participant (linked through their article, `partner`) come before
+    those that name the happening's sides: the last claim of a moment sets the story's status
+    then, and a remark about one side ("Trump hopes ...") is weaker evidence of it."""
+    return sorted(reports, key=lambda r: (*moment(r), names_sides(r.event), *order_key(r)[3:]))
+
+
+def names_sides(event: Event) -> bool:
+    """The event names the sides of its happening itself: two participants or more, not only
+    countries (those it has, in a story, through its article: `partner`)."""
+    keys = participant_keys(event)
+    return len(keys) >= rules().min_participants and not _countries_only(keys)
 
 
 def order_key(report: Report) -> tuple[Any, ...]:
@@ -239,11 +339,13 @@ class Held:
 
 def _is_anchor(report: Report) -> bool:
     date = report.event.date
-    if implied_status(report) != "occurred" or date is None or date.start is None or date.end is None:
+    if implied_status(report) not in rules().anchor_statuses or date is None or date.start is None or date.end is None:
         return False
     r = rules()
+    if not names_sides(report.event):
+        return False  # one side, or countries, linked through the article: joins an occurrence, never defines one
     sharp = bool(date.text) and date.precision in r.anchor_precisions and (date.end - date.start).days <= r.anchor_max_days
-    return sharp and (report.published is None or date.start <= report.published)
+    return sharp and (report.published is None or date.end <= report.published)  # over when reported
 
 
 def _country(report: Report) -> str | None:
@@ -284,10 +386,12 @@ def _target(report: Report, held: Sequence[Held]) -> int | None:
     when = report.said or report.published
     if when is None:
         return None
+    here = [i for i, h in enumerate(held) if country is None or h.country in (None, country)]  # one place
     if implied_status(report) in ("occurred", "denied"):
-        past = [i for i, h in enumerate(held) if h.start <= when and when - h.end <= gap]
+        slack = rules().anchor_slack
+        past = [i for i in here if held[i].start - when <= slack and when - held[i].end <= gap]
         return past[-1] if past else None
-    future = [i for i, h in enumerate(held) if h.end >= when and h.start - when <= gap]
+    future = [i for i in here if held[i].end >= when and held[i].start - when <= gap]
     return future[0] if future else None
 
 
@@ -306,7 +410,10 @@ def _segments(reports: Sequence[Report]) -> list[list[Report]]:
 
 def happenings(reports: Sequence[Report]) -> list[list[Report]]:
     """One lane's reports split into happenings (see the module docstring)."""
-    anchors = [r for r in reports if _is_anchor(r)]
+    held_anchors = [r for r in reports if _is_anchor(r) and implied_status(r) == "occurred"]
+    held = _held(held_anchors)
+    slots = [r for r in reports if _is_anchor(r) and implied_status(r) != "occurred" and not _held_later(r, held)]
+    anchors = held_anchors + slots
     held = _held(anchors)
     groups: list[list[Report]] = [list(h.members) for h in held]
     pending: list[Report] = []
@@ -316,7 +423,26 @@ def happenings(reports: Sequence[Report]) -> list[list[Report]]:
             continue
         target = _target(report, held)
         (groups[target] if target is not None else pending).append(report)
-    return [g for g in groups if g] + _segments(pending)
+    timed = [[_not_yet(r, h.start) for r in g] for g, h in zip(groups, held, strict=True)]
+    return [g for g in timed if g] + _segments(pending)
+
+
+def _held_later(report: Report, held: Sequence[Held]) -> bool:
+    """A report that a happening was called off on a date is a time slot of its own only when
+    no occurrence at its place was held within `max_gap_days` after it: otherwise it was the
+    plan of that occurrence, called off and then revived."""
+    date, country = report.event.date, _country(report)
+    assert date is not None and date.start is not None and date.end is not None  # an anchor's
+    return any(h.end >= date.start and h.start - date.end <= rules().max_gap and (country is None or h.country in (None, country))
+               for h in held)
+
+
+def _not_yet(report: Report, start: dt.date) -> Report:
+    """A report published before its occurrence began cannot say it was held: what it says
+    is that it is to happen ("the summit" in a preview, talk of hopes and expectations)."""
+    if implied_status(report) != "occurred" or report.published is None or report.published >= start:
+        return report
+    return replace(report, event=replace(report.event, status=rules().future_occurred))
 
 
 # ---------------------------------------------------------------- stories
@@ -325,7 +451,7 @@ def build(reports: Sequence[Report]) -> list[Story]:
     stories: list[Story] = []
     for lane, members in sorted(lanes(reports).items()):
         for group in happenings(members):
-            stories.append(story(sorted(group, key=order_key), lane[0]))
+            stories.append(story(in_claim_order(group), lane[0]))
     return sorted(stories, key=lambda s: s.id)
 
 
@@ -343,12 +469,23 @@ def story(ordered: Sequence[Report], fam: str) -> Story:
     placed = [r.event.location for r in ordered if r.event.location is not None]
     return Story(
         id=story_id(ordered[0].event.id), type=_story_type(ordered, fam),
-        participants=tuple(_participants(ordered)), location=placed[-1] if placed else None,
+        participants=tuple(_participants(ordered)), location=_place(placed),
         status=claims[-1].status, conflict=any(c.conflict for c in current), claims=claims,
         date=dated[-1] if dated else None, articles=len({r.article_id for r in ordered}),
         updated=max((r.published for r in ordered if r.published), default=None),
         first_published=ordered[0].published, n_claims=len(claims),
     )
+
+
+def _place(placed: Sequence[Place]) -> Place | None:
+    """The place most reports give (the latest of those, on a tie): one aside about another
+    place does not move the happening."""
+    if not placed:
+        return None
+    counts = Counter((p.name, p.country) for p in placed)
+    latest = {(p.name, p.country): i for i, p in enumerate(placed)}
+    best = max(counts, key=lambda k: (counts[k], latest[k]))
+    return placed[latest[best]]
 
 
 def _story_type(ordered: Sequence[Report], fam: str) -> str:
@@ -362,16 +499,20 @@ def _story_type(ordered: Sequence[Report], fam: str) -> str:
 
 def _participants(ordered: Sequence[Report]) -> list[Actor]:
     """One actor per participant: the most frequent name/country/sector under its key, in the
-    order of the first claim, then the others by name."""
+    order of the first claim that names the sides, then the others by name; a country is left
+    out where one of its people takes part (its claims joined the story through their
+    article: the country stood for that side)."""
     seen: dict[str, Counter[tuple[str, str | None, str | None]]] = {}
     for report in ordered:
         for actor in report.event.actors + report.event.recipients:
             key = participant_key(actor)
             if key is not None:
                 seen.setdefault(key, Counter())[(actor.name, actor.country, actor.sector)] += 1
-    first = [k for k in (participant_key(a) for a in ordered[0].event.actors + ordered[0].event.recipients) if k]
+    lead = next((r for r in ordered if names_sides(r.event)), ordered[0])
+    first = [k for k in (participant_key(a) for a in lead.event.actors + lead.event.recipients) if k]
     first = list(dict.fromkeys(first))
-    keys = first + sorted(k for k in seen if k not in first)
+    people = {_country_of(k) for k in seen if not _is_country(k) and not k.startswith(rules().generic_prefix)}
+    keys = [k for k in first + sorted(k for k in seen if k not in first) if not (_is_country(k) and _country_of(k) in people)]
     best = [min(seen[k], key=lambda v: (-seen[k][v], v[0], v[1] or "", v[2] or "")) for k in keys]
     return [Actor(name, country, sector) for name, country, sector in best]
 

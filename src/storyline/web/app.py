@@ -24,6 +24,7 @@ from ..model import STATUSES
 from ..ontology import PLOVER_TYPES
 from ..pipeline import Extractor
 from ..settings import Settings
+from ..titles import title
 from . import api, errors, pages, present
 from .context import AppContext
 from .highlight import anchor_id
@@ -50,7 +51,7 @@ def templates() -> Jinja2Templates:
         actors_label=present.actors_label, who_says=present.who_says, when=present.when, place=present.place,
         kind=present.kind, status_path=present.status_path, conflicts=present.conflicts,
         source_label=present.source_label, page_url=present.page_url, web_url=present.web_url,
-        inline_code=present.inline_code, version=__version__,
+        inline_code=present.inline_code, story_title=title, version=__version__,
     )
     return Jinja2Templates(env=env)
 

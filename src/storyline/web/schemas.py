@@ -140,6 +140,7 @@ class ArticleRowOut(_Out):
 
 class StoryOut(_Out):
     id: str
+    title: str = Field(description="One line generated from the happening: participants, type, place, date, status")
     type: str
     participants: list[ActorOut]
     location: PlaceOut | None

@@ -1,0 +1,112 @@
+"""Linking rules of issue 13 on invented reports: name variants, a one-sided or country-level
+claim joining the pair its article names, forward-looking reports, place agreement, and what
+may anchor an occurrence in time. Every name and sentence is invented."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from storyline import stories
+from storyline.model import Actor, Event, Evidence, Place, TimeSpan
+
+D = dt.date
+LEE, MOREAU = ("Alma Lee", "USA"), ("Piet Moreau", "FRA")
+PAIR = (LEE, MOREAU)
+GENEVA, OSLO = Place("Geneva", "CHE"), Place("Oslo", "NOR")
+
+
+def event(eid: str, status: str, people: Sequence[tuple[str, str]] = PAIR, kind: str = "CONSULT", at: int = 0,
+          day: tuple[D, D] | None = None, place: Place | None = None) -> Event:
+    actors = tuple(Actor(name, country, "GOV") for name, country in people)
+    date = TimeSpan(day[0], day[1], "day" if day[0] == day[1] else "range", "an invented date") if day else None
+    return Event(id=eid, type=kind, mode=None, cameo="040", quad=1, actors=actors[:1], recipients=actors[1:],
+                 status=status, date=date, location=place, attributed_to=None,
+                 evidence=Evidence("An invented line.", at, at + 17))
+
+
+def report(ev: Event, published: D, article: str | None = None) -> stories.Report:
+    return stories.Report(ev, article or f"art-{ev.id}", published)
+
+
+def stories_of(reports: Sequence[stories.Report]) -> list[list[str]]:
+    return sorted([c.event_id for c in s.claims] for s in stories.build(reports))
+
+
+def test_spelling_variants_of_a_name_are_one_participant() -> None:
+    keys = {stories.participant_key(Actor(name, "PRK", "GOV")) for name in ("Pak Sun-hui", "Pak Sun Hui", "PAK  SUN‑HUI")}
+    assert len(keys) == 1
+    assert stories.participant_key(Actor("Pak Sun-hui", "KOR", "GOV")) not in keys  # another country: another person
+    one = event("a", "planned", (("Pak Sun-hui", "PRK"), LEE))
+    other = event("b", "planned", (LEE, ("Pak Sun Hui", "PRK")))
+    assert stories.bucket_key(one) == stories.bucket_key(other)
+
+
+def test_a_claim_naming_one_side_joins_the_pair_its_article_names_nearby() -> None:
+    pair = event("p", "planned", at=100)
+    lone = event("l", "planned", (MOREAU,), at=400)
+    far = event("f", "planned", (MOREAU,), at=100 + stories.rules().partner_max_chars + 50)
+    stranger = event("s", "planned", (("Omar Sahin", "TUR"),), at=300)
+    article = [pair, lone, far, stranger]
+    assert stories.bucket_key(lone, article) == stories.bucket_key(pair, article)
+    assert stories.bucket_key(lone) != stories.bucket_key(pair)          # alone, it says nothing of the other side
+    assert stories.bucket_key(far, article) != stories.bucket_key(pair)   # too far from the pair
+    assert stories.bucket_key(stranger, article) != stories.bucket_key(pair)
+
+
+def test_a_country_stands_for_its_person_only_where_the_article_names_them() -> None:
+    pair = event("p", "planned", at=100)
+    one_nation = event("c", "planned", (("France", "FRA"),), at=270)
+    another = event("g", "planned", (("Germany", "DEU"),), at=280)
+    nations = event("n", "planned", (("United States", "USA"), ("France", "FRA")), at=250)
+    article = [pair, one_nation, another, nations]
+    assert stories.bucket_key(one_nation, article) == stories.bucket_key(pair)
+    assert stories.bucket_key(one_nation, [one_nation]) != stories.bucket_key(pair)   # no pair named nearby
+    assert stories.bucket_key(another, article) != stories.bucket_key(pair)
+    assert stories.bucket_key(nations, article) != stories.bucket_key(pair)           # states keep their own story
+
+
+def test_a_report_published_before_the_occurrence_began_is_a_plan() -> None:
+    held = report(event("h", "occurred", day=(D(2031, 3, 4), D(2031, 3, 5)), place=GENEVA), D(2031, 3, 6))
+    preview = report(event("v", "occurred"), D(2031, 3, 3))   # "the summit" in a preview, read as held
+    (built,) = stories.build([held, preview])
+    assert [(c.event_id, c.status) for c in built.claims] == [("v", "planned"), ("h", "occurred")]
+    assert stories.history(built) == [(D(2031, 3, 3), "planned"), (D(2031, 3, 6), "occurred")]
+
+
+def test_a_short_happening_not_over_at_publication_is_not_yet_held() -> None:
+    this_week = report(event("w", "occurred", day=(D(2031, 3, 3), D(2031, 3, 9))), D(2031, 3, 4))
+    this_month = report(event("m", "occurred", day=(D(2031, 3, 1), D(2031, 3, 31))), D(2031, 3, 4))
+    assert stories.implied_status(this_week) == "planned"
+    assert stories.implied_status(this_month) == "occurred"   # a long span: some of it may be over
+
+
+def test_an_undated_report_joins_the_occurrence_at_its_place() -> None:
+    geneva = report(event("g", "occurred", day=(D(2031, 3, 4), D(2031, 3, 4)), place=GENEVA), D(2031, 3, 5))
+    oslo = report(event("o", "occurred", day=(D(2031, 5, 10), D(2031, 5, 10)), place=OSLO), D(2031, 5, 11))
+    looking_back = report(event("b", "occurred", place=GENEVA), D(2031, 5, 12))
+    plain = report(event("p", "occurred"), D(2031, 5, 12))
+    assert stories_of([geneva, oslo, looking_back, plain]) == [["g", "b"], ["o", "p"]]
+
+
+def test_one_side_alone_never_anchors_an_occurrence() -> None:
+    plan = report(event("p", "planned"), D(2031, 3, 1))
+    aside = report(event("a", "occurred", (MOREAU,), day=(D(2031, 3, 2), D(2031, 3, 2))), D(2031, 3, 3))
+    held = report(event("h", "occurred", day=(D(2031, 3, 10), D(2031, 3, 10))), D(2031, 3, 11))
+    assert ["p", "h"] in stories_of([plan, aside, held])
+
+
+def test_a_dated_call_off_belongs_to_what_was_held_after_it_else_it_is_its_own_slot() -> None:
+    plan = report(event("p", "planned"), D(2031, 3, 1))
+    off = report(event("c", "cancelled", day=(D(2031, 3, 5), D(2031, 3, 5))), D(2031, 3, 6))
+    held = report(event("h", "occurred", day=(D(2031, 4, 2), D(2031, 4, 2))), D(2031, 4, 3))
+    revived = stories.build([plan, off, held])
+    assert [[c.event_id for c in s.claims] for s in revived] == [["p", "c", "h"]]
+    assert [c.change for c in revived[0].claims] == ["announced", "called off", "held"]
+    assert stories_of([plan, off]) == [["p", "c"]]
+
+
+def test_within_a_moment_the_claim_that_names_both_sides_sets_the_status() -> None:
+    side_remark = report(event("r", "cancelled", (LEE,)), D(2031, 3, 1), "one")
+    pair_claim = report(event("q", "planned"), D(2031, 3, 1), "one")
+    (built,) = stories.build([pair_claim, side_remark])
+    assert [c.event_id for c in built.claims] == ["r", "q"] and built.status == "planned"

@@ -21,7 +21,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
-from ..datafiles import Key, Path, Table, error_at, load_toml, read_text
+from ..datafiles import Key, Path, Table, error_at, loads_toml, read_text
 from ..model import Casualties, Count, Event
 from ..ontology import PLOVER_TYPES
 
@@ -73,10 +73,16 @@ class Rules:
 
 @lru_cache(maxsize=1)
 def rules() -> Rules:
-    """The words of data/casualties.toml, checked: lower case, vague ranges of two ordered numbers."""
-    raw = load_toml(NAME, _SCHEMA)
+    """The words of data/casualties.toml."""
+    return build_rules(read_text(NAME))
+
+
+def build_rules(text: str, name: str = NAME) -> Rules:
+    """The rules of a casualties.toml text, checked (schema; words lower case; vague ranges of
+    two ordered numbers); `name` is the file its errors name."""
+    raw = loads_toml(name, text, _SCHEMA)
     for path, message in _problems(raw):
-        raise error_at(NAME, read_text(NAME), path, message)
+        raise error_at(name, text, path, message)
     return Rules(
         event_types=frozenset(raw["event_types"]), numbers=dict(raw["numbers"]), multipliers=dict(raw["multipliers"]),
         vague={tuple(k.split()): (v[0], v[1]) for k, v in raw["vague"].items()},
@@ -180,7 +186,7 @@ def resolve(text: str, table: Rules | None = None) -> NumberRange | None:
             low, high = _value(words[:at], r), _value(words[at + 1:], r)
             if low is not None and high is not None and low[0] <= high[1]:
                 return low[0], high[1]
-    value = _value(words, r)
+    value = _value(words, r) if hedge != "range" else None   # "between 10" and no other end
     return None if value is None else _hedged(hedge, value)
 
 
@@ -201,12 +207,16 @@ def _hedged(hedge: str, value: tuple[int, int]) -> NumberRange:
 # ---------------------------------------------------------------- number phrases in the parse
 
 def _is_number(token: Token, r: Rules) -> bool:
+    """A word that can head a count. The tagger's DATE on a bare figure is not trusted: in a
+    slot that holds the victims ("killing 8, a month after") it is a number."""
     word = token.lower_
+    if token.ent_type_ in _NOT_COUNTS or (token.ent_type_ in ("DATE", "TIME") and not word.isdigit()):
+        return False
     return (token.like_num or token.ent_type_ == "CARDINAL" or word in r.numbers or word in r.multipliers
-            or (word,) in r.vague or any(key[0] == word for key in r.vague)) and token.ent_type_ not in _NOT_COUNTS
+            or any(key[0] == word for key in r.vague))
 
 
-_NOT_COUNTS = ("DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY")
+_NOT_COUNTS = ("MONEY", "PERCENT", "ORDINAL", "QUANTITY")
 _JOINERS = ("and", "to", "or", "-", "\u2013", "of", "a", "an")
 
 
@@ -295,8 +305,7 @@ def _verb_mention(verb: Token, r: Rules) -> Mention | None:
     kind = r.kind_of(lemma, "verbs") or r.kind_of(lemma, "intransitive")
     slots = ["dobj", "nsubjpass"]
     if kind is None and lemma in r.links["result_verbs"]:
-        kind = next((r.kind_of(c.lemma_.lower(), "adjectives") or r.kind_of(c.lower_, "adjectives")
-                     for c in verb.children if c.dep_ in ("oprd", "acomp", "ccomp", "xcomp", "advmod", "amod")), None)
+        kind = _result_state(verb, r)
     elif kind is not None and (r.kind_of(lemma, "intransitive") or _participle(verb)):
         slots.append("nsubj")   # "30 people died", "12 killed and 30 wounded"
     if kind is None:
@@ -307,6 +316,16 @@ def _verb_mention(verb: Token, r: Rules) -> Mention | None:
         if count is not None:
             return Mention(kind, count, verb)
     return None
+
+
+def _result_state(verb: Token, r: Rules) -> str | None:
+    """The state a result verb gives its object: "left 12 people dead" (as the parse hangs it on
+    the verb, or as the word right after the object: "leaving 14 soldiers wounded")."""
+    states = [c for c in verb.children if c.dep_ in ("oprd", "acomp", "ccomp", "xcomp", "advmod", "amod")]
+    doc = verb.doc
+    states += [doc[o.right_edge.i + 1] for o in verb.children if o.dep_ == "dobj" and o.right_edge.i + 1 < len(doc)]
+    return next((k for s in states for k in [r.kind_of(s.lemma_.lower(), "adjectives") or r.kind_of(s.lower_, "adjectives")]
+                 if k), None)
 
 
 def _participle(verb: Token) -> bool:

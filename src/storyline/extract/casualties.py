@@ -41,6 +41,10 @@ _SCHEMA = Table({
     "links": Table(dict.fromkeys(("result_verbs", "toll_nouns", "toll_preps", "event_preps", "clause_marks"), _WORDS),
                    required=True),
 })
+# A real sentence states a few counts; a list or junk the parser could not split ("killed 5 and
+# killed 5 and ...") must not make the walk quadratic.
+MAX_MENTIONS = 32
+MAX_COORDINATED = 8
 _TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[^\W\d_]+|[-\u2013\u2014]")
 NumberRange = tuple[int | None, int | None]
 
@@ -293,6 +297,8 @@ def mentions(sent: Span, r: Rules | None = None) -> list[Mention]:
         found = _verb_mention(token, r) or _noun_mention(token, r) or _toll_mention(token, r)
         if found is not None:
             out.append(found)
+            if len(out) == MAX_MENTIONS:
+                break
     return out
 
 
@@ -314,8 +320,32 @@ def _verb_mention(verb: Token, r: Rules) -> Mention | None:
         number = _number_of(child, r) if child.dep_ in slots else None
         count = count_at(number, r) if number is not None else None
         if count is not None:
-            return Mention(kind, count, verb)
+            return Mention(kind, _with_coordinated(count, child, verb, r), verb)
     return None
+
+
+def _with_coordinated(count: Count, np: Token, verb: Token, r: Rules) -> Count:
+    """ "killed five police officers and at least two bystanders": the counts of coordinated
+    groups of victims add up (an open bound stays open); the parser hangs the second group on
+    the noun or on the verb. A coordinated casualty word is its own count ("57 dead and 100
+    wounded")."""
+    counts, last = [count], np
+    others = [*np.conjuncts] if np.pos_ in ("NOUN", "PROPN", "NUM") else []
+    others += [c for c in verb.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN")]
+    for other in sorted(others, key=lambda t: t.i):
+        if other.i < np.i or r.kind_of(other.lemma_.lower(), "nouns") or r.kind_of(other.lower_, "adjectives"):
+            continue
+        number = _number_of(other, r)
+        more = count_at(number, r) if number is not None and number is not np else None
+        if more is not None:
+            counts.append(more)
+            last = other
+    if len(counts) == 1:
+        return count
+    low = None if any(c.min is None for c in counts) else sum(c.min or 0 for c in counts)
+    high = None if any(c.max is None for c in counts) else sum(c.max or 0 for c in counts)
+    start, end = counts[0].start, last.right_edge.idx + len(last.right_edge)
+    return Count(low, high, np.doc.text[start:end], start, end)
 
 
 def _result_state(verb: Token, r: Rules) -> str | None:
@@ -400,8 +430,8 @@ def owners(mention: Mention, events: frozenset[int], r: Rules | None = None) -> 
 def _coordinated(verb: Token, r: Rules) -> list[Token]:
     """The casualty verbs coordinated with this one ("12 were killed and 30 wounded in the
     attack": the attack is named on the second)."""
-    group = [*verb.conjuncts]
-    return [t for t in group if r.kind_of(t.lemma_.lower(), "verbs") or r.kind_of(t.lemma_.lower(), "intransitive")]
+    group = [t for t in verb.conjuncts if r.kind_of(t.lemma_.lower(), "verbs") or r.kind_of(t.lemma_.lower(), "intransitive")]
+    return group[:MAX_COORDINATED]
 
 
 def _named_event(word: Token, events: frozenset[int], r: Rules) -> int | None:

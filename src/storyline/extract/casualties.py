@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..datafiles import Key, Path, Table, error_at, loads_toml, read_text
 from ..model import Casualties, Count, Event
@@ -38,7 +38,8 @@ _SCHEMA = Table({
     "hedges": Table(other=Key(str, choices=HEDGE_KINDS), required=True),
     "killed": _SIDE, "wounded": _SIDE,
     "lives": Table({"verbs": _WORDS}, required=True),
-    "links": Table(dict.fromkeys(("result_verbs", "toll_nouns", "toll_preps", "event_preps", "clause_marks"), _WORDS),
+    "links": Table(dict.fromkeys(("result_verbs", "toll_nouns", "toll_preps", "event_preps", "clause_marks",
+                                 "negators"), _WORDS),
                    required=True),
 })
 # A real sentence states a few counts; a list or junk the parser could not split ("killed 5 and
@@ -238,15 +239,17 @@ def count_at(token: Token, r: Rules | None = None) -> Count | None:
         start, end = min(start, ent.start), max(end, ent.end)
     while end > token.i + 1 and doc[end - 1].lower_ in _JOINERS:
         end -= 1
-    start = _hedge_start(doc, start, r)
-    span = doc[start:end]
-    bounds = resolve(span.text, r)
-    if bounds is None:
-        return None
-    return Count(bounds[0], bounds[1], span.text, span.start_char, span.end_char)
+    for first in range(_hedge_start(doc, start, r), token.i + 1):   # "another 12": the words that resolve
+        if first > 0 and doc[first - 1].lower_ in r.links["negators"]:
+            return None   # "no one was killed", "not one person": no count
+        span = doc[first:end]
+        bounds = resolve(span.text, r)
+        if bounds is not None:
+            return Count(bounds[0], bounds[1], span.text, span.start_char, span.end_char)
+    return None
 
 
-def _hedge_start(doc: Any, start: int, r: Rules) -> int:
+def _hedge_start(doc: Doc, start: int, r: Rules) -> int:
     """Take in a hedge the parser left outside the number's subtree ("killed up to 40")."""
     for size in (3, 2, 1):
         words = tuple(t.lower_ for t in doc[max(0, start - size):start])

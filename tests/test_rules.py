@@ -15,6 +15,7 @@ from storyline.clean import text as cleaning
 from storyline.datafiles import DataFileError, Table, loads_toml, read_text
 from storyline.extract import Extractor
 from storyline.extract.actors.officeholders import officeholders
+from storyline.extract.casualties import rules as casualty_rules
 from storyline.extract.countries import countries
 from storyline.extract.lexicon import build_cues, build_lexicon
 from storyline.extract.metonyms import metonyms
@@ -37,7 +38,7 @@ LOADERS: dict[str, Callable[[], object]] = {
     "export.toml": export.spec,
     # the extraction stage's gazetteers and time rules, loaded by their own modules
     "metonyms.toml": metonyms, "demonyms.tsv": countries, "officeholders.tsv": officeholders,
-    "roles.toml": role_rules,
+    "roles.toml": role_rules, "casualties.toml": casualty_rules,
     "actors.json": _extraction, "titles.toml": _extraction,
     "places.toml": _extraction, "places_us_states.tsv": _extraction,
     "timex.toml": _extraction, "timex_rules.toml": _extraction,

@@ -20,6 +20,7 @@ from ..ontology import plover_type
 from . import nlp as nlp_module
 from .actors import ActorIndex, resolve_actors
 from .attribution import Report, attribution, find_report
+from .casualties import with_casualties
 from .dating import Timeline, date_event, fill_from_coreferent, speaker, timeline
 from .lexicon import Cues, Lexicon, cues, lexicon
 from .places import country_code, find_place
@@ -113,10 +114,13 @@ def extract(doc: Doc, article: Article) -> ArticleResult:
     events: list[Event] = []
     definite: set[str] = set()
     for sent in doc.sents:
+        first, tokens = len(events), []
         for trigger, event in _sentence_events(sent, ctx, events):
             events.append(event)
+            tokens.append(trigger.token)
             if _is_definite(trigger):
                 definite.add(event.id)
+        events[first:] = with_casualties(sent, tokens, events[first:])
     return ArticleResult(article=article, events=tuple(fill_from_coreferent(events, definite)))
 
 

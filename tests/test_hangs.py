@@ -170,3 +170,16 @@ def test_hostile_texts_go_through_process_quickly(tmp_path: Path, db: str) -> No
     assert len(json_lines(done.stdout)) == 3
     errors = done.stderr.decode()
     assert "huge.txt" in errors and "[E021]" in errors and "E088" not in errors
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chain", [
+    "Gunmen raided the depot on Friday, seizing 4 rifles" + " and seizing 4 rifles" * 1500 + ".",
+    "The envoy greeted the press on Friday" + " and greeted the press" * 1500 + " and said troops shelled the port.",
+])
+def test_a_thousand_coordinated_verbs_are_walked_without_recursion(chain: str) -> None:
+    """A chain of coordinated verbs is as deep as it is long: walks up or down it (the date of
+    a verb's conjuncts, the source of a reporting verb) are loops, not recursion (RecursionError)."""
+    code = (f"import storyline; r = storyline.process({chain!r} + '\\n\\nOfficials confirmed it.', '2024-05-02');"
+            " print(len(r.events))")
+    assert int(bounded(code, STARTUP + 60).split()[0]) > 0

@@ -67,6 +67,21 @@ def _according_to(node: Token, actors: ActorIndex) -> Report | None:
 
 
 def _source_of(verb: Token, actors: ActorIndex) -> Mention | None:
+    """The reporting verb's subject or by-agent; a coordinated or controlled verb shares its
+    head's ("X met reporters and said ..."), up a chain walked in a loop (a chain of a thousand
+    "and"s is too deep for recursion); else the mention just before the verb."""
+    while True:
+        found = _subject_mention(verb, actors)
+        if found is not None:
+            return found
+        if verb.dep_ not in ("conj", "xcomp") or verb.head.pos_ != "VERB":
+            break
+        verb = verb.head
+    before = verb.doc[verb.i - 1] if verb.i > 0 else None
+    return actors.at(before.i) if before is not None else None
+
+
+def _subject_mention(verb: Token, actors: ActorIndex) -> Mention | None:
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
             mention = actors.at(child.i)
@@ -76,10 +91,7 @@ def _source_of(verb: Token, actors: ActorIndex) -> Mention | None:
             for g in child.children:
                 if actors.at(g.i):
                     return actors.at(g.i)
-    if verb.dep_ in ("conj", "xcomp") and verb.head.pos_ == "VERB":
-        return _source_of(verb.head, actors)
-    before = verb.doc[verb.i - 1] if verb.i > 0 else None
-    return actors.at(before.i) if before is not None else None
+    return None
 
 
 def _sentence_final_report(root: Token, trigger: Token, sent: Span, actors: ActorIndex, cues: Cues) -> Report | None:

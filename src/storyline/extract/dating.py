@@ -270,11 +270,19 @@ def _coordinated(verb: Token, ctx: Timeline) -> set[int]:
 
 
 def _conjuncts(token: Token) -> list[Token]:
-    out = []
-    for child in token.children:
-        if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"):
-            out += [child, *_conjuncts(child)]
+    """The verbs coordinated with `token`, depth first, walked with a stack: a sentence of a
+    thousand "and"s is a chain a thousand deep, too deep for a recursive walk."""
+    out: list[Token] = []
+    stack = _conjunct_verbs(token)[::-1]
+    while stack:
+        verb = stack.pop()
+        out.append(verb)
+        stack.extend(_conjunct_verbs(verb)[::-1])
     return out
+
+
+def _conjunct_verbs(token: Token) -> list[Token]:
+    return [c for c in token.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
 
 
 def _participle_clause(token: Token) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from types import MappingProxyType
 
-from .datafiles import Key, Table, error_at, load_toml, read_text
+from .datafiles import Key, Table, error_at, load_toml, loads_toml, read_text
 
 # PLOVER's 16 event types, from cooperation to conflict (the order the web app's type filter shows).
 PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -49,21 +49,25 @@ def cameo_types() -> Mapping[str, str]:
     return MappingProxyType({code: kind for kind, codes in raw.items() for code in codes})
 
 
-_GOLDSTEIN_SCHEMA = Table({"scale": Table(other=Key(float), required=True)})
+GOLDSTEIN_SCHEMA = Table({"scale": Table(other=Key(float), required=True)})
 _CAMEO_CODE = re.compile(r"\d{2,4}")
 
 
 @lru_cache(maxsize=1)
 def goldstein_scale() -> Mapping[str, float]:
-    """CAMEO code → Goldstein score (`data/goldstein.toml`, GDELT's published table). A key that
-    is not a CAMEO code or a score outside -10..+10 is an error naming its line."""
-    name = "goldstein.toml"
-    scale = load_toml(name, _GOLDSTEIN_SCHEMA)["scale"]
+    """CAMEO code → Goldstein score (`data/goldstein.toml`, GDELT's published table)."""
+    return load_scale("goldstein.toml", read_text("goldstein.toml"))
+
+
+def load_scale(name: str, text: str) -> Mapping[str, float]:
+    """The Goldstein table of a file's text: a key that is not a CAMEO code or a score outside
+    -10..+10 is an error naming its line."""
+    scale = loads_toml(name, text, GOLDSTEIN_SCHEMA)["scale"]
     for code, score in scale.items():
         if not _CAMEO_CODE.fullmatch(code):
-            raise error_at(name, read_text(name), ("scale", code), "not a CAMEO code (2 to 4 digits)")
+            raise error_at(name, text, ("scale", code), "not a CAMEO code (2 to 4 digits)")
         if not -10 <= score <= 10:
-            raise error_at(name, read_text(name), ("scale", code), f"{score} is outside -10..+10")
+            raise error_at(name, text, ("scale", code), f"{score} is outside -10..+10")
     return MappingProxyType({code: float(score) for code, score in scale.items()})
 
 

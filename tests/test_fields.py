@@ -38,7 +38,7 @@ from storyline.model import (
 from storyline.ontology import cameo_types, goldstein, goldstein_scale
 from storyline.settings import db_url
 from storyline.text import fold
-from storyline.web.schemas import ListedEventOut, StoryDetailOut, StoryOut
+from storyline.web.schemas import ArticleResultOut, ListedEventOut, StoryDetailOut, StoryOut
 from test_stories import nk_summit, process
 from web_server import running_server
 
@@ -154,6 +154,8 @@ def test_reach_and_figures_of_the_story(db: str) -> None:
     listed = [json.loads(line) for line in run_cli("stories", "--db", db, "--format", "json").stdout.splitlines()]
     assert [s["reach"] for s in listed] == [shown["reach"]] and StoryOut.model_validate(listed[0])
     table = run_cli("story", story.id, "--db", db, env={"COLUMNS": "200"}).stdout.decode()
+    article = json.loads(run_cli("show", "b" * 32, "--db", db, "--format", "json").stdout)
+    assert [e["reach"] for e in article["events"]] == [shown["reach"]]
     head = table.split("timeline")[0]
     assert "killed (highest)" in head and '20 ("20 people")' in head and "-10.00" in head
     assert "24..99" in head and "says police" in head
@@ -255,6 +257,8 @@ def test_web_story_list_and_page_show_reach_and_figures(tmp_path: Path) -> None:
         assert "Killed, highest report" in detail and "Wounded, latest report" in detail
         assert "Norland health ministry" in detail and "-10.00" in detail
         StoryDetailOut.model_validate(client.get(f"/api/stories/{story_id}").json())
+        article = ArticleResultOut.model_validate(client.get(f"/api/articles/{'a' * 32}").json())
+        assert [e.reach and e.reach.outlets for e in article.events] == [2]
         items = client.get("/api/events").json()["items"]
         for item in items:
             ListedEventOut.model_validate(item)

@@ -198,7 +198,8 @@ def show(
     article = _load(engine, article_id)
     events = store.load_events(engine, article.id)
     if format is Format.json:
-        _emit(output.json_line(output.result_dict(ArticleResult(article, tuple(events)))))
+        reach = store.event_reach(engine, [e.id for e in events])
+        _emit(output.json_line(output.result_dict(ArticleResult(article, tuple(events)), reach)))
     else:
         output.print_article(out, article, events)
 

@@ -259,6 +259,9 @@ def test_web_story_list_and_page_show_reach_and_figures(tmp_path: Path) -> None:
         StoryDetailOut.model_validate(client.get(f"/api/stories/{story_id}").json())
         article = ArticleResultOut.model_validate(client.get(f"/api/articles/{'a' * 32}").json())
         assert [e.reach and e.reach.outlets for e in article.events] == [2]
+        card = client.get(f"/articles/{'a' * 32}").text
+        assert 'Killed</dt><dd>12.. (&#34;at least 12 people&#34;)' in card and "Goldstein -10.0" in card
+        assert 'wounded: 24..99 (&#34;dozens&#34;)' in detail
         items = client.get("/api/events").json()["items"]
         for item in items:
             ListedEventOut.model_validate(item)

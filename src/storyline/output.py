@@ -16,6 +16,7 @@ from .model import (
     ArticleResult,
     Attribution,
     Claim,
+    Count,
     Event,
     Figure,
     Reach,
@@ -233,11 +234,16 @@ def figure_label(figure: Figure | None) -> str:
     """ "57 (\"at least 57\"), 2018-06-12, Reuters, says Police": a figure and who reports it."""
     if figure is None:
         return ""
-    count, who = figure.count, figure.attributed_to
-    number = str(count.min) if count.max == count.min else f"{count.min}..{count.max if count.max is not None else ''}"
+    who = figure.attributed_to
     says = f"says {actor_label(actor_dict(who.actor))}" if who else "(narrator)"
     where = ", ".join(x for x in (_iso(figure.published), figure.outlet) if x)
-    return f'{number} ("{count.text}"), {where + ", " if where else ""}{says}'
+    return f'{count_label(figure.count)}, {where + ", " if where else ""}{says}'
+
+
+def count_label(count: Count) -> str:
+    """ "57 (\"57 people\")", "24..99 (\"dozens\")", "57.. (\"at least 57\")": a stated count."""
+    number = str(count.min) if count.max == count.min else f"{count.min}..{count.max if count.max is not None else ''}"
+    return f'{number} ("{count.text}")'
 
 
 def _figure_rows(found: StoryFigures) -> list[tuple[str, str]]:

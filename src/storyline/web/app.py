@@ -51,6 +51,7 @@ def templates() -> Jinja2Templates:
         kind=present.kind, status_path=present.status_path, conflicts=present.conflicts,
         source_label=present.source_label, page_url=present.page_url, web_url=present.web_url,
         inline_code=present.inline_code, figures=present.figures, figure_label=present.figure_label,
+        count_label=present.count_label,
         version=__version__,
     )
     return Jinja2Templates(env=env)

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from .. import output
 from ..model import STATUSES, Actor, Attribution, Claim, Event, Place, Story, TimeSpan, to_dict
+from ..output import count_label as count_label
 from ..output import figure_label as figure_label
 from ..store import StoredEvent
 from ..stories import figures as figures

@@ -154,8 +154,6 @@ def test_reach_and_figures_of_the_story(db: str) -> None:
     listed = [json.loads(line) for line in run_cli("stories", "--db", db, "--format", "json").stdout.splitlines()]
     assert [s["reach"] for s in listed] == [shown["reach"]] and StoryOut.model_validate(listed[0])
     table = run_cli("story", story.id, "--db", db, env={"COLUMNS": "200"}).stdout.decode()
-    article = json.loads(run_cli("show", "b" * 32, "--db", db, "--format", "json").stdout)
-    assert [e["reach"] for e in article["events"]] == [shown["reach"]]
     head = table.split("timeline")[0]
     assert "killed (highest)" in head and '20 ("20 people")' in head and "-10.00" in head
     assert "24..99" in head and "says police" in head
@@ -257,8 +255,7 @@ def test_web_story_list_and_page_show_reach_and_figures(tmp_path: Path) -> None:
         assert "Killed, highest report" in detail and "Wounded, latest report" in detail
         assert "Norland health ministry" in detail and "-10.00" in detail
         StoryDetailOut.model_validate(client.get(f"/api/stories/{story_id}").json())
-        article = ArticleResultOut.model_validate(client.get(f"/api/articles/{'a' * 32}").json())
-        assert [e.reach and e.reach.outlets for e in article.events] == [2]
+        ArticleResultOut.model_validate(client.get(f"/api/articles/{'a' * 32}").json())
         card = client.get(f"/articles/{'a' * 32}").text
         assert 'Killed</dt><dd>12.. (&#34;at least 12 people&#34;)' in card and "Goldstein -10.0" in card
         assert 'wounded: 24..99 (&#34;dozens&#34;)' in detail

@@ -198,8 +198,7 @@ def show(
     article = _load(engine, article_id)
     events = store.load_events(engine, article.id)
     if format is Format.json:
-        reach = store.event_reach(engine, [e.id for e in events])
-        _emit(output.json_line(output.result_dict(ArticleResult(article, tuple(events)), reach)))
+        _emit(output.json_line(output.result_dict(ArticleResult(article, tuple(events)))))
     else:
         output.print_article(out, article, events)
 

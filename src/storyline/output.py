@@ -19,7 +19,6 @@ from .model import (
     Count,
     Event,
     Figure,
-    Reach,
     Story,
     StoryFigures,
     TimeSpan,
@@ -39,13 +38,8 @@ def article_dict(article: Article) -> dict[str, Any]:
     }
 
 
-def result_dict(result: ArticleResult, reach: Mapping[str, Reach] | None = None) -> dict[str, Any]:
-    """One article with its events; with `reach` (stored events: `store.event_reach`), each
-    event also carries the reach of its story (null while it is not linked)."""
-    events = [event_dict(e) for e in result.events]
-    if reach is not None:
-        events = [{**d, "reach": to_dict(reach.get(e.id))} for d, e in zip(events, result.events, strict=True)]
-    return {"article": article_dict(result.article), "events": events}
+def result_dict(result: ArticleResult) -> dict[str, Any]:
+    return {"article": article_dict(result.article), "events": [event_dict(e) for e in result.events]}
 
 
 def event_dict(event: Event) -> dict[str, Any]:

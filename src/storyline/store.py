@@ -465,20 +465,6 @@ def reach_of_row(row: Any) -> Reach | None:
     return Reach(row["reach_articles"], row["reach_outlets"], row["reach_sources"], row["reach_mentions"])
 
 
-def event_reach(engine: Engine, event_ids: Sequence[str]) -> dict[str, Reach]:
-    """The reach of the story each linked event belongs to, by event id."""
-    out: dict[str, Reach] = {}
-    with engine.connect() as conn:
-        for chunk in (event_ids[i:i + 500] for i in range(0, len(event_ids), 500)):
-            query = (select(claims.c.event_id, *REACH_COLUMNS).select_from(
-                claims.join(stories, stories.c.id == claims.c.story_id)).where(claims.c.event_id.in_(chunk)))
-            for row in conn.execute(query).mappings():
-                reach = reach_of_row(row)
-                if reach is not None:
-                    out[row["event_id"]] = reach
-    return out
-
-
 def iter_stored_events(engine: Engine, status: str | None = None, since: dt.date | None = None,
                        actor: str | None = None, batch: int = 500) -> Iterator[StoredEvent]:
     """Every stored event with its context, in publication order then text order; filters as

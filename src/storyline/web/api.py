@@ -145,8 +145,7 @@ def get_article(request: Request, article_id: Annotated[str, Path(description=ID
     if view is None:
         raise ApiError(404, "not_found", f"article {article_id!r}: not in the store (or the prefix is ambiguous)")
     result = ArticleResult(view.article, tuple(view.events))
-    reach = store.event_reach(context(request).engine, [e.id for e in view.events])
-    return JSONResponse({**output.result_dict(result, reach), "stories": sorted(set(view.story_of.values()))})
+    return JSONResponse({**output.result_dict(result), "stories": sorted(set(view.story_of.values()))})
 
 
 @router.get("/rejections", tags=["articles"], summary="Inputs that were not stored, with reasons", response_model=None,

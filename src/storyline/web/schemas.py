@@ -108,8 +108,6 @@ class EventOut(_Out):
     casualties: CasualtiesOut | None = Field(description="Killed and wounded the text states, for ASSAULT, COERCE "
                                                          "and PROTEST events")
     goldstein: float | None = Field(description="Goldstein score (-10..+10) of its CAMEO code, GDELT's table")
-    reach: ReachOut | None = Field(None, description="A stored event: the reach of its story (null while not "
-                                                     "linked); absent from a fresh extraction")
 
 
 class ListedEventOut(EventOut):

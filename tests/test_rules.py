@@ -33,6 +33,7 @@ LOADERS: dict[str, Callable[[], object]] = {
     "events.toml": lambda: build_lexicon(read_text("events.toml")),
     "status.toml": lambda: build_cues(read_text("status.toml")),
     "cameo.toml": ontology.cameo_types,
+    "goldstein.toml": ontology.goldstein_scale,
     "stories.toml": stories.rules,
     "cleaning.toml": cleaning.load_rules,
     "export.toml": export.spec,
@@ -203,6 +204,18 @@ def test_hyphenated_noun_modifiers_are_allowed_in_status_cues() -> None:
 
 
 # ---------------------------------------------------------------- other rule files
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ('"043" = 2.8', '"043" = "2.8"', "expected a number"),
+    ('"043" = 2.8', '"043" = 28.0', "28.0 is outside -10..+10"),
+    ('"043" = 2.8', '"43x" = 2.8', "not a CAMEO code"),
+])
+def test_a_goldstein_entry_that_is_no_score_names_the_file_and_line(old: str, new: str, message: str) -> None:
+    edited = read_text("goldstein.toml").replace(old, new, 1)
+    line = next(n for n, text in enumerate(edited.splitlines(), 1) if text.startswith(new))
+    with pytest.raises(DataFileError, match=rf"^goldstein.toml:{line}: .*{re.escape(message)}"):
+        ontology.load_scale("goldstein.toml", edited)
+
+
 @pytest.mark.parametrize(("name", "schema", "old", "new", "message"), [
     ("stories.toml", stories.SCHEMA, "max_gap_days = 180", "max_gap_dayz = 180", "unknown key 'max_gap_dayz'"),
     ("export.toml", export.SCHEMA, 'SQLDATE = "int"', 'SQLDATE = "integer"', "'integer' is not one of"),

@@ -302,7 +302,8 @@ def test_a_version_1_store_is_migrated_and_its_stories_rebuilt(nk_db: str, tmp_p
     dst.commit()
     dst.close()
     assert snapshot(db) == snapshot(nk_db)
-    assert sqlite3.connect(db).execute("select value from meta where key='schema_version'").fetchone()[0] == "3"
+    version = sqlite3.connect(db).execute("select value from meta where key='schema_version'").fetchone()[0]
+    assert version == str(store.SCHEMA_VERSION)
 
 
 def test_a_version_2_store_keeps_its_statement_times(nk_db: str, tmp_path: Path) -> None:
@@ -326,7 +327,7 @@ def test_a_version_2_store_keeps_its_statement_times(nk_db: str, tmp_path: Path)
     dst.close()
     assert snapshot(db) == snapshot(nk_db)
     again = sqlite3.connect(db)
-    assert again.execute("select value from meta where key='schema_version'").fetchone()[0] == "3"
+    assert again.execute("select value from meta where key='schema_version'").fetchone()[0] == str(store.SCHEMA_VERSION)
     assert "said" not in {row[1] for row in again.execute("pragma table_info(claims)")}
 
 

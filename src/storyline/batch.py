@@ -58,8 +58,8 @@ DEFAULT_PARTITION = 64
 RETRIES = 2
 IN_FLIGHT_PER_WORKER = 2
 MANIFEST = "_batch.json"
-MANIFEST_FORMAT = 2    # 2: events carry `said` and `said_earlier`
-READABLE_FORMATS = (1, 2)
+MANIFEST_FORMAT = 3    # 2: events carry `said` and `said_earlier`; 3: casualties and `goldstein`
+READABLE_FORMATS = (1, 2, 3)
 # A local cluster's housekeeping, made cheaper: no statistical profiler in the workers (it
 # feeds only the dashboard's profile page) and slower polling; about 4 % of the CPU back.
 LOCAL_CONFIG = {

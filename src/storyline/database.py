@@ -54,14 +54,19 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.pool import QueuePool
 
 from .errors import Problem, StorylineError, fail
+from .ontology import goldstein
 
-SCHEMA_VERSION = 3  # 2: stories rebuilt from claims; the unused events.story_id dropped
+SCHEMA_VERSION = 4  # 2: stories rebuilt from claims; the unused events.story_id dropped
                     # 3: the time of the statement is the event's (events.said, events.said_earlier)
+                    # 4: events carry casualties and a Goldstein score; stories their outlets and sources
 BACKENDS = ("sqlite", "postgresql")
 BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for another writer's transaction
 WRITE = "storyline_write"  # execution option: the connection's transactions take the write lock at once
 SIDE_FILES = ("-wal", "-shm", "-journal")
 metadata = MetaData()
+CASUALTY_ROLES = ("killed", "wounded")                   # the fields of `model.Casualties`
+COUNT_PARTS: tuple[tuple[str, type[Integer] | type[Text]], ...] = (
+    ("min", Integer), ("max", Integer), ("text", Text), ("start", Integer), ("end", Integer))  # of `model.Count`
 meta = Table(
     "meta", metadata,
     Column("key", String(64), primary_key=True),
@@ -118,6 +123,8 @@ events = Table(
     Column("confidence", Float),
     Column("said", Date),                                # time of the statement, when the text gives it
     Column("said_earlier", Integer, nullable=False, server_default="0"),
+    *(Column(f"{role}_{part}", kind) for role in CASUALTY_ROLES for part, kind in COUNT_PARTS),
+    Column("goldstein", Float),                          # Goldstein score of the CAMEO code
 )
 event_actors = Table(
     "event_actors", metadata,
@@ -155,6 +162,8 @@ stories = Table(
     Column("status", String(16), index=True, nullable=False),
     Column("conflict", Integer, nullable=False, default=0),
     Column("articles", Integer, nullable=False),
+    Column("outlets", Integer, nullable=False, server_default="0"),   # distinct outlets of its claims
+    Column("sources", Integer, nullable=False, server_default="0"),   # distinct sources (who says so)
     Column("claims", Integer, nullable=False),
     Column("first_published", Date),
     Column("updated", Date, index=True),
@@ -457,8 +466,9 @@ def _migrate(conn: Connection) -> None:
     """To the current schema from an older one: the events keep what was computed from their
     text, claims and stories are dropped (version 1's stories table was never written), then
     `_prepare` creates what is missing and its `rebuild` (`store._relink`) rebuilds every claim and story from the
-    stored events, all in one transaction."""
+    stored events (with their reach), all in one transaction."""
     _move_statement_times(conn)
+    _add_figures(conn)
     conn.execute(text("DROP TABLE IF EXISTS claims"))
     conn.execute(text("DROP TABLE IF EXISTS stories"))
 
@@ -476,6 +486,23 @@ def _move_statement_times(conn: Connection) -> None:
         conn.execute(text(
             "UPDATE events SET said = (SELECT claims.said FROM claims WHERE claims.event_id = events.id), "
             "said_earlier = COALESCE((SELECT claims.earlier FROM claims WHERE claims.event_id = events.id), 0)"))
+
+
+def _add_figures(conn: Connection) -> None:
+    """Version 4: events carry their casualties (extracted from now on; an older event has
+    none, as its text was read without looking for them) and the Goldstein score of their CAMEO
+    code, which a stored event gets here from its code, as a new one does during extraction."""
+    columns = _columns(conn, "events")
+    for column in events.columns:
+        if column.name not in columns and (column.name == "goldstein" or column.name.startswith(CASUALTY_ROLES)):
+            kind = "FLOAT" if column.name == "goldstein" else "TEXT" if column.name.endswith("_text") else "INTEGER"
+            conn.execute(text(f'ALTER TABLE events ADD COLUMN "{column.name}" {kind}'))
+    codes = conn.execute(select(events.c.cameo).where(events.c.goldstein.is_(None)).distinct()).scalars().all()
+    for code in codes:
+        score = goldstein(code)
+        if score is not None:
+            conn.execute(update(events).where(events.c.cameo == code, events.c.goldstein.is_(None))
+                         .values(goldstein=score))
 
 
 def _columns(conn: Connection, table: str) -> set[str]:

@@ -5,10 +5,15 @@
   `event_loc`, `event_text`, `text`, `text_info`, `cite_info`, `link`, `coder`). The event
   category is PLOVER's for storyline's status (`lexicon.plover_type`: a planned meeting is
   AGREE); storyline's own fields are prefixed `storyline_` (status, type, CAMEO code,
-  attribution, where the date comes from). `link` is the story id: PLOVER's "common reference
-  across multiple related events".
+  attribution, where the date comes from, casualties as ranges). `link` is the story id:
+  PLOVER's "common reference across multiple related events". An ASSAULT record carries the
+  manual's supplementary fields for it, `dead` (number killed) and `injured` (number injured),
+  when the text states them: the manual defines no fatality field for other categories.
 - GDELT: one row per event with GDELT 2.0 event-table column names (CAMEO codes, QuadClass,
-  actors, dates, source URL) and storyline's additions prefixed `SL_`; see README.
+  GoldsteinScale, NumMentions / NumSources / NumArticles: the reach of the event's story, empty
+  while it is not linked; actors, dates, source URL) and storyline's additions prefixed `SL_`
+  (`SL_Killed`, `SL_Wounded`: the lower bound of the stated range, "at least 57" → 57, "dozens" →
+  24, as ACLED records the most conservative figure); see README.
 - CSV / Parquet: the `events` or `stories` table, typed columns (`data/export.toml`).
 
 A file export never destroys anything: the store (and its -wal, -shm and -journal files) is
@@ -32,7 +37,7 @@ from typing import Any, TextIO
 
 from .datafiles import Key, Table, load_toml
 from .errors import Problem, StorylineError, fail
-from .model import Actor, Place, Story
+from .model import Actor, Count, Place, Reach, Story, to_dict
 from .ontology import plover_type
 from .store import StoredEvent
 
@@ -87,10 +92,22 @@ def plover_record(item: StoredEvent) -> Row:
         "link": item.story_id, "coder": spec().plover["coder"],
         "storyline_status": ev.status, "storyline_event": ev.type, "storyline_mode": ev.mode, "cameo": ev.cameo,
         "storyline_attributed_to": _attribution(item), "storyline_date_source": source,
-        "storyline_published": _iso(item.published),
+        "storyline_published": _iso(item.published), "storyline_casualties": to_dict(ev.casualties),
+        **(_plover_casualties(item) if event == "ASSAULT" else {}),
     }
     required = set(spec().plover["required"])
     return {k: v for k, v in record.items() if v is not None or k in required}
+
+
+def _plover_casualties(item: StoredEvent) -> Row:
+    """The manual's ASSAULT fields `dead` and `injured` (integers): the lower bound of a range."""
+    found = item.event.casualties
+    return {"dead": _figure(found.killed if found else None), "injured": _figure(found.wounded if found else None)}
+
+
+def _figure(count: Count | None) -> int | None:
+    """A stated count as one number: its lower bound ("at least 57" → 57, "dozens" → 24)."""
+    return count.min if count is not None else None
 
 
 def _plover_actor(actor: Actor) -> Row:
@@ -143,7 +160,8 @@ def gdelt_row(item: StoredEvent) -> Row:
         "Year": start.year if start else None, "FractionDate": _fraction(start),
         **_gdelt_actor("Actor1", one), **_gdelt_actor("Actor2", two),
         "EventCode": cameo or None, "EventBaseCode": cameo[:3] or None, "EventRootCode": cameo[:2] or None,
-        "QuadClass": ev.quad, "ActionGeo_FullName": place.name if place else None,
+        "QuadClass": ev.quad, "GoldsteinScale": ev.goldstein, **_gdelt_reach(item.reach),
+        "ActionGeo_FullName": place.name if place else None,
         "ActionGeo_CountryCode": place.country if place else None, "ActionGeo_Lat": place.lat if place else None,
         "ActionGeo_Long": place.lon if place else None,
         "ActionGeo_FeatureID": str(place.geonameid) if place and place.geonameid else None,
@@ -151,7 +169,15 @@ def gdelt_row(item: StoredEvent) -> Row:
         "SL_EventEndDate": _ymd(end), "SL_Status": ev.status, "SL_PloverEvent": plover_type(ev.type, ev.status),
         "SL_Mode": ev.mode, "SL_AttributedTo": _actor_label(ev.attributed_to.actor) if ev.attributed_to else None,
         "SL_StoryID": item.story_id, "SL_ArticleID": item.article_id, "SL_Outlet": item.outlet,
+        "SL_Killed": _figure(ev.casualties.killed if ev.casualties else None),
+        "SL_Wounded": _figure(ev.casualties.wounded if ev.casualties else None),
     }
+
+
+def _gdelt_reach(reach: Reach | None) -> Row:
+    """GDELT's counts of an event's reports, from the reach of its story."""
+    return {"NumMentions": reach.mentions if reach else None, "NumSources": reach.sources if reach else None,
+            "NumArticles": reach.articles if reach else None}
 
 
 def _dyad(actors: tuple[Actor, ...], recipients: tuple[Actor, ...]) -> tuple[Actor | None, Actor | None]:
@@ -199,7 +225,17 @@ def event_row(item: StoredEvent) -> Row:
         "attributed_anonymous": who.anonymous if who else None, "evidence": ev.evidence.sentence,
         "evidence_start": ev.evidence.start, "evidence_end": ev.evidence.end, "confidence": ev.confidence,
         "story_id": item.story_id, "claim_status": item.claim_status, "change": item.change,
+        "goldstein": ev.goldstein, **_count_columns(ev.casualties.killed if ev.casualties else None, "killed"),
+        **_count_columns(ev.casualties.wounded if ev.casualties else None, "wounded"),
+        **{f"reach_{k}": getattr(item.reach, k) if item.reach else None for k in REACH_FIELDS},
     }
+
+
+REACH_FIELDS = ("articles", "outlets", "sources", "mentions")
+
+
+def _count_columns(count: Count | None, role: str) -> Row:
+    return {f"{role}_min": count.min if count else None, f"{role}_max": count.max if count else None}
 
 
 def story_row(story: Story) -> Row:
@@ -208,7 +244,8 @@ def story_row(story: Story) -> Row:
         "story_id": story.id, "type": story.type, "participants": _actors(story.participants),
         "location_name": place.name if place else None, "location_country": place.country if place else None,
         "date_start": date.start if date else None, "date_end": date.end if date else None,
-        "status": story.status, "conflict": story.conflict, "articles": story.articles, "claims": story.n_claims,
+        "status": story.status, "conflict": story.conflict, "articles": story.articles,
+        "outlets": story.reach.outlets, "sources": story.reach.sources, "claims": story.n_claims,
         "first_published": story.first_published, "updated": story.updated,
     }
 

@@ -185,6 +185,31 @@ class Claim:
     conflict: bool = False               # another source says otherwise at the same moment
     type: str | None = None              # the event type of the report
     url: str | None = None
+    casualties: Casualties | None = None # the killed and wounded this report states
+    goldstein: float | None = None       # the Goldstein score of the report's CAMEO code
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A casualty figure as one claim of a story reports it: the count, and who says so, where."""
+
+    count: Count
+    published: dt.date | None
+    article_id: str
+    outlet: str | None
+    attributed_to: Attribution | None
+
+
+@dataclass(frozen=True)
+class StoryFigures:
+    """A story's summary figures (`stories.figures`): the latest and the highest killed and
+    wounded counts its claims report, and the mean Goldstein score of its claims."""
+
+    killed_latest: Figure | None = None
+    killed_highest: Figure | None = None
+    wounded_latest: Figure | None = None
+    wounded_highest: Figure | None = None
+    goldstein: float | None = None
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,22 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .model import Actor, Article, ArticleResult, Claim, Event, Story, TimeSpan, actor_dict, to_dict
-from .stories import history
+from .model import (
+    Actor,
+    Article,
+    ArticleResult,
+    Attribution,
+    Claim,
+    Count,
+    Event,
+    Figure,
+    Story,
+    StoryFigures,
+    TimeSpan,
+    actor_dict,
+    to_dict,
+)
+from .stories import figures, history
 from .titles import title
 
 
@@ -138,29 +152,51 @@ def _iso(day: Any) -> str | None:
 
 
 def story_dict(story: Story, claims: bool = False) -> dict[str, Any]:
-    """A line of `storyline stories --format json`; with `claims`, `storyline story ID`."""
+    """A line of `storyline stories --format json`; with `claims`, `storyline story ID`, which
+    also carries the story's summary figures (`figures`: casualties and Goldstein score)."""
     out = {
         "id": story.id, "title": title(story), "type": story.type, "participants": [actor_dict(a) for a in story.participants],
         "location": to_dict(story.location), "status": story.status, "conflict": story.conflict,
-        "articles": story.articles, "date": _span(story.date), "updated": _iso(story.updated),
+        "articles": story.articles, "reach": to_dict(story.reach), "date": _span(story.date),
+        "updated": _iso(story.updated),
     }
     if claims:
+        out["figures"] = figures_dict(figures(story))
         out["claims"] = [claim_dict(c) for c in story.claims]
         out["history"] = [{"published": _iso(p), "status": s} for p, s in history(story)]
     return out
 
 
+def _who(who: Attribution | None) -> dict[str, Any] | None:
+    return {**actor_dict(who.actor), "anonymous": who.anonymous} if who else None
+
+
+def figure_dict(figure: Figure | None) -> dict[str, Any] | None:
+    if figure is None:
+        return None
+    return {**to_dict(figure.count), "published": _iso(figure.published), "article": figure.article_id,
+            "outlet": figure.outlet, "attributed_to": _who(figure.attributed_to)}
+
+
+def figures_dict(found: StoryFigures) -> dict[str, Any]:
+    """`{"killed": {"latest", "highest"}, "wounded": {...}, "goldstein"}` (see `stories.figures`)."""
+    return {
+        "killed": {"latest": figure_dict(found.killed_latest), "highest": figure_dict(found.killed_highest)},
+        "wounded": {"latest": figure_dict(found.wounded_latest), "highest": figure_dict(found.wounded_highest)},
+        "goldstein": found.goldstein,
+    }
+
+
 def claim_dict(claim: Claim) -> dict[str, Any]:
-    who = claim.attributed_to
     return {
         "published": _iso(claim.published), "status": claim.status, "date": _span(claim.date),
-        "location": to_dict(claim.location),
-        "attributed_to": {**actor_dict(who.actor), "anonymous": who.anonymous} if who else None,
+        "location": to_dict(claim.location), "attributed_to": _who(claim.attributed_to),
         "article": claim.article_id, "outlet": claim.outlet,
         "evidence": {"sentence": claim.evidence.sentence, "start": claim.evidence.start, "end": claim.evidence.end},
         "event": claim.event_id, "type": claim.type, "said": _iso(claim.said), "earlier": claim.earlier,
         "change": claim.change,
-        "conflict": claim.conflict, "url": claim.url,
+        "conflict": claim.conflict, "url": claim.url, "casualties": to_dict(claim.casualties),
+        "goldstein": claim.goldstein,
     }
 
 
@@ -176,14 +212,38 @@ def _when(date: TimeSpan | None) -> str:
 
 def stories_table(stories: Sequence[Story]) -> Table:
     table = Table(title=f"{len(stories)} stories")
-    for name in ("id", "title", "participants", "status", "articles", "updated"):
+    for name in ("id", "title", "participants", "status", "articles", "outlets", "sources", "updated"):
         table.add_column(name, overflow="fold")
     for s in stories:
         status = Text(s.status, style="bold red" if s.conflict else "")
         if s.conflict:
             status.append(" (conflict)", style="red")
-        table.add_row(s.id, title(s), _people(s.participants), status, str(s.articles), _iso(s.updated) or "")
+        table.add_row(s.id, title(s), _people(s.participants), status, str(s.reach.articles),
+                      str(s.reach.outlets), str(s.reach.sources), _iso(s.updated) or "")
     return table
+
+
+def figure_label(figure: Figure | None) -> str:
+    """ "57 (\"at least 57\"), 2018-06-12, Reuters, says Police": a figure and who reports it."""
+    if figure is None:
+        return ""
+    who = figure.attributed_to
+    says = f"says {actor_label(actor_dict(who.actor))}" if who else "(narrator)"
+    where = ", ".join(x for x in (_iso(figure.published), figure.outlet) if x)
+    return f'{count_label(figure.count)}, {where + ", " if where else ""}{says}'
+
+
+def count_label(count: Count) -> str:
+    """ "57 (\"57 people\")", "24..99 (\"dozens\")", "57.. (\"at least 57\")": a stated count."""
+    number = str(count.min) if count.max == count.min else f"{count.min}..{count.max if count.max is not None else ''}"
+    return f'{number} ("{count.text}")'
+
+
+def _figure_rows(found: StoryFigures) -> list[tuple[str, str]]:
+    rows = [(f"{role} ({which})", figure_label(fig)) for role, which, fig in (
+        ("killed", "latest", found.killed_latest), ("killed", "highest", found.killed_highest),
+        ("wounded", "latest", found.wounded_latest), ("wounded", "highest", found.wounded_highest)) if fig]
+    return rows + ([("goldstein", f"{found.goldstein:+.2f} (mean of its claims)")] if found.goldstein is not None else [])
 
 
 def print_story(console: Console, story: Story) -> None:
@@ -194,7 +254,9 @@ def print_story(console: Console, story: Story) -> None:
         ("story", story.id), ("title", title(story)), ("type", story.type), ("participants", _people(story.participants)),
         ("status", story.status + (" (conflicting sources)" if story.conflict else "")),
         ("place", story.location.name if story.location else ""), ("date", _when(story.date)),
-        ("articles", str(story.articles)),
+        ("reach", f"{story.reach.articles} articles, {story.reach.outlets} outlets, {story.reach.sources} sources, "
+                  f"{story.reach.mentions} mentions"),
+        *_figure_rows(figures(story)),
     ):
         head.add_row(Text(label, style="bold"), value)
     console.print(head)

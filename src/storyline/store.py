@@ -35,6 +35,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import database
 from . import stories as linking
 from .database import BACKENDS as BACKENDS
+from .database import CASUALTY_ROLES, COUNT_PARTS
 from .database import SCHEMA_VERSION as SCHEMA_VERSION
 from .database import articles as articles
 from .database import claims as claims
@@ -54,10 +55,13 @@ from .model import (
     Article,
     ArticleResult,
     Attribution,
+    Casualties,
     Claim,
+    Count,
     Event,
     Evidence,
     Place,
+    Reach,
     Rejected,
     Removed,
     Story,
@@ -114,11 +118,28 @@ def _insert_event(conn: Connection, article_id: str, seq: int, ev: Event) -> Non
         location=to_dict(ev.location), attributed_to=to_dict(ev.attributed_to),
         evidence_sentence=ev.evidence.sentence, evidence_start=ev.evidence.start,
         evidence_end=ev.evidence.end, confidence=ev.confidence, said=ev.said, said_earlier=int(ev.said_earlier),
+        goldstein=ev.goldstein, **casualty_columns(ev.casualties),
     ))
     rows = [_actor_row(ev.id, "actor", i, a) for i, a in enumerate(ev.actors)]
     rows += [_actor_row(ev.id, "recipient", i, a) for i, a in enumerate(ev.recipients)]
     if rows:
         conn.execute(insert(event_actors), rows)
+
+
+def casualty_columns(casualties: Casualties | None) -> dict[str, Any]:
+    """An event's casualties as the flat columns of the events table (`killed_min` ...)."""
+    return {f"{role}_{part}": getattr(getattr(casualties, role, None), part, None)
+            for role in CASUALTY_ROLES for part, _ in COUNT_PARTS}
+
+
+def casualties_from(row: Any) -> Casualties | None:
+    """The inverse of `casualty_columns`, for a row that may lack the columns (older data)."""
+    counts = {}
+    for role in CASUALTY_ROLES:
+        text, start, end = (row.get(f"{role}_{part}") for part in ("text", "start", "end"))
+        counts[role] = Count(row.get(f"{role}_min"), row.get(f"{role}_max"), text, start, end) \
+            if text is not None and start is not None and end is not None else None
+    return Casualties(**counts) if any(counts.values()) else None
 
 
 def _actor_row(event_id: str, role: str, seq: int, actor: Actor) -> dict[str, Any]:
@@ -224,6 +245,7 @@ def _event_from_row(row: Any, people: dict[str, list[Actor]]) -> Event:
         status=row["status"], date=date, location=location, attributed_to=attributed,
         evidence=Evidence(row["evidence_sentence"], row["evidence_start"], row["evidence_end"]),
         confidence=row["confidence"], said=row["said"], said_earlier=bool(row["said_earlier"]),
+        casualties=casualties_from(row), goldstein=row["goldstein"],
     )
 
 
@@ -347,7 +369,8 @@ def _story_row(story: Story, bucket: str) -> dict[str, Any]:
         "date_start": date.start if date else None, "date_end": date.end if date else None,
         "date_precision": date.precision if date else None, "date_text": date.text if date else None,
         "status": story.status, "conflict": int(story.conflict), "articles": story.articles,
-        "claims": story.n_claims, "first_published": story.first_published, "updated": story.updated,
+        "outlets": story.reach.outlets, "sources": story.reach.sources, "claims": story.n_claims,
+        "first_published": story.first_published, "updated": story.updated,
     }
 
 
@@ -360,6 +383,7 @@ def story_from_row(row: Any, story_claims: Sequence[Claim] = ()) -> Story:
         location=Place(**row["location"]) if row["location"] else None, status=row["status"],
         conflict=bool(row["conflict"]), claims=tuple(story_claims), date=date, articles=row["articles"],
         updated=row["updated"], first_published=row["first_published"], n_claims=row["claims"],
+        reach=Reach(row["articles"], row["outlets"], row["sources"], row["claims"]),
     )
 
 
@@ -409,7 +433,7 @@ def _claim_from_row(row: Any) -> Claim:
         event_id=ev.id, article_id=row["article_id"], published=row["published"], status=row["claim_status"],
         date=ev.date, location=ev.location, attributed_to=ev.attributed_to, outlet=row["outlet"], evidence=ev.evidence,
         said=ev.said, change=row["change"], conflict=bool(row["conflict"]), type=ev.type, url=row["url"],
-        earlier=ev.said_earlier,
+        earlier=ev.said_earlier, casualties=ev.casualties, goldstein=ev.goldstein,
     )
 
 
@@ -426,6 +450,19 @@ class StoredEvent:
     story_id: str | None
     claim_status: str | None
     change: str | None
+    reach: Reach | None = None   # the reach of its story (None while it is not linked)
+
+
+# the columns of a story's reach, selected beside an event joined to its story (`reach_of_row`)
+REACH_COLUMNS = (stories.c.articles.label("reach_articles"), stories.c.outlets.label("reach_outlets"),
+                 stories.c.sources.label("reach_sources"), stories.c.claims.label("reach_mentions"))
+
+
+def reach_of_row(row: Any) -> Reach | None:
+    """The reach selected with `REACH_COLUMNS`; None for an event not linked to a story."""
+    if row["reach_articles"] is None:
+        return None
+    return Reach(row["reach_articles"], row["reach_outlets"], row["reach_sources"], row["reach_mentions"])
 
 
 def iter_stored_events(engine: Engine, status: str | None = None, since: dt.date | None = None,
@@ -434,9 +471,10 @@ def iter_stored_events(engine: Engine, status: str | None = None, since: dt.date
     for stories, on the event (its status, its article's date, its actors and recipients)."""
     query = (
         select(events, articles.c.published, articles.c.outlet, articles.c.url, articles.c.title,
-               claims.c.story_id, claims.c.status.label("claim_status"), claims.c.change)
+               claims.c.story_id, claims.c.status.label("claim_status"), claims.c.change, *REACH_COLUMNS)
         .select_from(events.join(articles, articles.c.id == events.c.article_id)
-                     .outerjoin(claims, claims.c.event_id == events.c.id))
+                     .outerjoin(claims, claims.c.event_id == events.c.id)
+                     .outerjoin(stories, stories.c.id == claims.c.story_id))
         .order_by(articles.c.published.nulls_first(), events.c.article_id, events.c.seq)
     )
     if status is not None:
@@ -449,4 +487,4 @@ def iter_stored_events(engine: Engine, status: str | None = None, since: dt.date
             for ev, r in zip(events_from_rows(conn, rows), rows, strict=True):
                 if actor is None or any(linking.actor_matches(actor, a) for a in ev.actors + ev.recipients):
                     yield StoredEvent(ev, r["article_id"], r["published"], r["outlet"], r["url"], r["title"],
-                                      r["story_id"], r["claim_status"], r["change"])
+                                      r["story_id"], r["claim_status"], r["change"], reach_of_row(r))

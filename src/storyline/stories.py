@@ -37,7 +37,7 @@ from functools import lru_cache
 from typing import Any
 
 from .datafiles import Key, Table, load_toml, read_text
-from .model import Actor, Article, Claim, Event, Place, Story, TimeSpan
+from .model import Actor, Article, Claim, Count, Event, Figure, Place, Reach, Story, StoryFigures, TimeSpan
 from .text import fold
 
 Moment = tuple[dt.date, dt.date, int]
@@ -473,7 +473,7 @@ def story(ordered: Sequence[Report], fam: str) -> Story:
         status=claims[-1].status, conflict=any(c.conflict for c in current), claims=claims,
         date=dated[-1] if dated else None, articles=len({r.article_id for r in ordered}),
         updated=max((r.published for r in ordered if r.published), default=None),
-        first_published=ordered[0].published, n_claims=len(claims),
+        first_published=ordered[0].published, n_claims=len(claims), reach=reach(ordered),
     )
 
 
@@ -578,7 +578,7 @@ def _claim(report: Report, status: str, change: str | None, conflict: bool) -> C
         event_id=ev.id, article_id=report.article_id, published=report.published, status=status,
         date=ev.date, location=ev.location, attributed_to=ev.attributed_to, outlet=report.outlet,
         evidence=ev.evidence, said=report.said, change=change, conflict=conflict, type=ev.type, url=report.url,
-        earlier=report.earlier,
+        earlier=report.earlier, casualties=ev.casualties, goldstein=ev.goldstein,
     )
 
 
@@ -588,3 +588,53 @@ def history(story: Story) -> list[tuple[dt.date | None, str]]:
     for claim in story.claims:
         out[claim.published] = claim.status
     return list(out.items())
+
+
+# ---------------------------------------------------------------- reach and figures
+def reach(reports: Sequence[Report]) -> Reach:
+    """How widely a happening is reported (GDELT's NumArticles, NumSources, NumMentions):
+    distinct articles; distinct outlets (articles without an outlet not counted); distinct
+    sources, who says so: the attributed actor (name and country), or for a claim the article
+    makes on its own authority, its outlet (the article when the outlet is unknown); mentions,
+    every claim."""
+    sources = {_reach_source(r) for r in reports}
+    return Reach(articles=len({r.article_id for r in reports}), outlets=len({r.outlet for r in reports if r.outlet}),
+                 sources=len(sources), mentions=len(reports))
+
+
+def _reach_source(report: Report) -> tuple[str, str]:
+    who = report.event.attributed_to
+    if who is None:
+        return "outlet", report.outlet or report.article_id
+    return fold(who.actor.name, ascii_only=True), who.actor.country or ""
+
+
+def figures(story: Story) -> StoryFigures:
+    """A story's summary figures from its claims (in timeline order): for killed and wounded,
+    the figure of the latest claim that states one and the highest figure stated (by its lower
+    bound, then its upper bound: "at least 60" is higher than "57"; an open upper bound is the
+    highest), each with who reports it; and the mean Goldstein score of its claims, rounded to
+    two decimals (each report weighs as much as any other, as GDELT's averages do)."""
+    def stated(role: str) -> list[tuple[Count, Claim]]:
+        return [(count, c) for c in story.claims if c.casualties and (count := getattr(c.casualties, role))]
+
+    def figure(found: tuple[Count, Claim] | None) -> Figure | None:
+        if found is None:
+            return None
+        count, claim = found
+        return Figure(count, claim.published, claim.article_id, claim.outlet, claim.attributed_to)
+
+    def size(item: tuple[Count, Claim]) -> tuple[float, float]:
+        count = item[0]
+        return count.min or 0, count.max if count.max is not None else float("inf")
+
+    def highest(items: list[tuple[Count, Claim]]) -> tuple[Count, Claim] | None:
+        return max(items, key=size) if items else None
+
+    killed, wounded = stated("killed"), stated("wounded")
+    scores = [c.goldstein for c in story.claims if c.goldstein is not None]
+    return StoryFigures(
+        killed_latest=figure(killed[-1] if killed else None), killed_highest=figure(highest(killed)),
+        wounded_latest=figure(wounded[-1] if wounded else None), wounded_highest=figure(highest(wounded)),
+        goldstein=round(sum(scores) / len(scores), 2) if scores else None,
+    )

@@ -6,7 +6,9 @@ those of the JSON output (`output.result_dict`, DESIGN.md's contract); nested ob
 flattened with `_` (`date.start` → `date_start`, `location.name` → `location_name`), as in the
 SQL store.
 Outputs of format 1 (before the events carried `said` and `said_earlier`) still load, without
-the times of their statements.
+the times of their statements; outputs of formats 1 and 2 (before the events carried their
+casualties, `killed_min` ..., and `goldstein`) load without casualties, their Goldstein score
+taken from the CAMEO code as the store's migration does.
 """
 from __future__ import annotations
 
@@ -28,7 +30,8 @@ from .model import (
     Removed,
     TimeSpan,
 )
-from .store import article_from_row
+from .ontology import goldstein
+from .store import article_from_row, casualties_from, casualty_columns
 
 Row = dict[str, Any]
 _S, _I, _F, _D = pa.string(), pa.int32(), pa.float64(), pa.date32()
@@ -50,6 +53,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("attributed_to_anonymous", pa.bool_()),
         ("evidence_sentence", _S), ("evidence_start", _I), ("evidence_end", _I), ("confidence", _F),
         ("said", _D), ("said_earlier", pa.bool_()),
+        *((f"{role}_{part}", _S if part == "text" else _I) for role in ("killed", "wounded")
+          for part in ("min", "max", "text", "start", "end")),
+        ("goldstein", _F),
     ]),
     "actors": pa.schema([
         ("event_id", _S), ("role", _S), ("seq", _I), ("name", _S), ("country", _S), ("sector", _S),
@@ -93,7 +99,8 @@ def event_row(article_id: str, seq: int, event: Event) -> Row:
         "cameo": event.cameo, "quad": event.quad, "status": event.status,
         "evidence_sentence": event.evidence.sentence, "evidence_start": event.evidence.start,
         "evidence_end": event.evidence.end, "confidence": event.confidence,
-        "said": event.said, "said_earlier": event.said_earlier,
+        "said": event.said, "said_earlier": event.said_earlier, "goldstein": event.goldstein,
+        **casualty_columns(event.casualties),
     }
     row.update(_flat("date", event.date, ("start", "end", "precision", "text", "value")))
     row.update(_flat("location", event.location, ("name", "country", "lat", "lon", "geonameid")))
@@ -163,4 +170,6 @@ def _event(row: Row, people: Mapping[str, list[Actor]]) -> Event:
         status=row["status"], date=date, location=location, attributed_to=said,
         evidence=Evidence(row["evidence_sentence"], row["evidence_start"], row["evidence_end"]),
         confidence=row["confidence"], said=row.get("said"), said_earlier=bool(row.get("said_earlier")),
+        casualties=casualties_from(row),
+        goldstein=row["goldstein"] if "goldstein" in row else goldstein(row["cameo"]),
     )

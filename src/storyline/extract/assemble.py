@@ -172,7 +172,7 @@ def _event(trigger: Trigger, actors: list[Actor], recipients: list[Actor], sent:
         status=dating.status, date=dating.date, location=location, attributed_to=attributed,
         evidence=Evidence(sentence=text, start=start, end=start + len(text)),
         confidence=round(0.5 + 0.2 * bool(actors) + 0.2 * bool(recipients), 2),
-        said=dating.said, said_earlier=dating.said_earlier,
+        said=dating.said, said_earlier=dating.said_earlier, goldstein=pattern.goldstein,
     )
 
 

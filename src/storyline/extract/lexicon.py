@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from ..datafiles import ArrayOf, Key, Table, error_at, loads_toml, read_text
-from ..ontology import PLOVER_TYPES, QUAD_BY_ROOT
+from ..ontology import PLOVER_TYPES, QUAD_BY_ROOT, goldstein
 from .lexicon_checks import POSES, ROLES, Pos, Role, check_events, check_status
 from .phrases import Phrase, PhraseFinder, PhraseMatch, split
 
@@ -59,6 +59,11 @@ class Pattern:
     @property
     def quad(self) -> int | None:
         return QUAD_BY_ROOT.get(self.cameo[:2])
+
+    @property
+    def goldstein(self) -> float | None:
+        """The Goldstein score of its CAMEO code (`ontology.goldstein`)."""
+        return goldstein(self.cameo)
 
     @property
     def restricts_obj(self) -> bool:

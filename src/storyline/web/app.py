@@ -51,7 +51,8 @@ def templates() -> Jinja2Templates:
         actors_label=present.actors_label, who_says=present.who_says, when=present.when, place=present.place,
         kind=present.kind, status_path=present.status_path, conflicts=present.conflicts,
         source_label=present.source_label, page_url=present.page_url, web_url=present.web_url,
-        inline_code=present.inline_code, story_title=title, version=__version__,
+        inline_code=present.inline_code, figures=present.figures, figure_label=present.figure_label,
+        count_label=present.count_label, story_title=title, version=__version__,
     )
     return Jinja2Templates(env=env)
 

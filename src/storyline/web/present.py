@@ -15,8 +15,11 @@ from urllib.parse import urlencode
 from markupsafe import Markup, escape
 
 from .. import output
-from ..model import STATUSES, Actor, Attribution, Claim, Event, Place, Story, TimeSpan
+from ..model import STATUSES, Actor, Attribution, Claim, Event, Place, Story, TimeSpan, to_dict
+from ..output import count_label as count_label
+from ..output import figure_label as figure_label
 from ..store import StoredEvent
+from ..stories import figures as figures
 from .queries import Page
 
 
@@ -25,7 +28,7 @@ def listed_event(item: StoredEvent) -> dict[str, Any]:
     return {
         **output.event_dict(item.event), "article": item.article_id, "published": _iso(item.published),
         "title": item.title, "outlet": item.outlet, "url": item.url, "story": item.story_id,
-        "claim_status": item.claim_status, "change": item.change,
+        "claim_status": item.claim_status, "change": item.change, "reach": to_dict(item.reach),
     }
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Engine, Text, and_, cast, exists, func, li
 
 from .. import store
 from ..model import Story
-from ..store import StoredEvent, articles, claims, event_actors, events, stories
+from ..store import REACH_COLUMNS, StoredEvent, articles, claims, event_actors, events, reach_of_row, stories
 from ..text import fold
 
 T = TypeVar("T")
@@ -127,9 +127,10 @@ def event_page(engine: Engine, filters: EventFilters, limit: int, offset: int) -
     conditions = _event_conditions(filters)
     base = (
         select(events, articles.c.published, articles.c.outlet, articles.c.url, articles.c.title,
-               claims.c.story_id, claims.c.status.label("claim_status"), claims.c.change)
+               claims.c.story_id, claims.c.status.label("claim_status"), claims.c.change, *REACH_COLUMNS)
         .select_from(events.join(articles, articles.c.id == events.c.article_id)
-                     .outerjoin(claims, claims.c.event_id == events.c.id))
+                     .outerjoin(claims, claims.c.event_id == events.c.id)
+                     .outerjoin(stories, stories.c.id == claims.c.story_id))
         .where(*conditions)
         .order_by(articles.c.published.desc().nulls_last(), events.c.article_id, events.c.seq)
         .limit(limit).offset(offset)
@@ -145,7 +146,7 @@ def event_page(engine: Engine, filters: EventFilters, limit: int, offset: int) -
 def _stored_events(conn: Any, rows: Sequence[Any]) -> list[StoredEvent]:
     return [
         StoredEvent(ev, r["article_id"], r["published"], r["outlet"], r["url"], r["title"], r["story_id"],
-                    r["claim_status"], r["change"])
+                    r["claim_status"], r["change"], reach_of_row(r))
         for ev, r in zip(store.events_from_rows(conn, rows), rows, strict=True)
     ]
 
@@ -153,9 +154,10 @@ def _stored_events(conn: Any, rows: Sequence[Any]) -> list[StoredEvent]:
 def load_event(engine: Engine, event_id: str) -> StoredEvent | None:
     query = (
         select(events, articles.c.published, articles.c.outlet, articles.c.url, articles.c.title,
-               claims.c.story_id, claims.c.status.label("claim_status"), claims.c.change)
+               claims.c.story_id, claims.c.status.label("claim_status"), claims.c.change, *REACH_COLUMNS)
         .select_from(events.join(articles, articles.c.id == events.c.article_id)
-                     .outerjoin(claims, claims.c.event_id == events.c.id))
+                     .outerjoin(claims, claims.c.event_id == events.c.id)
+                     .outerjoin(stories, stories.c.id == claims.c.story_id))
         .where(events.c.id == event_id)
     )
     with engine.connect() as conn:

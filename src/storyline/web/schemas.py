@@ -69,6 +69,26 @@ class EvidenceOut(_Out):
     end: int
 
 
+class CountOut(_Out):
+    min: int | None = Field(description="Lower bound of the number (\"dozens\": 24)")
+    max: int | None = Field(description="Upper bound; null when open (\"at least 57\")")
+    text: str = Field(description="The words that state it")
+    start: int = Field(description="Character offset into the article's cleaned text")
+    end: int
+
+
+class CasualtiesOut(_Out):
+    killed: CountOut | None
+    wounded: CountOut | None
+
+
+class ReachOut(_Out):
+    articles: int = Field(description="Distinct articles that report it (GDELT's NumArticles)")
+    outlets: int = Field(description="Distinct outlets")
+    sources: int = Field(description="Distinct sources, who says so (GDELT's NumSources)")
+    mentions: int = Field(description="Claims, every report (GDELT's NumMentions)")
+
+
 class EventOut(_Out):
     id: str
     type: str
@@ -85,6 +105,9 @@ class EventOut(_Out):
     confidence: float | None
     said: dt.date | None = Field(description="The day its source made the statement, when the text gives it")
     said_earlier: bool = Field(description="The text puts the statement before its present (\"days after X said\")")
+    casualties: CasualtiesOut | None = Field(description="Killed and wounded the text states, for ASSAULT, COERCE "
+                                                         "and PROTEST events")
+    goldstein: float | None = Field(description="Goldstein score (-10..+10) of its CAMEO code, GDELT's table")
 
 
 class ListedEventOut(EventOut):
@@ -98,6 +121,7 @@ class ListedEventOut(EventOut):
     story: str | None
     claim_status: str | None = Field(description="The status the claim implies in its story")
     change: str | None = Field(description="What this claim changed in its story (called off ...)")
+    reach: ReachOut | None = Field(description="The reach of its story (null while not linked)")
 
 
 class RemovedOut(_Out):
@@ -147,6 +171,7 @@ class StoryOut(_Out):
     status: StatusName
     conflict: bool
     articles: int
+    reach: ReachOut
     date: SpanOut | None
     updated: dt.date | None
 
@@ -167,6 +192,8 @@ class ClaimOut(_Out):
     change: str | None
     conflict: bool
     url: str | None
+    casualties: CasualtiesOut | None
+    goldstein: float | None
 
 
 class HistoryOut(_Out):
@@ -174,7 +201,26 @@ class HistoryOut(_Out):
     status: StatusName
 
 
+class FigureOut(CountOut):
+    published: dt.date | None
+    article: str
+    outlet: str | None
+    attributed_to: AttributionOut | None
+
+
+class FigurePairOut(_Out):
+    latest: FigureOut | None = Field(description="The figure of the latest claim that states one")
+    highest: FigureOut | None = Field(description="The highest figure stated (by its lower bound)")
+
+
+class FiguresOut(_Out):
+    killed: FigurePairOut
+    wounded: FigurePairOut
+    goldstein: float | None = Field(description="Mean Goldstein score of its claims")
+
+
 class StoryDetailOut(StoryOut):
+    figures: FiguresOut
     claims: list[ClaimOut]
     history: list[HistoryOut]
 

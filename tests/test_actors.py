@@ -370,3 +370,39 @@ def test_degenerate_texts_and_unknown_dates_do_not_break(nlp, text):
     for published in (None, SEED_DATE):
         doc, index = resolve(nlp, text, published)
         assert all(0 <= m.start < m.end <= len(doc) for m in index.mentions)
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    ("Rep. Jane Example, R-Ohio, criticised the report on Tuesday.", "Jane Example", "Jane Example|USA|LEG"),
+    ("Sen. Paul Sample, D-Vt., wrote to the agency.", "Paul Sample", "Paul Sample|USA|LEG"),
+    ("Idaho senator Tom Sample said he cannot back the nominee.", "Tom Sample", "Tom Sample|USA|LEG"),
+    ("The Ontario premier, Lisa Sample, met farmers.", "Lisa Sample", "Lisa Sample|CAN|GOV"),
+    ("Lagos State Governor Tunde Sample visited the market.", "Tunde Sample", "Tunde Sample|NGA|GOV"),
+    ("Punjab chief minister Ali Sample met Pakistani generals.", "Ali Sample", "Ali Sample|PAK|GOV"),
+    ("Queensland premier Ann Sample announced the closure.", "Ann Sample", "Ann Sample|AUS|GOV"),
+])
+def test_a_party_and_state_tag_or_a_place_before_the_title_gives_the_country(nlp, text, phrase, expected):
+    doc, index = resolve(nlp, text, dt.date(2019, 5, 1))
+    assert names(mention_of(doc, index, phrase)) == [expected]
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    ("Flooding hit towns across Kenya this week. Interior Minister Otieno Example said troops "
+     "were sent to Kenyan villages.", "Otieno Example", "Otieno Example|KEN|GOV"),
+    ("The election in Peru was close. In Lima, Attorney General Rosa Example opened an inquiry "
+     "into the Peruvian vote.", "Rosa Example", "Rosa Example|PER|GOV"),
+    ("Parliament in Britain sat late. MPs rejected the British budget and cabinet ministers "
+     "in London were told to abstain.", "MPs", "~mps|GBR|LEG"),
+    ("Parliament in Britain sat late. MPs rejected the British budget and cabinet ministers "
+     "in London were told to abstain.", "cabinet ministers", "~ministers|GBR|GOV"),
+])
+def test_an_office_holder_named_without_a_country_holds_it_where_the_story_is_set(nlp, text, phrase, expected):
+    doc, index = resolve(nlp, text, dt.date(2019, 5, 1))
+    assert names(mention_of(doc, index, phrase)) == [expected]
+
+
+def test_a_private_person_named_without_a_country_gets_none_from_the_setting(nlp):
+    """The setting is a prior for offices of a state, not a nationality for everyone."""
+    text = "Protests spread across Chile. Marta Example, who runs a bakery, joined the Chilean marchers."
+    doc, index = resolve(nlp, text, dt.date(2019, 5, 1))
+    assert names(mention_of(doc, index, "Marta Example")) == ["Marta Example|None|None"]

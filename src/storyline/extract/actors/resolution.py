@@ -97,7 +97,8 @@ def _party_marker(v: View, end: int) -> str | None:
     """US news marks members of Congress with party and state, in brackets or between commas:
     "Sen. Ron Johnson (R-Wis.)", "Rep. Jane Doe, D-New York,"."""
     marker = v.text[end:end + 3]
-    return "USA" if len(marker) == 3 and marker[0] in ("(", ",") and marker[1] in ("R", "D", "I") and marker[2] in HYPHENS else None
+    tagged = len(marker) == 3 and marker[0] in ("(", ",") and marker[1] in ("R", "D", "I") and marker[2] in HYPHENS
+    return "USA" if tagged else None
 
 
 def _place_modifier(state: State, chunks: list[Chunk]) -> str | None:

@@ -401,8 +401,22 @@ def test_an_office_holder_named_without_a_country_holds_it_where_the_story_is_se
     assert names(mention_of(doc, index, phrase)) == [expected]
 
 
-def test_a_private_person_named_without_a_country_gets_none_from_the_setting(nlp):
-    """The setting is a prior for offices of a state, not a nationality for everyone."""
-    text = "Protests spread across Chile. Marta Example, who runs a bakery, joined the Chilean marchers."
+@pytest.mark.parametrize("text, phrase, expected", [
+    ("Kenyan Interior Minister Otieno Example toured the flooded valley. Later, Amina Sample, a "
+     "farmer, told reporters the water had risen overnight.", "Amina Sample", "Amina Sample|KEN|None"),
+    ("Brazilian Finance Minister Paulo Example defended the budget. Economist Carla Sample said "
+     "the cuts went too far, and Mr. Example replied on Friday.", "Carla Sample", "Carla Sample|BRA|None"),
+])
+def test_a_person_named_without_a_country_is_of_the_country_of_the_articles_people(nlp, text, phrase, expected):
     doc, index = resolve(nlp, text, dt.date(2019, 5, 1))
-    assert names(mention_of(doc, index, "Marta Example")) == ["Marta Example|None|None"]
+    assert names(mention_of(doc, index, phrase)) == [expected]
+
+
+def test_a_country_stated_at_a_later_mention_holds_for_the_earlier_ones(nlp):
+    """The prior is applied after the whole article: the apposition later is what counts."""
+    text = ("U.S. Secretary of State Rex Tillerson met reporters in Washington. Arturo Example "
+            "rejected the plan. Colombia's deputy foreign minister, Arturo Example, said on Monday "
+            "that talks would go on.")
+    doc, index = resolve(nlp, text, dt.date(2017, 6, 1))
+    assert names(mention_of(doc, index, "Arturo Example", 0)) == ["Arturo Example|COL|GOV"]
+    assert names(mention_of(doc, index, "Arturo Example", 1)) == ["Arturo Example|COL|GOV"]

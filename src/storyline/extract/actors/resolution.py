@@ -82,15 +82,13 @@ def _person_chunk(state: State, n: int) -> Result | None:
     if ref.person is None and ref.country is None:
         ref.country = _party_marker(state.v, chunk.end) or _origin(state, chunk.head)
         ref.country = ref.country or _place_modifier(state, [chunk] + ([state.chunks[partner]] if partner is not None else []))
-        if ref.country is None and ref.sector in _NATIONAL_SECTORS:
-            ref.country = state.setting
     kind: MentionKind = "title" if chunk.title is not None or len(chunk.items) > 1 else "name"
     return emit(state, _span(chunk), [ref], kind)
 
 
-# Offices of a state: a holder named without a country ("Attorney General Jane Doe", "MPs")
-# holds it in the country the story is set in.
-_NATIONAL_SECTORS = ("GOV", "LEG", "JUD", "COP", "MIL", "SPY")
+# Offices of a state: a group named without a country ("MPs", "cabinet ministers") holds
+# them in the country the story is set in (persons: `settle_countries`, after the article).
+NATIONAL_SECTORS = ("GOV", "LEG", "JUD", "COP", "MIL", "SPY")
 
 
 def _party_marker(v: View, end: int) -> str | None:
@@ -244,7 +242,7 @@ def _generic(state: State, chunk: Chunk, rec: TitleRec, ctx: Context) -> Result 
     country, sector = sector_of(rec, ctx, state.day)
     if country is None and sector in ("REB", "OPP", "MIL", "CVL"):
         country = _nearby_place(state, chunk.head) or state.setting
-    elif country is None and sector in _NATIONAL_SECTORS:
+    elif country is None and sector in NATIONAL_SECTORS:
         country = state.setting
     if country is None and sector is None:
         return None

@@ -30,12 +30,12 @@ from collections.abc import Iterable
 from spacy.tokens import Doc
 
 from .coreference import pronoun
-from .discourse import HE, IT, THEY, Ref, Result, State, settle
+from .discourse import HE, IT, THEY, Result, State, settle
 from .gazetteer import Gazetteer, gazetteer, title_of
 from .index import ActorIndex, Mention
 from .mentions import Item, View, appositions, find_chunks, tag_items, token_view
 from .quotes import first_persons, statements
-from .resolution import NATIONAL_SECTORS, resolve_chunk
+from .resolution import resolve_chunk
 
 __all__ = ["ActorIndex", "Gazetteer", "Mention", "gazetteer", "resolve_actors", "title_of"]
 
@@ -117,8 +117,9 @@ def resolve_actors(doc: Doc, published: dt.date | None) -> ActorIndex:
 def settle_countries(state: State) -> None:
     """A person the gazetteer does not know and the article gives no country (no title with
     one, no apposition, no origin) is taken to be of the country most of the article's people
-    are of, when one holds at least half of their mentions (else the country it is set in): the usual case in news. Decided only after the
-    whole article is read, so that a country stated at a later mention wins."""
+    are of, when one holds at least half of their mentions (else the country it is set in):
+    the usual case in news. Decided only after the whole article is read, so that a country
+    stated at a later mention wins. International officials are of no country (XXX)."""
     counts: dict[str, int] = {}
     for ref in state.refs:
         if ref.kind == "person" and ref.country not in (None, "XXX"):
@@ -128,9 +129,5 @@ def settle_countries(state: State) -> None:
         return  # no country holds most of the people: no prior
     home = max(counts, key=lambda k: counts[k]) if counts else state.setting
     for ref in state.refs:
-        if ref.kind == "person" and ref.person is None and ref.country is None and _settles(ref):
+        if ref.kind == "person" and ref.person is None and ref.country is None and ref.sector != "IGO":
             ref.country = home
-
-
-def _settles(ref: Ref) -> bool:
-    return ref.sector in NATIONAL_SECTORS or ref.sector in (None, "CVL")

@@ -87,8 +87,8 @@ def _person_chunk(state: State, n: int) -> Result | None:
 
 
 # Offices of a state: a group named without a country ("MPs", "cabinet ministers") holds
-# them in the country the story is set in (persons: `settle_countries`, after the article).
-NATIONAL_SECTORS = ("GOV", "LEG", "JUD", "COP", "MIL", "SPY")
+# them in the country the story is set in (unknown persons: `settle_countries`).
+_NATIONAL_SECTORS = ("GOV", "LEG", "JUD", "COP", "MIL", "SPY")
 
 
 def _party_marker(v: View, end: int) -> str | None:
@@ -242,7 +242,7 @@ def _generic(state: State, chunk: Chunk, rec: TitleRec, ctx: Context) -> Result 
     country, sector = sector_of(rec, ctx, state.day)
     if country is None and sector in ("REB", "OPP", "MIL", "CVL"):
         country = _nearby_place(state, chunk.head) or state.setting
-    elif country is None and sector in NATIONAL_SECTORS:
+    elif country is None and sector in _NATIONAL_SECTORS:
         country = state.setting
     if country is None and sector is None:
         return None

@@ -219,3 +219,23 @@ def test_a_reported_clause_is_still_attributed(extractor: Extractor) -> None:
     text = "The Ghanaian trade minister said that Ghana would impose tariffs on Togo."
     found = [e for e in events_of(extractor, text, "2019-05-01") if e["type"] == "SANCTION"]
     assert found and found[0]["attributed_to"] is not None and found[0]["attributed_to"]["country"] == "GHA", found
+
+
+@pytest.mark.parametrize(("text", "kind", "country"), [
+    ("“We will not pay for their mistakes,” Brazilian Finance Minister Paulo Example said on Monday. "
+     "“Argentina broke the deal, and we reject its new demands.”", "REJECT", "BRA"),
+    ("Kenya's foreign minister, Otieno Example, said on Friday that the border talks had failed.\n\n"
+     "“Uganda attacked our border posts last week. We condemn it.”", "ASSAULT", "KEN"),
+])
+def test_a_quote_without_a_report_of_its_own_is_its_speakers(extractor: Extractor, text: str, kind: str,
+                                                               country: str) -> None:
+    found = [e for e in events_of(extractor, text, "2019-05-01") if e["type"] == kind]
+    assert found and found[0]["attributed_to"] is not None, found
+    assert found[0]["attributed_to"]["country"] == country and "Example" in found[0]["attributed_to"]["name"]
+
+
+def test_the_narrators_sentence_after_a_quote_is_not_the_speakers(extractor: Extractor) -> None:
+    text = ("“We will not pay,” Brazilian Finance Minister Paulo Example said on Monday. "
+            "Argentina rejected the offer on Tuesday.")
+    found = [e for e in events_of(extractor, text, "2019-05-01") if e["type"] == "REJECT"]
+    assert found and found[0]["attributed_to"] is None, found

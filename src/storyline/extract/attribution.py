@@ -45,7 +45,17 @@ def find_report(trigger: Token, sent: Span, actors: ActorIndex, cues: Cues) -> R
             if source is not None or found is None:
                 found = Report(head, source)
         node = head
-    return found or _sentence_final_report(node, trigger, sent, actors, cues)
+    return found or _sentence_final_report(node, trigger, sent, actors, cues) or _quoted(trigger, actors)
+
+
+def _quoted(trigger: Token, actors: ActorIndex) -> Report | None:
+    """A quote whose sentence has no report of its own ("“We will not pay.” Then: ...") is
+    its speaker's, the one a reporting verb of the paragraph (or the one before) names."""
+    subject = actors.speakers.get(trigger.i)
+    source = actors.speaker_of(trigger.i)
+    if subject is None or source is None:
+        return None
+    return Report(trigger.doc[subject].head, source)
 
 
 def _adjunct_clause(node: Token) -> bool:

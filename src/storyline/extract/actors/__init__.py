@@ -34,7 +34,7 @@ from .discourse import HE, IT, THEY, Result, State, settle
 from .gazetteer import Gazetteer, gazetteer, title_of
 from .index import ActorIndex, Mention
 from .mentions import Item, View, appositions, find_chunks, tag_items, token_view
-from .quotes import first_persons, statements
+from .quotes import first_persons, quote_speakers, statements
 from .resolution import resolve_chunk
 
 __all__ = ["ActorIndex", "Gazetteer", "Mention", "gazetteer", "resolve_actors", "title_of"]
@@ -111,7 +111,8 @@ def resolve_actors(doc: Doc, published: dt.date | None) -> ActorIndex:
     statements(state, covered)
     first_persons(state, covered)
     settle_countries(state)
-    return _index([settle(state, r) for r in (*state.results.values(), *state.pronouns.values())])
+    index = _index([settle(state, r) for r in (*state.results.values(), *state.pronouns.values())])
+    return ActorIndex(index.mentions, index.by_token, quote_speakers(state))
 
 
 def settle_countries(state: State) -> None:

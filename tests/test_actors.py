@@ -420,3 +420,20 @@ def test_a_country_stated_at_a_later_mention_holds_for_the_earlier_ones(nlp):
     doc, index = resolve(nlp, text, dt.date(2017, 6, 1))
     assert names(mention_of(doc, index, "Arturo Example", 0)) == ["Arturo Example|COL|GOV"]
     assert names(mention_of(doc, index, "Arturo Example", 1)) == ["Arturo Example|COL|GOV"]
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    ("Taliban fighters attacked a checkpoint in Helmand.", "Taliban fighters", "Taliban|AFG|REB"),
+    ("Fighters of al-Shabaab stormed a hotel in Mogadishu.", "Fighters", "Al-Shabaab|SOM|REB"),
+    ("Militants from the Islamic State blew up a bridge in Syria.", "Militants", "Islamic State|SYR|REB"),
+    ("ISIS jihadists seized two villages in Iraq.", "ISIS jihadists", "Islamic State|IRQ|REB"),
+])
+def test_members_of_an_armed_group_named_as_a_group_are_the_group(nlp, text, phrase, expected):
+    doc, index = resolve(nlp, text, dt.date(2016, 4, 10))
+    assert names(mention_of(doc, index, phrase)) == [expected]
+
+
+def test_members_of_a_state_body_stay_a_generic_group(nlp):
+    doc, index = resolve(nlp, "Pentagon officials and Syrian rebels met in Amman.", dt.date(2016, 4, 10))
+    assert names(mention_of(doc, index, "officials")) == ["~officials|USA|MIL"]
+    assert names(mention_of(doc, index, "rebels")) == ["~rebels|SYR|REB"]

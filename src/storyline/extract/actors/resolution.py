@@ -91,6 +91,11 @@ def _person_chunk(state: State, n: int) -> Result | None:
 _NATIONAL_SECTORS = ("GOV", "LEG", "JUD", "COP", "MIL", "SPY")
 
 
+# Armed groups and gangs act as one: their members named as a group ("Taliban fighters") are
+# the group itself (CAMEO codes the organisation).
+_GROUP_SECTORS = ("REB", "CRM")
+
+
 def _party_marker(v: View, end: int) -> str | None:
     """US news marks members of Congress with party and state, in brackets or between commas:
     "Sen. Ron Johnson (R-Wis.)", "Rep. Jane Doe, D-New York,"."""
@@ -238,8 +243,25 @@ def _nearby_place(state: State, i: int) -> str | None:
     return min(places)[1] if places else None
 
 
+def _group_of(state: State, chunk: Chunk, ctx: Context) -> OrgRec | None:
+    """The armed group or gang whose members these are: "ISIS fighters", "militants of (from)
+    al-Shabaab"."""
+    org = ctx.org
+    v = state.v
+    for prep in v.children(chunk.head):
+        if org is None and v.dep[prep] == "prep" and v.norm[prep] in ("from", "of"):
+            for obj in v.children(prep):
+                n = state.chunk_at.get(obj)
+                core = state.chunks[n].core if n is not None else None
+                org = core.record("org") if core is not None else None
+    return org if org is not None and org.sector_at(state.day) in _GROUP_SECTORS else None
+
+
 def _generic(state: State, chunk: Chunk, rec: TitleRec, ctx: Context) -> Result | None:
     country, sector = sector_of(rec, ctx, state.day)
+    group = _group_of(state, chunk, ctx) if rec.sector in _GROUP_SECTORS else None
+    if group is not None:
+        return emit(state, _span(chunk), [_where_active(state, org_ref(state, group), chunk.head)], "description")
     if country is None and sector in ("REB", "OPP", "MIL", "CVL"):
         country = _nearby_place(state, chunk.head) or state.setting
     elif country is None and sector in _NATIONAL_SECTORS:

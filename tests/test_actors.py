@@ -437,3 +437,21 @@ def test_members_of_a_state_body_stay_a_generic_group(nlp):
     doc, index = resolve(nlp, "Pentagon officials and Syrian rebels met in Amman.", dt.date(2016, 4, 10))
     assert names(mention_of(doc, index, "officials")) == ["~officials|USA|MIL"]
     assert names(mention_of(doc, index, "rebels")) == ["~rebels|SYR|REB"]
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    ("Tom Sample met reporters on Monday. Along with Mr. Example, he travelled to Kenya.", "he travelled", "Tom Sample"),
+    ("Tom Sample arrived on Monday. He met with Mr. Example in Lima.", "He met", "Tom Sample"),
+    ("Carlos Example praised the plan on Sunday. Together with Mr. Sample, he flew to Quito.", "he flew",
+     "Carlos Example"),
+])
+def test_a_subject_pronoun_is_not_a_person_its_own_clause_names(nlp, text, phrase, expected):
+    doc, index = resolve(nlp, text, dt.date(2019, 5, 1))
+    assert [a.name for a in mention_of(doc, index, phrase).actors] == [expected]
+
+
+def test_a_place_the_story_names_is_no_ones_nationality(nlp):
+    """With no person of known country, an unknown person keeps none: travelling to Kenya
+    does not make anyone Kenyan."""
+    doc, index = resolve(nlp, "Tom Sample travelled to Kenya and met farmers in Kenyan villages.", dt.date(2019, 5, 1))
+    assert names(mention_of(doc, index, "Tom Sample")) == ["Tom Sample|None|None"]

@@ -35,7 +35,7 @@ from .gazetteer import Gazetteer, gazetteer, title_of
 from .index import ActorIndex, Mention
 from .mentions import Item, View, appositions, find_chunks, tag_items, token_view
 from .quotes import first_persons, quote_speakers, statements
-from .resolution import resolve_chunk
+from .resolution import OFFICE_SECTORS, resolve_chunk
 
 __all__ = ["ActorIndex", "Gazetteer", "Mention", "gazetteer", "resolve_actors", "title_of"]
 
@@ -118,8 +118,9 @@ def resolve_actors(doc: Doc, published: dt.date | None) -> ActorIndex:
 def settle_countries(state: State) -> None:
     """A person the gazetteer does not know and the article gives no country (no title with
     one, no apposition, no origin) is taken to be of the country most of the article's people
-    are of, when one holds at least half of their mentions (else the country it is set in):
-    the usual case in news. Decided only after the whole article is read, so that a country
+    are of, when one holds at least half of their mentions: the usual case in news. The places
+    the story names decide no one's nationality; only a state office named without a country
+    ("Interior Minister Jane Doe") is, failing that, held where the story is set. Decided only after the whole article is read, so that a country
     stated at a later mention wins. International officials are of no country (XXX)."""
     counts: dict[str, int] = {}
     for ref in state.refs:
@@ -128,7 +129,7 @@ def settle_countries(state: State) -> None:
     ranked = sorted(counts.values(), reverse=True)
     if ranked and 2 * ranked[0] < sum(ranked) or len(ranked) > 1 and ranked[0] == ranked[1]:
         return  # no country holds most of the people: no prior
-    home = max(counts, key=lambda k: counts[k]) if counts else state.setting
+    home = max(counts, key=lambda k: counts[k]) if counts else None
     for ref in state.refs:
         if ref.kind == "person" and ref.person is None and ref.country is None and ref.sector != "IGO":
-            ref.country = home
+            ref.country = home or (state.setting if ref.sector in OFFICE_SECTORS else None)

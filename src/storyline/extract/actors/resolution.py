@@ -87,8 +87,8 @@ def _person_chunk(state: State, n: int) -> Result | None:
 
 
 # Offices of a state: a group named without a country ("MPs", "cabinet ministers") holds
-# them in the country the story is set in (unknown persons: `settle_countries`).
-_NATIONAL_SECTORS = ("GOV", "LEG", "JUD", "COP", "MIL", "SPY")
+# them in the country the story is set in (persons: `settle_countries`, after the article).
+OFFICE_SECTORS = ("GOV", "LEG", "JUD", "COP", "MIL", "SPY")
 
 
 # Armed groups and gangs act as one: their members named as a group ("Taliban fighters") are
@@ -264,7 +264,7 @@ def _generic(state: State, chunk: Chunk, rec: TitleRec, ctx: Context) -> Result 
         return emit(state, _span(chunk), [_where_active(state, org_ref(state, group), chunk.head)], "description")
     if country is None and sector in ("REB", "OPP", "MIL", "CVL"):
         country = _nearby_place(state, chunk.head) or state.setting
-    elif country is None and sector in _NATIONAL_SECTORS:
+    elif country is None and sector in OFFICE_SECTORS:
         country = state.setting
     if country is None and sector is None:
         return None

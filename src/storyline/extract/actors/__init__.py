@@ -120,8 +120,9 @@ def settle_countries(state: State) -> None:
     one, no apposition, no origin) is taken to be of the country most of the article's people
     are of, when one holds at least half of their mentions: the usual case in news. The places
     the story names decide no one's nationality; only a state office named without a country
-    ("Interior Minister Jane Doe") is, failing that, held where the story is set. Decided only after the whole article is read, so that a country
-    stated at a later mention wins. International officials are of no country (XXX)."""
+    ("Interior Minister Jane Doe") is, failing that, held where the story is set. Decided only
+    after the whole article is read, so that a country stated at a later mention wins.
+    International officials are of no country (XXX)."""
     counts: dict[str, int] = {}
     for ref in state.refs:
         if ref.kind == "person" and ref.country not in (None, "XXX"):

@@ -370,3 +370,88 @@ def test_degenerate_texts_and_unknown_dates_do_not_break(nlp, text):
     for published in (None, SEED_DATE):
         doc, index = resolve(nlp, text, published)
         assert all(0 <= m.start < m.end <= len(doc) for m in index.mentions)
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    ("Rep. Jane Example, R-Ohio, criticised the report on Tuesday.", "Jane Example", "Jane Example|USA|LEG"),
+    ("Sen. Paul Sample, D-Vt., wrote to the agency.", "Paul Sample", "Paul Sample|USA|LEG"),
+    ("Idaho senator Tom Sample said he cannot back the nominee.", "Tom Sample", "Tom Sample|USA|LEG"),
+    ("The Ontario premier, Lisa Sample, met farmers.", "Lisa Sample", "Lisa Sample|CAN|GOV"),
+    ("Lagos State Governor Tunde Sample visited the market.", "Tunde Sample", "Tunde Sample|NGA|GOV"),
+    ("Punjab chief minister Ali Sample met Pakistani generals.", "Ali Sample", "Ali Sample|PAK|GOV"),
+    ("Queensland premier Ann Sample announced the closure.", "Ann Sample", "Ann Sample|AUS|GOV"),
+])
+def test_a_party_and_state_tag_or_a_place_before_the_title_gives_the_country(nlp, text, phrase, expected):
+    doc, index = resolve(nlp, text, dt.date(2019, 5, 1))
+    assert names(mention_of(doc, index, phrase)) == [expected]
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    ("Flooding hit towns across Kenya this week. Interior Minister Otieno Example said troops "
+     "were sent to Kenyan villages.", "Otieno Example", "Otieno Example|KEN|GOV"),
+    ("The election in Peru was close. In Lima, Attorney General Rosa Example opened an inquiry "
+     "into the Peruvian vote.", "Rosa Example", "Rosa Example|PER|GOV"),
+    ("Parliament in Britain sat late. MPs rejected the British budget and cabinet ministers "
+     "in London were told to abstain.", "MPs", "~mps|GBR|LEG"),
+    ("Parliament in Britain sat late. MPs rejected the British budget and cabinet ministers "
+     "in London were told to abstain.", "cabinet ministers", "~ministers|GBR|GOV"),
+])
+def test_an_office_holder_named_without_a_country_holds_it_where_the_story_is_set(nlp, text, phrase, expected):
+    doc, index = resolve(nlp, text, dt.date(2019, 5, 1))
+    assert names(mention_of(doc, index, phrase)) == [expected]
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    ("Kenyan Interior Minister Otieno Example toured the flooded valley. Later, Amina Sample, a "
+     "farmer, told reporters the water had risen overnight.", "Amina Sample", "Amina Sample|KEN|None"),
+    ("Brazilian Finance Minister Paulo Example defended the budget. Economist Carla Sample said "
+     "the cuts went too far, and Mr. Example replied on Friday.", "Carla Sample", "Carla Sample|BRA|None"),
+])
+def test_a_person_named_without_a_country_is_of_the_country_of_the_articles_people(nlp, text, phrase, expected):
+    doc, index = resolve(nlp, text, dt.date(2019, 5, 1))
+    assert names(mention_of(doc, index, phrase)) == [expected]
+
+
+def test_a_country_stated_at_a_later_mention_holds_for_the_earlier_ones(nlp):
+    """The prior is applied after the whole article: the apposition later is what counts."""
+    text = ("U.S. Secretary of State Rex Tillerson met reporters in Washington. Arturo Example "
+            "rejected the plan. Colombia's deputy foreign minister, Arturo Example, said on Monday "
+            "that talks would go on.")
+    doc, index = resolve(nlp, text, dt.date(2017, 6, 1))
+    assert names(mention_of(doc, index, "Arturo Example", 0)) == ["Arturo Example|COL|GOV"]
+    assert names(mention_of(doc, index, "Arturo Example", 1)) == ["Arturo Example|COL|GOV"]
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    ("Taliban fighters attacked a checkpoint in Helmand.", "Taliban fighters", "Taliban|AFG|REB"),
+    ("Fighters of al-Shabaab stormed a hotel in Mogadishu.", "Fighters", "Al-Shabaab|SOM|REB"),
+    ("Militants from the Islamic State blew up a bridge in Syria.", "Militants", "Islamic State|SYR|REB"),
+    ("ISIS jihadists seized two villages in Iraq.", "ISIS jihadists", "Islamic State|IRQ|REB"),
+])
+def test_members_of_an_armed_group_named_as_a_group_are_the_group(nlp, text, phrase, expected):
+    doc, index = resolve(nlp, text, dt.date(2016, 4, 10))
+    assert names(mention_of(doc, index, phrase)) == [expected]
+
+
+def test_members_of_a_state_body_stay_a_generic_group(nlp):
+    doc, index = resolve(nlp, "Pentagon officials and Syrian rebels met in Amman.", dt.date(2016, 4, 10))
+    assert names(mention_of(doc, index, "officials")) == ["~officials|USA|MIL"]
+    assert names(mention_of(doc, index, "rebels")) == ["~rebels|SYR|REB"]
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    ("Tom Sample met reporters on Monday. Along with Mr. Example, he travelled to Kenya.", "he travelled", "Tom Sample"),
+    ("Tom Sample arrived on Monday. He met with Mr. Example in Lima.", "He met", "Tom Sample"),
+    ("Carlos Example praised the plan on Sunday. Together with Mr. Sample, he flew to Quito.", "he flew",
+     "Carlos Example"),
+])
+def test_a_subject_pronoun_is_not_a_person_its_own_clause_names(nlp, text, phrase, expected):
+    doc, index = resolve(nlp, text, dt.date(2019, 5, 1))
+    assert [a.name for a in mention_of(doc, index, phrase).actors] == [expected]
+
+
+def test_a_place_the_story_names_is_no_ones_nationality(nlp):
+    """With no person of known country, an unknown person keeps none: travelling to Kenya
+    does not make anyone Kenyan."""
+    doc, index = resolve(nlp, "Tom Sample travelled to Kenya and met farmers in Kenyan villages.", dt.date(2019, 5, 1))
+    assert names(mention_of(doc, index, "Tom Sample")) == ["Tom Sample|None|None"]

@@ -192,3 +192,50 @@ def test_plover_accuracy_is_at_or_above_the_floor() -> None:
     (scores,) = json_lines(result.stdout)
     assert scores["n"] == 322
     assert_floors("plover", scores)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Ghanaian officials announced new tariffs on Togo on Sunday.", "SANCTION"),
+    ("Peru announced sanctions against Bolivia late on Tuesday.", "SANCTION"),
+    ("The Kenyan president announced his refusal to recognise the Somali vote.", "REJECT"),
+])
+def test_announcing_an_act_is_doing_it_not_reporting_it(extractor: Extractor, text: str, kind: str) -> None:
+    """An event noun as the object of "announce" is no reported clause: no attribution."""
+    found = [e for e in events_of(extractor, text, "2019-05-01") if e["type"] == kind]
+    assert found and all(e["attributed_to"] is None for e in found), found
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("The Chilean president warned senators on Friday when his budget was rejected by Congress.", "REJECT"),
+    ("Egypt's foreign minister said on Monday that talks continue, while Sudan accused Ethiopia of delays.",
+     "ACCUSE"),
+])
+def test_a_when_or_while_clause_under_a_report_is_the_narrators(extractor: Extractor, text: str, kind: str) -> None:
+    found = [e for e in events_of(extractor, text, "2019-05-01") if e["type"] == kind]
+    assert found and all(e["attributed_to"] is None for e in found), found
+
+
+def test_a_reported_clause_is_still_attributed(extractor: Extractor) -> None:
+    text = "The Ghanaian trade minister said that Ghana would impose tariffs on Togo."
+    found = [e for e in events_of(extractor, text, "2019-05-01") if e["type"] == "SANCTION"]
+    assert found and found[0]["attributed_to"] is not None and found[0]["attributed_to"]["country"] == "GHA", found
+
+
+@pytest.mark.parametrize(("text", "kind", "country"), [
+    ("“We will not pay for their mistakes,” Brazilian Finance Minister Paulo Example said on Monday. "
+     "“Argentina broke the deal, and we reject its new demands.”", "REJECT", "BRA"),
+    ("Kenya's foreign minister, Otieno Example, said on Friday that the border talks had failed.\n\n"
+     "“Uganda attacked our border posts last week. We condemn it.”", "ASSAULT", "KEN"),
+])
+def test_a_quote_without_a_report_of_its_own_is_its_speakers(extractor: Extractor, text: str, kind: str,
+                                                               country: str) -> None:
+    found = [e for e in events_of(extractor, text, "2019-05-01") if e["type"] == kind]
+    assert found and found[0]["attributed_to"] is not None, found
+    assert found[0]["attributed_to"]["country"] == country and "Example" in found[0]["attributed_to"]["name"]
+
+
+def test_the_narrators_sentence_after_a_quote_is_not_the_speakers(extractor: Extractor) -> None:
+    text = ("“We will not pay,” Brazilian Finance Minister Paulo Example said on Monday. "
+            "Argentina rejected the offer on Tuesday.")
+    found = [e for e in events_of(extractor, text, "2019-05-01") if e["type"] == "REJECT"]
+    assert found and found[0]["attributed_to"] is None, found

@@ -39,17 +39,30 @@ def find_report(trigger: Token, sent: Span, actors: ActorIndex, cues: Cues) -> R
         according = _according_to(node, actors)
         if according is not None:
             found = according
-        if head.lemma_.lower() in cues.reporting_verbs and node.dep_ in REPORT_DEPS and _introduces(head, node):
+        if head.lemma_.lower() in cues.reporting_verbs and node.dep_ in REPORT_DEPS and _introduces(head, node) \
+                and not (node is trigger and node.dep_ == "dobj"):
             source = _source_of(head, actors)
             if source is not None or found is None:
                 found = Report(head, source)
         node = head
-    return found or _sentence_final_report(node, trigger, sent, actors, cues)
+    return found or _sentence_final_report(node, trigger, sent, actors, cues) or _quoted(trigger, actors)
+
+
+def _quoted(trigger: Token, actors: ActorIndex) -> Report | None:
+    """A quote whose sentence has no report of its own ("“We will not pay.” Then: ...") is
+    its speaker's, the one a reporting verb of the paragraph (or the one before) names."""
+    subject = actors.speakers.get(trigger.i)
+    source = actors.speaker_of(trigger.i)
+    if subject is None or source is None:
+        return None
+    return Report(trigger.doc[subject].head, source)
 
 
 def _adjunct_clause(node: Token) -> bool:
-    """ "after a delegation met with Kim": a time or reason clause is the narrator's fact."""
-    return node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ADJUNCT_MARKS for c in node.children)
+    """ "after a delegation met with Kim", "when the deal was rejected": a time or reason
+    clause is the narrator's fact ("when" is parsed as an adverb, not a mark)."""
+    return node.dep_ == "advcl" and any(
+        (c.dep_ == "mark" or c.dep_ == "advmod" and c.tag_ == "WRB") and c.lower_ in ADJUNCT_MARKS for c in node.children)
 
 
 def _introduces(verb: Token, child: Token) -> bool:

@@ -30,12 +30,12 @@ from collections.abc import Iterable
 from spacy.tokens import Doc
 
 from .coreference import pronoun
-from .discourse import HE, IT, THEY, Result, State
+from .discourse import HE, IT, THEY, Result, State, settle
 from .gazetteer import Gazetteer, gazetteer, title_of
 from .index import ActorIndex, Mention
 from .mentions import Item, View, appositions, find_chunks, tag_items, token_view
-from .quotes import first_persons, statements
-from .resolution import resolve_chunk
+from .quotes import first_persons, quote_speakers, statements
+from .resolution import OFFICE_SECTORS, resolve_chunk
 
 __all__ = ["ActorIndex", "Gazetteer", "Mention", "gazetteer", "resolve_actors", "title_of"]
 
@@ -110,4 +110,27 @@ def resolve_actors(doc: Doc, published: dt.date | None) -> ActorIndex:
     covered = set(state.chunk_at) | set(pronouns)
     statements(state, covered)
     first_persons(state, covered)
-    return _index([*state.results.values(), *state.pronouns.values()])
+    settle_countries(state)
+    index = _index([settle(state, r) for r in (*state.results.values(), *state.pronouns.values())])
+    return ActorIndex(index.mentions, index.by_token, quote_speakers(state))
+
+
+def settle_countries(state: State) -> None:
+    """A person the gazetteer does not know and the article gives no country (no title with
+    one, no apposition, no origin) is taken to be of the country most of the article's people
+    are of, when one holds at least half of their mentions: the usual case in news. The places
+    the story names decide no one's nationality; only a state office named without a country
+    ("Interior Minister Jane Doe") is, failing that, held where the story is set. Decided only
+    after the whole article is read, so that a country stated at a later mention wins.
+    International officials are of no country (XXX)."""
+    counts: dict[str, int] = {}
+    for ref in state.refs:
+        if ref.kind == "person" and ref.country not in (None, "XXX"):
+            counts[str(ref.country)] = counts.get(str(ref.country), 0) + ref.count
+    ranked = sorted(counts.values(), reverse=True)
+    if ranked and 2 * ranked[0] < sum(ranked) or len(ranked) > 1 and ranked[0] == ranked[1]:
+        return  # no country holds most of the people: no prior
+    home = max(counts, key=lambda k: counts[k]) if counts else None
+    for ref in state.refs:
+        if ref.kind == "person" and ref.person is None and ref.country is None and ref.sector != "IGO":
+            ref.country = home or (state.setting if ref.sector in OFFICE_SECTORS else None)

@@ -77,12 +77,32 @@ def clause_subjects(state: State, i: int) -> list[Ref]:
     return []
 
 
+def _co_arguments(state: State, i: int) -> list[Ref]:
+    """Who else the subject pronoun's own verb names, as object or after a preposition ("Along
+    with Ms. Diaz, she travelled", "he thanked Mr. Ong"): a subject is not its own co-argument."""
+    v, verb = state.v, state.v.head[i]
+    found: list[Ref] = []
+    stack = [c for c in v.children(verb) if c != i and v.dep[c] in _PHRASAL]
+    while stack:
+        t = stack.pop()
+        if v.dep[t] in ("dobj", "dative", "pobj") and t in state.chunk_at:
+            found += refs_at(state, t)
+        stack += [c for c in v.children(t) if v.dep[c] in _PHRASAL]
+    return found
+
+
+# The dependents that stay inside one clause: objects, prepositional phrases and their heads.
+_PHRASAL = ("dobj", "dative", "prep", "pobj", "advmod", "npadvmod")
+
+
 def _person_pronoun(state: State, i: int) -> list[Ref]:
     v = state.v
     gender = HE[v.norm[i]]
     speakers = set(map(id, speaker(state, i))) if v.quoted[i] else set()
     if v.norm[i] in ("him", "her") and v.dep[i] in ("dobj", "pobj", "dative"):
         speakers |= {id(m) for r in clause_subjects(state, i) for m in r.flat()}  # "Xi received him"
+    if v.dep[i] in SUBJ:
+        speakers |= {id(m) for r in _co_arguments(state, i) for m in r.flat()}  # "With Kim, he went"
 
     def accept(r: Ref) -> bool:
         return r.kind == "person" and (not r.gender or r.gender == gender) and id(r) not in speakers

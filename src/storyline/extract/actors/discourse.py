@@ -475,6 +475,20 @@ def emit(state: State, span: tuple[int, int, int], refs: Sequence[Ref], kind: Me
     return Mention(start, end, head, actors, kind, anonymous), list(refs)
 
 
+def settle(state: State, result: Result | None) -> Result | None:
+    """A mention's actors as its referents stand once the whole article is read: a person
+    whose country an apposition or title gives later ("Jane Doe ... the Kenyan envoy")
+    has it at every mention."""
+    if result is None:
+        return None
+    mention, refs = result
+    flat = [m for ref in refs for m in ref.flat()]
+    actors = tuple(_span_actor(state.v, ref, mention.start, mention.end) for ref in dict.fromkeys(flat))
+    if not actors:
+        return result
+    return Mention(mention.start, mention.end, mention.head, actors, mention.kind, mention.anonymous), refs
+
+
 def refs_at(state: State, token: int) -> list[Ref]:
     """Referents of the mention headed (or covered) by `token`, resolving it on demand."""
     if token in state.sets:

@@ -28,6 +28,12 @@ class ActorIndex:
 
     mentions: tuple[Mention, ...]
     by_token: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+    speakers: dict[int, int] = field(default_factory=dict, repr=False, compare=False)  # quoted token -> speaker token
+
+    def speaker_of(self, token_i: int) -> Mention | None:
+        """Who speaks the quote that token `token_i` stands in, if it is quoted and known."""
+        speaker = self.speakers.get(token_i)
+        return None if speaker is None else self.at(speaker)
 
     def at(self, token_i: int) -> Mention | None:
         """The mention covering token `token_i`, if any."""

@@ -27,28 +27,65 @@ def _paragraph(state: State, p: int) -> range:
     return ranges[p] if 0 <= p < len(ranges) else range(0)
 
 
+def _previous_paragraph(state: State, p: int) -> range:
+    """The paragraph before p that holds words (a blank line may parse as one of its own)."""
+    for q in range(p - 1, -1, -1):
+        tokens = _paragraph(state, q)
+        if any(not state.v.text[t].isspace() for t in tokens):
+            return tokens
+    return range(0)
+
+
 def speaker(state: State, i: int, depth: int = 0) -> list[Ref]:
     """Who speaks the quote containing token i: the subject of a reporting verb of its paragraph."""
-    v, speech = state.v, _speech_verbs()
+    v = state.v
+    subject = speaker_token(state, i)
+    if subject is not None:
+        return refs_at(state, subject)
     tokens = _paragraph(state, v.para[i])
-    verbs = [t for t in tokens if not v.quoted[t] and v.lemma[t] in speech and v.tag[t].startswith("VB")]
-    verbs.sort(key=lambda t: (v.sent[t] != v.sent[i], abs(t - i)))
-    for verb in verbs:
-        for c in v.children(verb):
-            if v.dep[c] in SUBJ and not v.quoted[c] and c != i:
-                refs = refs_at(state, c)
-                if refs:
-                    return refs
     for t in tokens:
         if v.text[t] == "(" and t + 1 < len(v) and v.text[t + 1].startswith("@") and t > tokens.start:
             refs = refs_at(state, t - 1)
             if refs:
                 return refs
     if depth == 0 and tokens and v.quoted[tokens.start + (1 if tokens.start + 1 < len(v) else 0)] and v.para[i] > 0:
-        previous = _paragraph(state, v.para[i] - 1)
+        previous = _previous_paragraph(state, v.para[i])
         if previous:
             return speaker(state, previous[-1], 1)
     return []
+
+
+def speaker_token(state: State, i: int) -> int | None:
+    """The subject of the reporting verb of token i's paragraph (its own sentence first, then
+    the nearest) that names someone: who speaks a quote there."""
+    v, speech = state.v, _speech_verbs()
+    tokens = _paragraph(state, v.para[i])
+    verbs = [t for t in tokens if not v.quoted[t] and v.lemma[t] in speech and v.tag[t].startswith("VB")]
+    verbs.sort(key=lambda t: (v.sent[t] != v.sent[i], abs(t - i)))
+    for verb in verbs:
+        for c in v.children(verb):
+            if v.dep[c] in SUBJ and not v.quoted[c] and c != i and refs_at(state, c):
+                return c
+    return None
+
+
+def quote_speakers(state: State) -> dict[int, int]:
+    """Each quoted token's speaker token, one look-up per quoted sentence; a quote that runs
+    over from the paragraph before takes that paragraph's speaker."""
+    v, out = state.v, {}
+    for sent in v.sent_ranges:
+        quoted = [t for t in sent if v.quoted[t]]
+        if not quoted:
+            continue
+        subject = speaker_token(state, quoted[0])
+        tokens = _paragraph(state, v.para[quoted[0]])
+        opening = tokens.start + (1 if tokens.start + 1 < len(v) else 0) if tokens else 0
+        if subject is None and tokens and v.quoted[opening] and v.para[quoted[0]] > 0:
+            previous = _previous_paragraph(state, v.para[quoted[0]])
+            subject = speaker_token(state, previous[-1]) if previous else None
+        if subject is not None:
+            out.update(dict.fromkeys(quoted, subject))
+    return out
 
 
 def _issuer(state: State, i: int) -> list[Ref]:

@@ -6,7 +6,10 @@ Listed names become sets ("A, B and C") that plural descriptions and "they" refe
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
+
+import pycountry
 
 from ...text import fold
 from ..places import find_place
@@ -78,14 +81,71 @@ def _person_chunk(state: State, n: int) -> Result | None:
     _enrich(state, ref, title, ctx)
     if ref.person is None and ref.country is None:
         ref.country = _party_marker(state.v, chunk.end) or _origin(state, chunk.head)
+        ref.country = ref.country or _place_modifier(state, [chunk] + ([state.chunks[partner]] if partner is not None else []))
     kind: MentionKind = "title" if chunk.title is not None or len(chunk.items) > 1 else "name"
     return emit(state, _span(chunk), [ref], kind)
 
 
+# Offices of a state: a group named without a country ("MPs", "cabinet ministers") holds
+# them in the country the story is set in (persons: `settle_countries`, after the article).
+OFFICE_SECTORS = ("GOV", "LEG", "JUD", "COP", "MIL", "SPY")
+
+
+# Armed groups and gangs act as one: their members named as a group ("Taliban fighters") are
+# the group itself (CAMEO codes the organisation).
+_GROUP_SECTORS = ("REB", "CRM")
+
+
 def _party_marker(v: View, end: int) -> str | None:
-    """US news marks members of Congress with party and state: "Sen. Ron Johnson (R-Wis.)"."""
+    """US news marks members of Congress with party and state, in brackets or between commas:
+    "Sen. Ron Johnson (R-Wis.)", "Rep. Jane Doe, D-New York,"."""
     marker = v.text[end:end + 3]
-    return "USA" if len(marker) == 3 and marker[0] == "(" and marker[1] in ("R", "D", "I") and marker[2] in HYPHENS else None
+    tagged = len(marker) == 3 and marker[0] in ("(", ",") and marker[1] in ("R", "D", "I") and marker[2] in HYPHENS
+    return "USA" if tagged else None
+
+
+def _place_modifier(state: State, chunks: list[Chunk]) -> str | None:
+    """A place before a title names the country of the office: "Ohio senator Jane Doe",
+    "the Ontario premier", "Lagos State Governor" (states, provinces, cities)."""
+    v = state.v
+    for chunk in chunks:
+        first = next((it.start for it in chunk.items if it.kind == "title"), None)
+        if first is not None and chunk.start < first and not v.upper_initial(chunk.start):
+            first = chunk.start  # "Punjab chief minister": a lower-case modifier opens the chunk
+        k = first - 1 if first is not None else -1
+        while k >= 0 and v.upper_initial(k) and v.dep[k] in ("compound", "amod") and v.norm[k] not in ("the", "a"):
+            k -= 1
+        if first is not None and k + 1 < first:
+            name = " ".join(v.text[k + 1:first])
+            found = find_place(name, tuple(sorted(state.countries)))
+            return _subdivision_country(name, state.countries) or (found.country if found is not None else None)
+    return None
+
+
+_DIVISION_WORDS = ("state", "province", "region", "county", "oblast", "governorate", "district", "prefecture")
+
+
+@functools.cache
+def _subdivisions() -> dict[str, frozenset[str]]:
+    """ISO 3166-2 subdivision names (states, provinces, regions of every country) to ISO3."""
+    out: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        country = pycountry.countries.get(alpha_2=sub.country_code)
+        if country is not None:
+            out.setdefault(fold(sub.name), set()).add(country.alpha_3)
+    return {name: frozenset(codes) for name, codes in out.items()}
+
+
+def _subdivision_country(name: str, countries: set[str]) -> str | None:
+    """The country of a subdivision name, when one country has it or the article names one
+    of several ("Punjab" in a story about Pakistan)."""
+    words = fold(name).split()
+    if len(words) > 1 and words[-1] in _DIVISION_WORDS:
+        words = words[:-1]
+    codes = _subdivisions().get(" ".join(words), frozenset())
+    if len(codes) > 1:
+        codes = codes & frozenset(countries)
+    return next(iter(codes)) if len(codes) == 1 else None
 
 
 _ORIGIN_PREPOSITIONS = ("of", "from")
@@ -183,10 +243,29 @@ def _nearby_place(state: State, i: int) -> str | None:
     return min(places)[1] if places else None
 
 
+def _group_of(state: State, chunk: Chunk, ctx: Context) -> OrgRec | None:
+    """The armed group or gang whose members these are: "ISIS fighters", "militants of (from)
+    al-Shabaab"."""
+    org = ctx.org
+    v = state.v
+    for prep in v.children(chunk.head):
+        if org is None and v.dep[prep] == "prep" and v.norm[prep] in ("from", "of"):
+            for obj in v.children(prep):
+                n = state.chunk_at.get(obj)
+                core = state.chunks[n].core if n is not None else None
+                org = core.record("org") if core is not None else None
+    return org if org is not None and org.sector_at(state.day) in _GROUP_SECTORS else None
+
+
 def _generic(state: State, chunk: Chunk, rec: TitleRec, ctx: Context) -> Result | None:
     country, sector = sector_of(rec, ctx, state.day)
+    group = _group_of(state, chunk, ctx) if rec.sector in _GROUP_SECTORS else None
+    if group is not None:
+        return emit(state, _span(chunk), [_where_active(state, org_ref(state, group), chunk.head)], "description")
     if country is None and sector in ("REB", "OPP", "MIL", "CVL"):
         country = _nearby_place(state, chunk.head) or state.setting
+    elif country is None and sector in OFFICE_SECTORS:
+        country = state.setting
     if country is None and sector is None:
         return None
     if sector == "OPP" and state.gaz.at_war(country, state.day):

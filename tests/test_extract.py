@@ -192,3 +192,44 @@ def test_plover_accuracy_is_at_or_above_the_floor() -> None:
     (scores,) = json_lines(result.stdout)
     assert scores["n"] == 322
     assert_floors("plover", scores)
+
+
+def _kinds(events: list[dict]) -> set[tuple[str, str, str]]:
+    """(type, status, first actor's country) of every event."""
+    return {(e["type"], e["status"], (e["actors"] or [{}])[0].get("country") or "") for e in events}
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("President Claudia Sheinbaum said she would impose tariffs on Canada if Ottawa refused to reopen the talks.", "MEX"),
+    ("Trump said he would order new tariffs on Mexico if the flow of migrants did not stop.", "USA"),
+    ("The Turkish president said Ankara would expel the ambassadors if they kept interfering.", "TUR"),
+    ("Kim Jong Un said on Friday that North Korea will fire missiles at Guam unless the drills stop.", "PRK"),
+])
+def test_a_speakers_own_conditional_hostile_act_is_a_threat(extractor: Extractor, text: str, country: str) -> None:
+    assert ("THREATEN", "occurred", country) in _kinds(events_of(extractor, text))
+
+
+@pytest.mark.parametrize("text", [
+    "Analysts say Russia would impose sanctions on Georgia if Tbilisi joined NATO.",   # a forecast, not the actor's word
+    "Spain will impose tariffs on Chinese steel next year.",                           # no condition: a plan
+])
+def test_a_forecast_or_an_unconditional_plan_is_no_threat(extractor: Extractor, text: str) -> None:
+    assert not any(e["type"] == "THREATEN" for e in events_of(extractor, text))
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("Germany said on Tuesday it will cooperate with France on the inquiry.", "DEU"),
+    ("Spain says it stands ready to work with Morocco on migration.", "ESP"),
+    ("Brazil is willing to cooperate with Argentina on the investigation.", "BRA"),
+    ("Nigeria remains ready to help Niger rebuild its army.", "NGA"),
+])
+def test_a_stated_readiness_to_cooperate_is_an_expressed_intent(extractor: Extractor, text: str, country: str) -> None:
+    assert ("AGREE", "occurred", country) in _kinds(events_of(extractor, text))
+
+
+@pytest.mark.parametrize("text", [
+    "Officials said Germany will cooperate with France on the inquiry.",   # a third party's forecast
+    "Israel is ready to strike the depots near Damascus.",                 # readiness to attack agrees nothing
+])
+def test_no_intent_to_cooperate_without_the_actors_own_word(extractor: Extractor, text: str) -> None:
+    assert not any(e["type"] == "AGREE" for e in events_of(extractor, text))

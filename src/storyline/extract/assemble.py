@@ -15,8 +15,8 @@ from itertools import islice
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ..model import Actor, Article, ArticleResult, ClassifiedSentence, Event, Evidence, Place
-from ..ontology import plover_type
+from ..model import Actor, Article, ArticleResult, ClassifiedSentence, Event, Evidence, Place, TimeSpan
+from ..ontology import QUAD_BY_ROOT, plover_type
 from . import nlp as nlp_module
 from .actors import ActorIndex, resolve_actors
 from .attribution import Report, attribution, find_report
@@ -35,6 +35,7 @@ NOT_VENUES = ("PERSON", "NORP", "ORG")   # "the envoy in Lima", "Peru's embassy 
 TARGET_OF = ("ASSAULT", "COERCE", "MOBILIZE")
 PHONE_NOUNS = ("call", "phone call", "conversation")
 DEFINITE = ("the", "this", "that", "these", "those", "its", "their", "his", "her")
+COMMITMENT_CAMEO = {"THREATEN": "130", "AGREE": "030"}   # the CAMEO roots of the acts `commitment` reads
 # Each trigger's report, evidence, status and date look at its whole sentence, so a "sentence"
 # of thousands of triggers (a list or junk the parser could not split: "met X met X met X ...")
 # was quadratic (25-60 s for 36 KB here). A real sentence has a few (7 at most in the corpus).
@@ -161,15 +162,57 @@ def _event(trigger: Trigger, actors: list[Actor], recipients: list[Actor], sent:
     start, text = _evidence_span(sent, token)
     dating = date_event(trigger, report, status_of(token, ctx.cues), ctx.time, speaker(attributed, actors + recipients), start)
     location = _location(trigger, actors + recipients, ctx)
+    kind, cameo, status, date = pattern.type, pattern.cameo, dating.status, dating.date
+    act = commitment(trigger, status, report, actors, ctx.cues)
+    if act is not None:
+        kind, cameo, status = act, COMMITMENT_CAMEO[act], "occurred"
+        date = TimeSpan(dating.said, dating.said, "day") if dating.said else date  # when it was said
     return Event(
-        id=_event_id(ctx.article.id, token.idx, pattern.type),
-        type=pattern.type, mode=_mode(trigger, actors + recipients, location),
-        cameo=pattern.cameo, quad=pattern.quad, actors=tuple(actors), recipients=tuple(recipients),
-        status=dating.status, date=dating.date, location=location, attributed_to=attributed,
+        id=_event_id(ctx.article.id, token.idx, kind),
+        type=kind, mode=_mode(trigger, actors + recipients, location) if act is None else None,
+        cameo=cameo, quad=QUAD_BY_ROOT.get(cameo[:2]) if cameo else None, actors=tuple(actors),
+        recipients=tuple(recipients), status=status, date=date, location=location, attributed_to=attributed,
         evidence=Evidence(sentence=text, start=start, end=start + len(text)),
         confidence=round(0.5 + 0.2 * bool(actors) + 0.2 * bool(recipients), 2),
         said=dating.said, said_earlier=dating.said_earlier,
     )
+
+
+def commitment(trigger: Trigger, status: str, report: Report | None, actors: Sequence[Actor], cues: Cues) -> str | None:
+    """The verbal act a speaker performs by saying what they themselves will do (CAMEO 13 and
+    03): a hostile act promised on a condition is a threat ("Oslo will expel the envoys if the
+    spying goes on", said by Oslo), a cooperation announced for later an expressed intent to
+    cooperate, AGREE ("he said he will cooperate with the inquiry"). None when the speaker is
+    not the event's own actor: a narrator's or a third party's forecast is no commitment."""
+    if report is None or report.source is None or not _same_party(report.source.actors, actors):
+        return None
+    kind, clause = trigger.pattern.type, trigger.governor or trigger.token
+    if kind in cues.threat_types and status in ("hypothetical", "planned") and _conditioned(clause, cues):
+        return "THREATEN"
+    if kind in cues.intent_types and status == "planned":
+        return "AGREE"
+    return None
+
+
+def _same_party(sources: Sequence[Actor], actors: Sequence[Actor]) -> bool:
+    """Whether the speaker is the actor: the same person, or a government speaking for its
+    state ("Putin said Russia will ...", "the ministry said Ankara would ...")."""
+    def speaks_for(source: Actor, actor: Actor) -> bool:
+        if source.country != actor.country or source.country is None:
+            return False
+        return source.name == actor.name or source.sector == actor.sector == "GOV"
+    return bool(actors) and all(any(speaks_for(s, a) for s in sources) for a in actors)
+
+
+def _conditioned(token: Token, cues: Cues) -> bool:
+    """Whether the clause of a verb (or of the first of its coordinated verbs) carries an "if"
+    or "unless" clause ("will strike and seize X unless Y withdraws")."""
+    node = token
+    while node.dep_ == "conj" and node.head.pos_ in ("VERB", "AUX") and node.head.i != node.i:
+        node = node.head
+    return node.pos_ in ("VERB", "AUX") and any(
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in cues.threat_marks for m in c.children)
+        for c in node.children)
 
 
 def _evidence_span(sent: Span, trigger: Token) -> tuple[int, str]:

@@ -83,6 +83,9 @@ class Cues:
     reporting_nouns: frozenset[str]
     anonymity: frozenset[str]
     quote_verbs: frozenset[str]   # frame a direct quote only (its speaker): not a source of attribution
+    threat_types: frozenset[str] = frozenset()    # a speaker's own conditional act of these types threatens
+    threat_marks: frozenset[str] = frozenset()    # the conditions: "if", "unless"
+    intent_types: frozenset[str] = frozenset()    # a speaker's own future act of these types is an intent (AGREE)
 
 
 @dataclass(frozen=True, eq=False)
@@ -248,6 +251,7 @@ STATUS = Table({
     "modifiers": _lists("planned", "hypothetical", "cancelled"),
     "negated_plan": _lists("nouns", "unnecessary"),
     "reporting": _lists("verbs", "nouns", "anonymity", "quote_verbs"),
+    "commitment": _lists("threat", "marks", "intent"),
 })
 
 
@@ -271,4 +275,6 @@ def build_cues(text: str, name: str = "status.toml") -> Cues:
         plan_nouns=fs(raw["negated_plan"]["nouns"]), unnecessary=fs(raw["negated_plan"]["unnecessary"]),
         reporting_verbs=fs(raw["reporting"]["verbs"]), reporting_nouns=fs(raw["reporting"]["nouns"]),
         anonymity=fs(raw["reporting"]["anonymity"]), quote_verbs=fs(raw["reporting"]["quote_verbs"]),
+        threat_types=fs(raw["commitment"]["threat"]), threat_marks=fs(raw["commitment"]["marks"]),
+        intent_types=fs(raw["commitment"]["intent"]),
     )

@@ -24,6 +24,8 @@ from .phrases import PhraseMatch, hyphenated
 from .roles import role_rules
 
 SUBJ = ("nsubj", "csubj")
+# Verbs that predicate an adjective of their subject: "is responsible", "stands ready", "remains open".
+LINKING = frozenset(("be", "stand", "remain", "stay", "seem", "appear", "become", "look", "sound", "feel"))
 PASSIVE_SUBJ = ("nsubjpass", "csubjpass")
 RELATIVE = ("who", "that", "which", "whom")
 PHONE = ("telephone", "phone", "video", "videoconference", "videolink")
@@ -158,13 +160,18 @@ def _event_noun(token: Token, ctx: _Sentence) -> bool:
 
 def predicate_slots(token: Token) -> Slots:
     """An adjective or preposition predicated of a subject: "Russia is responsible for the
-    attack", "Russia appeared to be behind the attack", "Russia is to blame"."""
+    attack", "Russia appeared to be behind the attack", "Russia is to blame", "Chile stands
+    ready to help Peru" (with its open complement, `xcomp`, and that complement's object or
+    partner, `xcomp_obj`)."""
     copula = token.head
     slots: Slots = {"subj": [], "obj": []}
-    if token.dep_ in ("acomp", "prep", "attr", "xcomp") and copula.lemma_.lower() == "be":
+    if token.dep_ in ("acomp", "prep", "attr", "xcomp") and copula.lemma_.lower() in LINKING:
         slots["subj"] = _expand(subject_of(copula))
     for child in token.children:
         _add_child(slots, child)
+    slots["xcomp"] = [c for c in token.children if _infinitive_complement(c)]
+    slots["xcomp_obj"] = [t for c in slots["xcomp"]
+                          for t in _expand([object_of(c), _with_object(c), *_nested_partners(c)])]
     slots["obj"] = [g for g in token.children if g.dep_ == "pobj"] or [
         g for c in token.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
     return slots
@@ -336,6 +343,8 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
         return _controller(head, depth)
     if verb.dep_ in ("conj", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
         return _shared_subject(verb.head, depth)
+    if verb.dep_ in ("acomp", "oprd") and verb.head.pos_ in ("VERB", "AUX"):
+        return _shared_subject(verb.head, depth)  # "Chile is willing to talk": willing, so Chile talks
     if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return owner_of(verb.head, depth + 1) if verb.dep_ == "acl" else verb.head
     return None

@@ -233,3 +233,43 @@ def test_a_stated_readiness_to_cooperate_is_an_expressed_intent(extractor: Extra
 ])
 def test_no_intent_to_cooperate_without_the_actors_own_word(extractor: Extractor, text: str) -> None:
     assert not any(e["type"] == "AGREE" for e in events_of(extractor, text))
+
+
+@pytest.mark.parametrize(("text", "kind", "country"), [
+    ("Pakistan voted in favor of the resolution on Kashmir.", "SUPPORT", "PAK"),
+    ("Canada came out in favour of the Norwegian proposal.", "SUPPORT", "CAN"),
+    ("Ireland came out against the trade agreement with Brazil.", "REJECT", "IRL"),
+    ("Pope Francis spoke out against the death penalty in Texas.", "ACCUSE", "VAT"),
+    ("Senator Bernie Sanders tore into the president's budget.", "ACCUSE", "USA"),
+    ("Germany voiced support for the French proposal.", "SUPPORT", "DEU"),
+    ("Canada expressed solidarity with Ukraine.", "SUPPORT", "CAN"),
+])
+def test_stands_for_and_against_in_phrasal_and_light_verb_constructions(extractor: Extractor, text: str, kind: str,
+                                                                       country: str) -> None:
+    assert (kind, "occurred", country) in _kinds(events_of(extractor, text))
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("Clashes broke out between police and protesters in Santiago on Sunday.", "occurred"),
+    ("Fighting erupted between Armenian and Azerbaijani troops near the border.", "occurred"),
+    ("Clashes could break out between police and protesters in Lagos.", "hypothetical"),
+])
+def test_a_fight_that_breaks_out_between_two_sides_is_an_attack(extractor: Extractor, text: str, status: str) -> None:
+    (event,) = [e for e in events_of(extractor, text) if e["type"] == "ASSAULT"]
+    assert event["status"] == status
+    assert event["actors"] or event["recipients"]
+
+
+def test_a_pull_out_still_cancels_the_talks(extractor: Extractor) -> None:
+    (event,) = [e for e in events_of(extractor, "Peru pulled out of the talks with Chile.") if e["type"] == "CONSULT"]
+    assert event["status"] == "cancelled"
+
+
+@pytest.mark.parametrize(("text", "who"), [
+    ("Two of the opposition leaders were arrested by police in Caracas.", "~leaders"),
+    ("Several of the protesters were detained in Minsk.", "~protesters"),
+    ("Dozens of soldiers were killed in the ambush near Gao.", "~soldiers"),
+])
+def test_a_number_or_quantifier_of_a_group_stands_for_the_group(extractor: Extractor, text: str, who: str) -> None:
+    names = {r["name"] for e in events_of(extractor, text) for r in e["recipients"]}
+    assert who in names

@@ -86,6 +86,7 @@ class Cues:
     threat_types: frozenset[str] = frozenset()    # a speaker's own conditional act of these types threatens
     threat_marks: frozenset[str] = frozenset()    # the conditions: "if", "unless"
     intent_types: frozenset[str] = frozenset()    # a speaker's own future act of these types is an intent (AGREE)
+    begin_particles: frozenset[str] = frozenset()  # on a verb whose subject is the event, it begins: "broke out"
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,6 +98,7 @@ class Lexicon:
     happening_verbs: frozenset[str]
     group_nouns: frozenset[str] = frozenset()
     particle_verbs: frozenset[str] = frozenset()
+    partitives: frozenset[str] = frozenset()
     phrases: tuple[Phrase, ...] = ()
     polarity: Mapping[str, frozenset[str]] = field(default_factory=dict)
     _finder: list[tuple[Vocab, PhraseFinder]] = field(default_factory=list, init=False, repr=False)
@@ -163,7 +165,7 @@ TRIGGER = Table({
 })
 EVENTS = Table({
     "verbs": Table({name: Key(list, items=str, required=True)
-                    for name in ("support", "happening", "particle_verbs", "group_nouns")}),
+                    for name in ("support", "happening", "particle_verbs", "group_nouns", "partitives")}),
     "polarity": Table(other=_WORDS),
     "classes": Table(other=Table({"words": _WORDS, "entities": _WORDS})),
     "trigger": ArrayOf(TRIGGER, required=True),
@@ -228,6 +230,7 @@ def build_lexicon(text: str, name: str = "events.toml") -> Lexicon:
         happening_verbs=frozenset(verbs.get("happening", [])),
         group_nouns=frozenset(verbs.get("group_nouns", [])),
         particle_verbs=frozenset(verbs.get("particle_verbs", [])),
+        partitives=frozenset(verbs.get("partitives", [])),
         phrases=tuple(Phrase(word, pos, split(word)) for word, pos in by_key if len(split(word)) > 1),
         polarity=MappingProxyType({k: frozenset(v) for k, v in raw.get("polarity", {}).items()}),
     )
@@ -247,7 +250,7 @@ STATUS = Table({
     "modals": _lists("planned", "hypothetical"),
     "conditional": _lists("marks"),
     "governors": _lists("cancelled", "denied", "planned", "hypothetical"),
-    "particles": _lists("cancel", "needs_particle"),
+    "particles": _lists("cancel", "needs_particle", "begin"),
     "modifiers": _lists("planned", "hypothetical", "cancelled"),
     "negated_plan": _lists("nouns", "unnecessary"),
     "reporting": _lists("verbs", "nouns", "anonymity", "quote_verbs"),
@@ -271,6 +274,7 @@ def build_cues(text: str, name: str = "status.toml") -> Cues:
         conditional=fs(raw["conditional"]["marks"]),
         governors={k: fs(v) for k, v in raw["governors"].items()},
         cancel_particles=fs(raw["particles"]["cancel"]), needs_particle=fs(raw["particles"]["needs_particle"]),
+        begin_particles=fs(raw["particles"]["begin"]),
         modifiers={k: fs(v) for k, v in raw["modifiers"].items()},
         plan_nouns=fs(raw["negated_plan"]["nouns"]), unnecessary=fs(raw["negated_plan"]["unnecessary"]),
         reporting_verbs=fs(raw["reporting"]["verbs"]), reporting_nouns=fs(raw["reporting"]["nouns"]),

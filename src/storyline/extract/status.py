@@ -21,6 +21,7 @@ STOP_AT_REPORTING = ("ccomp", "parataxis")
 QUESTION_MARKS = ("if", "whether")   # as the complementiser of an object clause: a question
 QUESTION_TAGS = ("WDT", "WP", "WP$", "WRB")
 QUESTION_VERBS = ("ask", "wonder", "inquire", "enquire", "query")   # their "if" clause is a question
+SUBJECTS = ("nsubj", "nsubjpass")
 TIME_MARKS = frozenset(("when", "once", "after", "before", "as", "while", "until"))   # "will sign when he arrives"
 
 
@@ -192,6 +193,8 @@ def _aimed_at(verb: Token) -> bool:
 def _governor_status(head: Token, node: Token, cues: Cues) -> str | None:
     lemma = head.lemma_.lower()
     particles = {c.lower_ for c in head.children if c.dep_ in ("prt", "prep")}
+    if node.dep_ in SUBJECTS and particles & cues.begin_particles:
+        return _clause_modality(head, cues)  # "clashes broke out": the event begins ("pulled out of talks" ends them)
     if lemma in cues.needs_particle and not particles & cues.cancel_particles:
         if lemma == "call" and particles & {"for", "on", "upon"}:
             return "hypothetical"

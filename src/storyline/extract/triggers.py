@@ -516,7 +516,7 @@ def slot_actors(tokens: Iterable[Token], actors: ActorIndex, lex: Lexicon, modif
     found: list[Actor] = []
     for token in tokens:
         mention = actors.at(token.i)
-        if mention is None and token.lemma_.lower() in lex.group_nouns:
+        if mention is None and (token.lemma_.lower() in lex.group_nouns or _partitive(token, lex)):
             members = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                        for g in _expand([x for x in c.children if x.dep_ == "pobj"])]
             found.extend(a for m in members if (mm := actors.at(m.i)) and not _thing(mm, m.doc) for a in mm.actors)
@@ -524,6 +524,13 @@ def slot_actors(tokens: Iterable[Token], actors: ActorIndex, lex: Lexicon, modif
         if mention is not None and not _thing(mention, token.doc) and not (modifier and _in_text_name(mention)):
             found.extend(mention.actors)
     return _unique(found)
+
+
+def _partitive(token: Token, lex: Lexicon) -> bool:
+    """ "two of the suspects", "several of the protesters": a number or quantifier stands for
+    the group its "of" names."""
+    return token.pos_ in ("NUM", "PRON", "DET", "ADJ", "NOUN") and (
+        token.like_num or token.lower_ in lex.partitives or token.lemma_.lower() in lex.partitives)
 
 
 def _in_text_name(mention: Mention) -> bool:

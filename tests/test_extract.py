@@ -273,3 +273,23 @@ def test_a_pull_out_still_cancels_the_talks(extractor: Extractor) -> None:
 def test_a_number_or_quantifier_of_a_group_stands_for_the_group(extractor: Extractor, text: str, who: str) -> None:
     names = {r["name"] for e in events_of(extractor, text) for r in e["recipients"]}
     assert who in names
+
+
+@pytest.mark.parametrize(("text", "kind", "country"), [
+    ("The White House is mulling sanctions on Venezuela.", "SANCTION", "USA"),
+    ("The European Union is weighing new tariffs on China.", "SANCTION", "XXX"),
+    ("Senator Jon Tester has hinted at opposing the nominee.", "REJECT", ""),
+    ("Spain is contemplating talks with Morocco.", "CONSULT", "ESP"),
+])
+def test_an_act_under_deliberation_is_hypothetical_and_the_deliberator_acts(extractor: Extractor, text: str,
+                                                                           kind: str, country: str) -> None:
+    assert (kind, "hypothetical", country) in _kinds(events_of(extractor, text))
+
+
+@pytest.mark.parametrize("text", [
+    "Senator Marco Rubio changed his mind and indicated he will cooperate with the committee.",
+    "Viktor Orban said on Monday that he will cooperate with the European Commission.",
+])
+def test_a_named_speakers_own_announced_cooperation_is_an_intent(extractor: Extractor, text: str) -> None:
+    kinds = {e["type"]: e["status"] for e in events_of(extractor, text)}
+    assert kinds == {"AGREE": "occurred"}

@@ -198,9 +198,9 @@ def _same_party(sources: Sequence[Actor], actors: Sequence[Actor]) -> bool:
     """Whether the speaker is the actor: the same person, or a government speaking for its
     state ("Putin said Russia will ...", "the ministry said Ankara would ...")."""
     def speaks_for(source: Actor, actor: Actor) -> bool:
-        if source.country != actor.country or source.country is None:
+        if source.country != actor.country:
             return False
-        return source.name == actor.name or source.sector == actor.sector == "GOV"
+        return source.name == actor.name or (source.country is not None and source.sector == actor.sector == "GOV")
     return bool(actors) and all(any(speaks_for(s, a) for s in sources) for a in actors)
 
 

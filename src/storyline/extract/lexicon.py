@@ -87,6 +87,9 @@ class Cues:
     threat_marks: frozenset[str] = frozenset()    # the conditions: "if", "unless"
     intent_types: frozenset[str] = frozenset()    # a speaker's own future act of these types is an intent (AGREE)
     begin_particles: frozenset[str] = frozenset()  # on a verb whose subject is the event, it begins: "broke out"
+    question_marks: frozenset[str] = frozenset()   # open an object clause that is a question: "asked if"
+    question_verbs: frozenset[str] = frozenset()   # whose "if" clause is a question
+    time_marks: frozenset[str] = frozenset()       # open a time clause: "will sign when he arrives"
 
 
 @dataclass(frozen=True, eq=False)
@@ -255,6 +258,8 @@ STATUS = Table({
     "negated_plan": _lists("nouns", "unnecessary"),
     "reporting": _lists("verbs", "nouns", "anonymity", "quote_verbs"),
     "commitment": _lists("threat", "marks", "intent"),
+    "question": _lists("marks", "verbs"),
+    "time": _lists("marks"),
 })
 
 
@@ -281,4 +286,6 @@ def build_cues(text: str, name: str = "status.toml") -> Cues:
         anonymity=fs(raw["reporting"]["anonymity"]), quote_verbs=fs(raw["reporting"]["quote_verbs"]),
         threat_types=fs(raw["commitment"]["threat"]), threat_marks=fs(raw["commitment"]["marks"]),
         intent_types=fs(raw["commitment"]["intent"]),
+        question_marks=fs(raw["question"]["marks"]), question_verbs=fs(raw["question"]["verbs"]),
+        time_marks=fs(raw["time"]["marks"]),
     )

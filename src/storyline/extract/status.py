@@ -18,11 +18,8 @@ from .phrases import hyphenated
 CHAIN_DEPS = ("xcomp", "ccomp", "acl", "relcl", "dobj", "pobj", "prep", "advcl", "nsubj", "nsubjpass", "attr", "pcomp",
               "conj", "amod", "compound", "appos")
 STOP_AT_REPORTING = ("ccomp", "parataxis")
-QUESTION_MARKS = ("if", "whether")   # as the complementiser of an object clause: a question
 QUESTION_TAGS = ("WDT", "WP", "WP$", "WRB")
-QUESTION_VERBS = ("ask", "wonder", "inquire", "enquire", "query")   # their "if" clause is a question
 SUBJECTS = ("nsubj", "nsubjpass")
-TIME_MARKS = frozenset(("when", "once", "after", "before", "as", "while", "until"))   # "will sign when he arrives"
 
 
 def status_of(trigger: Token, cues: Cues, reporting: frozenset[str] | None = None) -> str:
@@ -45,14 +42,14 @@ def _chain_status(trigger: Token, cues: Cues) -> str | None:
             break
         if head.lemma_.lower() in cues.reporting_verbs and node.dep_ in STOP_AT_REPORTING:
             break
-        if _is_question(node):
+        if _is_question(node, cues):
             break  # "a reporter asked whether the minister would visit": no condition on the visit
         if node.dep_ in ("relcl", "advcl") and _finite(node):
             # "Peru, which has urged talks, would ...", "warned when the bill was rejected", "will
             # meet after the envoys met": a finite relative or adverbial clause states its own
             # fact; only a present-tense time clause takes the main clause's modal ("will sign
             # when he arrives")
-            present = node.tag_ in ("VBP", "VBZ") and _has_mark(node, TIME_MARKS)
+            present = node.tag_ in ("VBP", "VBZ") and _has_mark(node, cues.time_marks)
             return _clause_modality(head, cues) if node.dep_ == "advcl" and present else None
         found = _clause_modality(head, cues) if node.dep_ == "conj" else _governor_status(head, node, cues)
         if found is not None:
@@ -64,7 +61,7 @@ def _chain_status(trigger: Token, cues: Cues) -> str | None:
 def _own_clause(token: Token, cues: Cues) -> str | None:
     children = list(token.children)
     if any(c.dep_ == "advcl" and _has_mark(c, cues.conditional) for c in children) or (
-            _has_mark(token, cues.conditional) and not _is_question(token)):
+            _has_mark(token, cues.conditional) and not _is_question(token, cues)):
         return "hypothetical"
     if _negated_plan(token, cues):
         return "cancelled"
@@ -106,14 +103,14 @@ def _finite(verb: Token) -> bool:
         c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in verb.children)
 
 
-def _is_question(clause: Token) -> bool:
+def _is_question(clause: Token, cues: Cues) -> bool:
     """An embedded or quoted question: an object clause opened by "if"/"whether" or a wh-word
     ("asked if the talks would resume", "wondered when they would meet"), or a clause that ends
     at a question mark ("'Will you go to Lima?' a reporter asked")."""
-    asked = clause.dep_ == "advcl" and clause.head.lemma_.lower() in QUESTION_VERBS  # "asked him if": parsed adverbial
+    asked = clause.dep_ == "advcl" and clause.head.lemma_.lower() in cues.question_verbs  # "asked him if": parsed adverbial
     if clause.dep_ not in ("ccomp", "csubj") and not asked:
         return False
-    if any(c.dep_ == "mark" and c.lower_ in QUESTION_MARKS for c in clause.children):
+    if any(c.dep_ == "mark" and c.lower_ in cues.question_marks for c in clause.children):
         return True
     if asked:
         return False
@@ -224,7 +221,7 @@ def _clause_modality(verb: Token, cues: Cues) -> str | None:
     modal = _modal(verb)
     negated = _negated(verb)
     if any(c.dep_ == "advcl" and _has_mark(c, cues.conditional) for c in verb.children) or (
-            _has_mark(verb, cues.conditional) and not _is_question(verb)):
+            _has_mark(verb, cues.conditional) and not _is_question(verb, cues)):
         return "hypothetical"
     if modal in cues.modal_planned:
         return "cancelled" if negated else "planned"

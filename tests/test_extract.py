@@ -293,3 +293,18 @@ def test_an_act_under_deliberation_is_hypothetical_and_the_deliberator_acts(extr
 def test_a_named_speakers_own_announced_cooperation_is_an_intent(extractor: Extractor, text: str) -> None:
     kinds = {e["type"]: e["status"] for e in events_of(extractor, text)}
     assert kinds == {"AGREE": "occurred"}
+
+
+@pytest.mark.parametrize(("text", "kind", "accused"), [
+    ("Turkey warned on Monday that Greece is arming the Aegean islands.", "ACCUSE", "Greece"),
+    ("Iran warned that President Trump should not be trusted.", "ACCUSE", "Donald Trump"),
+    ("Israel warned that Iran is months away from a nuclear weapon.", "ACCUSE", "Iran"),
+    ("Kim Yo Jong warned that North Korea would respond with force.", "THREATEN", None),
+    ("The Russian foreign ministry warned that Moscow will retaliate against any new sanctions.", "THREATEN", None),
+])
+def test_a_warning_about_another_party_accuses_it_and_of_ones_own_act_threatens(
+        extractor: Extractor, text: str, kind: str, accused: str | None) -> None:
+    (warning,) = [e for e in events_of(extractor, text) if e["type"] in ("ACCUSE", "THREATEN")]
+    assert warning["type"] == kind
+    if accused:
+        assert accused in {r["name"] for r in warning["recipients"]}

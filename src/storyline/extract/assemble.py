@@ -36,6 +36,7 @@ TARGET_OF = ("ASSAULT", "COERCE", "MOBILIZE")
 PHONE_NOUNS = ("call", "phone call", "conversation")
 DEFINITE = ("the", "this", "that", "these", "those", "its", "their", "his", "her")
 COMMITMENT_CAMEO = {"THREATEN": "130", "AGREE": "030"}   # the CAMEO roots of the acts `commitment` reads
+WARNING_ABOUT_ANOTHER = "112"   # CAMEO: accuse, of what the warning says the other party does
 # Each trigger's report, evidence, status and date look at its whole sentence, so a "sentence"
 # of thousands of triggers (a list or junk the parser could not split: "met X met X met X ...")
 # was quadratic (25-60 s for 36 KB here). A real sentence has a few (7 at most in the corpus).
@@ -167,6 +168,9 @@ def _event(trigger: Trigger, actors: list[Actor], recipients: list[Actor], sent:
     if act is not None:
         kind, cameo, status = act, COMMITMENT_CAMEO[act], "occurred"
         date = TimeSpan(dating.said, dating.said, "day") if dating.said else date  # when it was said
+    elif accused := warned_about(trigger, actors, ctx):
+        kind, cameo = "ACCUSE", WARNING_ABOUT_ANOTHER
+        recipients = recipients + [a for a in accused if a not in recipients]
     return Event(
         id=_event_id(ctx.article.id, token.idx, kind),
         type=kind, mode=_mode(trigger, actors + recipients, location) if act is None else None,
@@ -192,6 +196,27 @@ def commitment(trigger: Trigger, status: str, report: Report | None, actors: Seq
     if kind in cues.intent_types and status == "planned":
         return "AGREE"
     return None
+
+
+def warned_about(trigger: Trigger, actors: Sequence[Actor], ctx: Context) -> list[Actor]:
+    """Whom a warning accuses: a warning about what another party does or is ("Ankara warned
+    that Athens is arming the islands", "warned that Paris cannot be trusted") accuses it; only
+    a warning of what the speaker's own side will do threatens ("warned that Turkey would
+    respond"). Empty for a threat."""
+    token = trigger.token
+    if trigger.pattern.type != "THREATEN" or token.lemma_.lower() not in ctx.cues.warning_verbs or not actors:
+        return []
+    own = {a.country for a in actors if a.country}
+    if not own:
+        return []  # a speaker of unknown side: no telling whose act the warning is of
+    for clause in token.children:
+        if clause.dep_ not in ("ccomp", "parataxis"):
+            continue
+        subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        mention = ctx.actors.at(subject.i) if subject is not None else None
+        if mention is not None and mention.actors and all(a.country and a.country not in own for a in mention.actors):
+            return list(mention.actors)
+    return []
 
 
 def _same_party(sources: Sequence[Actor], actors: Sequence[Actor]) -> bool:

@@ -86,6 +86,7 @@ class Cues:
     threat_types: frozenset[str] = frozenset()    # a speaker's own conditional act of these types threatens
     threat_marks: frozenset[str] = frozenset()    # the conditions: "if", "unless"
     intent_types: frozenset[str] = frozenset()    # a speaker's own future act of these types is an intent (AGREE)
+    warning_verbs: frozenset[str] = frozenset()   # threaten when the warned clause is the speaker's side's act
     begin_particles: frozenset[str] = frozenset()  # on a verb whose subject is the event, it begins: "broke out"
     question_marks: frozenset[str] = frozenset()   # open an object clause that is a question: "asked if"
     question_verbs: frozenset[str] = frozenset()   # whose "if" clause is a question
@@ -257,7 +258,7 @@ STATUS = Table({
     "modifiers": _lists("planned", "hypothetical", "cancelled"),
     "negated_plan": _lists("nouns", "unnecessary"),
     "reporting": _lists("verbs", "nouns", "anonymity", "quote_verbs"),
-    "commitment": _lists("threat", "marks", "intent"),
+    "commitment": _lists("threat", "marks", "intent", "warning"),
     "question": _lists("marks", "verbs"),
     "time": _lists("marks"),
 })
@@ -285,7 +286,7 @@ def build_cues(text: str, name: str = "status.toml") -> Cues:
         reporting_verbs=fs(raw["reporting"]["verbs"]), reporting_nouns=fs(raw["reporting"]["nouns"]),
         anonymity=fs(raw["reporting"]["anonymity"]), quote_verbs=fs(raw["reporting"]["quote_verbs"]),
         threat_types=fs(raw["commitment"]["threat"]), threat_marks=fs(raw["commitment"]["marks"]),
-        intent_types=fs(raw["commitment"]["intent"]),
+        intent_types=fs(raw["commitment"]["intent"]), warning_verbs=fs(raw["commitment"]["warning"]),
         question_marks=fs(raw["question"]["marks"]), question_verbs=fs(raw["question"]["verbs"]),
         time_marks=fs(raw["time"]["marks"]),
     )

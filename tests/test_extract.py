@@ -308,3 +308,23 @@ def test_a_warning_about_another_party_accuses_it_and_of_ones_own_act_threatens(
     assert warning["type"] == kind
     if accused:
         assert accused in {r["name"] for r in warning["recipients"]}
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Ukraine and Russia exchanged prisoners on Sunday.", "RETREAT"),
+    ("Kim Jong Un exchanged letters with the South Korean president last year.", "CONSULT"),
+    ("Armenia and Azerbaijan traded accusations on Monday.", "ACCUSE"),
+    ("Indian troops exchanged fire with Pakistani soldiers in Kashmir.", "ASSAULT"),
+    ("Protesters clashed with police in Santiago on Friday.", "ASSAULT"),
+    ("Rebels battled government troops near Goma.", "ASSAULT"),
+])
+def test_what_two_sides_exchange_or_clash_over_decides_the_act(extractor: Extractor, text: str, kind: str) -> None:
+    assert kind in {e["type"] for e in events_of(extractor, text)}
+
+
+@pytest.mark.parametrize("text", [
+    "The two leaders clashed over trade at the summit.",     # a quarrel, not a fight
+    "Colombia and Venezuela traded goods worth $1 billion.",  # commerce
+])
+def test_a_quarrel_or_a_trade_is_no_fight(extractor: Extractor, text: str) -> None:
+    assert not any(e["type"] in ("ASSAULT", "RETREAT") for e in events_of(extractor, text))

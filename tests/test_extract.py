@@ -328,3 +328,20 @@ def test_what_two_sides_exchange_or_clash_over_decides_the_act(extractor: Extrac
 ])
 def test_a_quarrel_or_a_trade_is_no_fight(extractor: Extractor, text: str) -> None:
     assert not any(e["type"] in ("ASSAULT", "RETREAT") for e in events_of(extractor, text))
+
+
+@pytest.mark.parametrize(("text", "doer"), [
+    ("The UN issued a call on Myanmar to release the detained journalists.", "MMR"),
+    ("The Pope appealed to Russia to release the Ukrainian prisoners.", "RUS"),
+    ("The European Union called on Iran to free the French tourists.", "IRN"),
+    ("Amnesty urged Egypt to free the activists.", "EGY"),
+])
+def test_the_act_a_request_asks_for_is_the_addressees_and_not_yet_done(extractor: Extractor, text: str,
+                                                                       doer: str) -> None:
+    (release,) = [e for e in events_of(extractor, text) if e["type"] == "RETREAT"]
+    assert release["status"] == "hypothetical"
+    assert [a["country"] for a in release["actors"]] == [doer]
+
+
+def test_a_tough_call_on_a_budget_is_no_request(extractor: Extractor) -> None:
+    assert not events_of(extractor, "The governor made a tough call on the budget.")

@@ -51,6 +51,9 @@ def _chain_status(trigger: Token, cues: Cues) -> str | None:
             # when he arrives")
             present = node.tag_ in ("VBP", "VBZ") and _has_mark(node, cues.time_marks)
             return _clause_modality(head, cues) if node.dep_ == "advcl" and present else None
+        if node.dep_ == "advcl" and any(o.dep_ == "dobj" and o.lemma_.lower() in cues.governors["hypothetical"]
+                                        for o in head.children):
+            return "hypothetical"  # "issued a call on Peru to free them": the freeing is asked for
         found = _clause_modality(head, cues) if node.dep_ == "conj" else _governor_status(head, node, cues)
         if found is not None:
             return found

@@ -32,7 +32,9 @@ PHONE = ("telephone", "phone", "video", "videoconference", "videolink")
 POS_OF = {"VERB": "VERB", "NOUN": "NOUN", "PROPN": "NOUN", "ADJ": "ADJ", "ADP": "ADP"}
 NAMED = ("DATE", "TIME", "PERSON", "GPE", "NORP", "LOC", "FAC", "ORG", "WORK_OF_ART", "LAW", "EVENT", "PRODUCT")
 TARGET_PREPS = ("with", "on", "against", "at", "to", "from")
-OBJECT_CONTROL = ("urge", "ask", "invite", "call", "tell", "persuade", "allow", "press", "encourage", "force", "want")
+OBJECT_CONTROL = ("urge", "ask", "invite", "call", "tell", "persuade", "allow", "press", "encourage", "force", "want",
+                  "appeal", "plea", "request", "demand", "invitation")
+ADDRESSEE_PREPS = ("on", "upon", "to")   # whom a request is made on: "called on Peru to", "appealed to Chile to"
 
 Slots = dict[str, list[Token]]
 
@@ -337,10 +339,16 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     if verb.dep_ == "xcomp":
         head = verb.head
         if head.lemma_.lower() in OBJECT_CONTROL:
-            found = object_of(head)
+            found = object_of(head) or _addressee_of(head)
             if found is not None:
                 return found
         return _controller(head, depth)
+    if verb.dep_ == "advcl" and _to_infinitive(verb) and verb.head.pos_ == "VERB":
+        requests = [verb.head] if verb.head.lemma_.lower() in OBJECT_CONTROL else []
+        requests += [o for o in verb.head.children if o.dep_ == "dobj" and o.lemma_.lower() in OBJECT_CONTROL]
+        found = next((a for r in requests for a in [_addressee_of(r)] if a is not None), None)
+        if found is not None:
+            return found  # "appealed to Peru to free them", "issued a call on Peru to free them": Peru frees
     if verb.dep_ in ("conj", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
         return _shared_subject(verb.head, depth)
     if verb.dep_ in ("acomp", "oprd") and verb.head.pos_ in ("VERB", "AUX"):
@@ -348,6 +356,17 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return owner_of(verb.head, depth + 1) if verb.dep_ == "acl" else verb.head
     return None
+
+
+def _to_infinitive(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+def _addressee_of(request: Token) -> Token | None:
+    """Whom a request is made on or to: "called on Peru to", "appealed to the UN to", "a call
+    upon both sides to"."""
+    return next((g for c in request.children if c.dep_ == "prep" and c.lower_ in ADDRESSEE_PREPS
+                 for g in c.children if g.dep_ == "pobj"), None)
 
 
 def _prep_controller(prep: Token, depth: int) -> Token | None:

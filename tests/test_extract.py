@@ -345,3 +345,22 @@ def test_the_act_a_request_asks_for_is_the_addressees_and_not_yet_done(extractor
 
 def test_a_tough_call_on_a_budget_is_no_request(extractor: Extractor) -> None:
     assert not events_of(extractor, "The governor made a tough call on the budget.")
+
+
+@pytest.mark.parametrize(("text", "kind", "status"), [
+    ("Officials said there was no meeting between Putin and Trump.", "CONSULT", "denied"),
+    ("There will be no talks between Israel and Hamas, the minister said.", "CONSULT", "cancelled"),
+    ("The government has not imposed any sanctions on Israel.", "SANCTION", "denied"),
+    ("The talks between Peru and Chile will not take place on Friday.", "CONSULT", "cancelled"),
+    ("Prime Minister Narendra Modi refused to meet the Nepalese president.", "CONSULT", "cancelled"),
+    ("Serbia declined to join the sanctions against Russia.", "SANCTION", "cancelled"),
+    ("Iranian officials held two rounds of talks with Oman in Muscat on Monday.", "CONSULT", "occurred"),
+])
+def test_a_nominal_event_denied_by_no_or_by_its_negated_carrier(extractor: Extractor, text: str, kind: str,
+                                                                 status: str) -> None:
+    assert [e["status"] for e in events_of(extractor, text) if e["type"] == kind] == [status]
+
+
+def test_a_refused_demand_was_still_made(extractor: Extractor) -> None:
+    events = events_of(extractor, "Lavrov refused a demand by Kerry to ground the Syrian air force.")
+    assert [e["status"] for e in events if e["type"] == "REQUEST"] == ["occurred"]

@@ -23,7 +23,7 @@ from .attribution import Report, attribution, find_report
 from .dating import Timeline, date_event, fill_from_coreferent, speaker, timeline
 from .lexicon import Cues, Lexicon, cues, lexicon
 from .places import country_code, find_place
-from .status import status_of
+from .status import carried_status, status_of
 from .triggers import Trigger, find_triggers, participants
 
 LOCATION_PREPS = ("in", "at", "near", "inside", "outside", "on")
@@ -161,7 +161,8 @@ def _event(trigger: Trigger, actors: list[Actor], recipients: list[Actor], sent:
     token, pattern = trigger.token, trigger.pattern
     attributed = attribution(report, sent, ctx.cues)
     start, text = _evidence_span(sent, token)
-    dating = date_event(trigger, report, status_of(token, ctx.cues), ctx.time, speaker(attributed, actors + recipients), start)
+    status = carried_status(status_of(token, ctx.cues), trigger.governor if pattern.pos == "NOUN" else None, ctx.cues)
+    dating = date_event(trigger, report, status, ctx.time, speaker(attributed, actors + recipients), start)
     location = _location(trigger, actors + recipients, ctx)
     kind, cameo, status, date = pattern.type, pattern.cameo, dating.status, dating.date
     act = commitment(trigger, status, report, actors, ctx.cues)

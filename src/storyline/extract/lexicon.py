@@ -91,6 +91,7 @@ class Cues:
     question_marks: frozenset[str] = frozenset()   # open an object clause that is a question: "asked if"
     question_verbs: frozenset[str] = frozenset()   # whose "if" clause is a question
     time_marks: frozenset[str] = frozenset()       # open a time clause: "will sign when he arrives"
+    refusal_verbs: frozenset[str] = frozenset()    # cancel an infinitive they govern: "refused to meet"
 
 
 @dataclass(frozen=True, eq=False)
@@ -261,6 +262,7 @@ STATUS = Table({
     "commitment": _lists("threat", "marks", "intent", "warning"),
     "question": _lists("marks", "verbs"),
     "time": _lists("marks"),
+    "refusal": _lists("verbs"),
 })
 
 
@@ -288,5 +290,5 @@ def build_cues(text: str, name: str = "status.toml") -> Cues:
         threat_types=fs(raw["commitment"]["threat"]), threat_marks=fs(raw["commitment"]["marks"]),
         intent_types=fs(raw["commitment"]["intent"]), warning_verbs=fs(raw["commitment"]["warning"]),
         question_marks=fs(raw["question"]["marks"]), question_verbs=fs(raw["question"]["verbs"]),
-        time_marks=fs(raw["time"]["marks"]),
+        time_marks=fs(raw["time"]["marks"]), refusal_verbs=fs(raw["refusal"]["verbs"]),
     )

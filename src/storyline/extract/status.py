@@ -61,6 +61,15 @@ def _chain_status(trigger: Token, cues: Cues) -> str | None:
     return None
 
 
+def carried_status(status: str, governor: Token | None, cues: Cues) -> str:
+    """The status of a nominal event whose carrying verb is negated: "has not imposed any
+    sanctions", "did not attend the summit", "the talks will not take place"."""
+    if governor is None or status not in ("occurred", "planned") or not _negated(governor):
+        return status
+    found = _own_clause(governor, cues)
+    return found if found in ("denied", "cancelled") else status
+
+
 def _own_clause(token: Token, cues: Cues) -> str | None:
     children = list(token.children)
     if any(c.dep_ == "advcl" and _has_mark(c, cues.conditional) for c in children) or (
@@ -167,7 +176,10 @@ def _is_negated_noun(noun: Token) -> bool:
 
 
 def _noun_status(noun: Token, cues: Cues) -> str | None:
-    """ "the planned summit", "a would-be meeting" (the modifier may be hyphenated)."""
+    """ "the planned summit", "a would-be meeting" (the modifier may be hyphenated); "there was
+    no meeting" (denied), "there will be no talks" (cancelled)."""
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children):
+        return "denied" if noun.head.tag_ in ("VBD", "VBN") and not _modal(noun.head) else "cancelled"
     for child in noun.children:
         words = (child.lower_, child.lemma_.lower(), hyphenated(child))
         if child.dep_ in ("amod", "compound", "acl", "poss", "nmod") or child.tag_ in ("VBN", "JJ"):
@@ -193,6 +205,8 @@ def _aimed_at(verb: Token) -> bool:
 def _governor_status(head: Token, node: Token, cues: Cues) -> str | None:
     lemma = head.lemma_.lower()
     particles = {c.lower_ for c in head.children if c.dep_ in ("prt", "prep")}
+    if lemma in cues.refusal_verbs and node.dep_ == "xcomp":
+        return "cancelled"  # "refused to meet him"
     if node.dep_ in SUBJECTS and particles & cues.begin_particles:
         return _clause_modality(head, cues)  # "clashes broke out": the event begins ("pulled out of talks" ends them)
     if lemma in cues.needs_particle and not particles & cues.cancel_particles:

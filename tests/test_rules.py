@@ -183,7 +183,7 @@ def test_the_shipped_events_file_has_phrases_and_no_dead_entry() -> None:
     ('[modals]\n', '[modals]\nmaybe = ["might"]\n', "unknown key 'maybe'"),
     ('needs_particle = ["call"', 'needs_particle = ["meet", "call"', "'meet' cancels with a particle only if"),
     ('threat = ["ASSAULT"', 'threat = ["ATTACK", "ASSAULT"', "'ATTACK' is not a PLOVER event type"),
-    ('verbs = ["ask"', 'verbs = ["Ask"', "'Ask' is not lower case"),
+    ('verbs = ["refuse"', 'verbs = ["Refuse"', "'Refuse' is not lower case"),
 ])
 def test_a_cue_that_no_token_can_be_names_the_file_and_line(tmp_path: Path, old: str, new: str, message: str) -> None:
     original = read_text("status.toml")

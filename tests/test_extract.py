@@ -364,3 +364,13 @@ def test_a_nominal_event_denied_by_no_or_by_its_negated_carrier(extractor: Extra
 def test_a_refused_demand_was_still_made(extractor: Extractor) -> None:
     events = events_of(extractor, "Lavrov refused a demand by Kerry to ground the Syrian air force.")
     assert [e["status"] for e in events if e["type"] == "REQUEST"] == ["occurred"]
+
+
+@pytest.mark.parametrize(("text", "kind", "country"), [
+    ("Saudi Arabia waged war on the Houthis in Yemen.", "ASSAULT", "SAU"),
+    ("China filed a complaint with the WTO over the Australian tariffs.", "ACCUSE", "CHN"),
+    ("President Joe Biden placed a phone call to the Ukrainian president.", "CONSULT", "USA"),
+    ("Spain and Morocco sealed a deal on migration in Rabat.", "SUPPORT", "ESP"),
+])
+def test_more_light_verbs_carry_their_events_subject(extractor: Extractor, text: str, kind: str, country: str) -> None:
+    assert (kind, "occurred", country) in _kinds(events_of(extractor, text))

@@ -297,7 +297,7 @@ def test_a_named_speakers_own_announced_cooperation_is_an_intent(extractor: Extr
 
 @pytest.mark.parametrize(("text", "kind", "accused"), [
     ("Turkey warned on Monday that Greece is arming the Aegean islands.", "ACCUSE", "Greece"),
-    ("Iran warned that President Trump should not be trusted.", "ACCUSE", "Donald Trump"),
+    ("Venezuela warned on Sunday that Colombia cannot be trusted.", "ACCUSE", "Colombia"),
     ("Israel warned that Iran is months away from a nuclear weapon.", "ACCUSE", "Iran"),
     ("Kim Yo Jong warned that North Korea would respond with force.", "THREATEN", None),
     ("The Russian foreign ministry warned that Moscow will retaliate against any new sanctions.", "THREATEN", None),

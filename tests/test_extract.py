@@ -239,3 +239,185 @@ def test_the_narrators_sentence_after_a_quote_is_not_the_speakers(extractor: Ext
             "Argentina rejected the offer on Tuesday.")
     found = [e for e in events_of(extractor, text, "2019-05-01") if e["type"] == "REJECT"]
     assert found and found[0]["attributed_to"] is None, found
+
+
+def _kinds(events: list[dict]) -> set[tuple[str, str, str]]:
+    """(type, status, first actor's country) of every event."""
+    return {(e["type"], e["status"], (e["actors"] or [{}])[0].get("country") or "") for e in events}
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("President Claudia Sheinbaum said she would impose tariffs on Canada if Ottawa refused to reopen the talks.", "MEX"),
+    ("Trump said he would order new tariffs on Mexico if the flow of migrants did not stop.", "USA"),
+    ("The Turkish president said Ankara would expel the ambassadors if they kept interfering.", "TUR"),
+    ("Kim Jong Un said on Friday that North Korea will fire missiles at Guam unless the drills stop.", "PRK"),
+])
+def test_a_speakers_own_conditional_hostile_act_is_a_threat(extractor: Extractor, text: str, country: str) -> None:
+    assert ("THREATEN", "occurred", country) in _kinds(events_of(extractor, text))
+
+
+@pytest.mark.parametrize("text", [
+    "Analysts say Russia would impose sanctions on Georgia if Tbilisi joined NATO.",   # a forecast, not the actor's word
+    "Spain will impose tariffs on Chinese steel next year.",                           # no condition: a plan
+])
+def test_a_forecast_or_an_unconditional_plan_is_no_threat(extractor: Extractor, text: str) -> None:
+    assert not any(e["type"] == "THREATEN" for e in events_of(extractor, text))
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("Germany said on Tuesday it will cooperate with France on the inquiry.", "DEU"),
+    ("Spain says it stands ready to work with Morocco on migration.", "ESP"),
+    ("Brazil is willing to cooperate with Argentina on the investigation.", "BRA"),
+    ("Nigeria remains ready to help Niger rebuild its army.", "NGA"),
+])
+def test_a_stated_readiness_to_cooperate_is_an_expressed_intent(extractor: Extractor, text: str, country: str) -> None:
+    assert ("AGREE", "occurred", country) in _kinds(events_of(extractor, text))
+
+
+@pytest.mark.parametrize("text", [
+    "Officials said Germany will cooperate with France on the inquiry.",   # a third party's forecast
+    "Israel is ready to strike the depots near Damascus.",                 # readiness to attack agrees nothing
+])
+def test_no_intent_to_cooperate_without_the_actors_own_word(extractor: Extractor, text: str) -> None:
+    assert not any(e["type"] == "AGREE" for e in events_of(extractor, text))
+
+
+@pytest.mark.parametrize(("text", "kind", "country"), [
+    ("Pakistan voted in favor of the resolution on Kashmir.", "SUPPORT", "PAK"),
+    ("Canada came out in favour of the Norwegian proposal.", "SUPPORT", "CAN"),
+    ("Ireland came out against the trade agreement with Brazil.", "REJECT", "IRL"),
+    ("Pope Francis spoke out against the death penalty in Texas.", "ACCUSE", "VAT"),
+    ("Senator Bernie Sanders tore into the president's budget.", "ACCUSE", "USA"),
+    ("Germany voiced support for the French proposal.", "SUPPORT", "DEU"),
+    ("Canada expressed solidarity with Ukraine.", "SUPPORT", "CAN"),
+])
+def test_stands_for_and_against_in_phrasal_and_light_verb_constructions(extractor: Extractor, text: str, kind: str,
+                                                                       country: str) -> None:
+    assert (kind, "occurred", country) in _kinds(events_of(extractor, text))
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("Clashes broke out between police and protesters in Santiago on Sunday.", "occurred"),
+    ("Fighting erupted between Armenian and Azerbaijani troops near the border.", "occurred"),
+    ("Clashes could break out between police and protesters in Lagos.", "hypothetical"),
+])
+def test_a_fight_that_breaks_out_between_two_sides_is_an_attack(extractor: Extractor, text: str, status: str) -> None:
+    (event,) = [e for e in events_of(extractor, text) if e["type"] == "ASSAULT"]
+    assert event["status"] == status
+    assert event["actors"] or event["recipients"]
+
+
+def test_a_pull_out_still_cancels_the_talks(extractor: Extractor) -> None:
+    (event,) = [e for e in events_of(extractor, "Peru pulled out of the talks with Chile.") if e["type"] == "CONSULT"]
+    assert event["status"] == "cancelled"
+
+
+@pytest.mark.parametrize(("text", "who"), [
+    ("Two of the opposition leaders were arrested by police in Caracas.", "~leaders"),
+    ("Several of the protesters were detained in Minsk.", "~protesters"),
+    ("Dozens of soldiers were killed in the ambush near Gao.", "~soldiers"),
+])
+def test_a_number_or_quantifier_of_a_group_stands_for_the_group(extractor: Extractor, text: str, who: str) -> None:
+    names = {r["name"] for e in events_of(extractor, text) for r in e["recipients"]}
+    assert who in names
+
+
+@pytest.mark.parametrize(("text", "kind", "country"), [
+    ("The White House is mulling sanctions on Venezuela.", "SANCTION", "USA"),
+    ("The European Union is weighing new tariffs on China.", "SANCTION", "XXX"),
+    ("Senator Jon Tester has hinted at opposing the nominee.", "REJECT", ""),
+    ("Spain is contemplating talks with Morocco.", "CONSULT", "ESP"),
+])
+def test_an_act_under_deliberation_is_hypothetical_and_the_deliberator_acts(extractor: Extractor, text: str,
+                                                                           kind: str, country: str) -> None:
+    assert (kind, "hypothetical", country) in _kinds(events_of(extractor, text))
+
+
+@pytest.mark.parametrize("text", [
+    "Senator Marco Rubio changed his mind and indicated he will cooperate with the committee.",
+    "Viktor Orban said on Monday that he will cooperate with the European Commission.",
+])
+def test_a_named_speakers_own_announced_cooperation_is_an_intent(extractor: Extractor, text: str) -> None:
+    kinds = {e["type"]: e["status"] for e in events_of(extractor, text)}
+    assert kinds == {"AGREE": "occurred"}
+
+
+@pytest.mark.parametrize(("text", "kind", "accused"), [
+    ("Turkey warned on Monday that Greece is arming the Aegean islands.", "ACCUSE", "Greece"),
+    ("Venezuela warned on Sunday that Colombia cannot be trusted.", "ACCUSE", "Colombia"),
+    ("Israel warned that Iran is months away from a nuclear weapon.", "ACCUSE", "Iran"),
+    ("Kim Yo Jong warned that North Korea would respond with force.", "THREATEN", None),
+    ("The Russian foreign ministry warned that Moscow will retaliate against any new sanctions.", "THREATEN", None),
+])
+def test_a_warning_about_another_party_accuses_it_and_of_ones_own_act_threatens(
+        extractor: Extractor, text: str, kind: str, accused: str | None) -> None:
+    (warning,) = [e for e in events_of(extractor, text) if e["type"] in ("ACCUSE", "THREATEN")]
+    assert warning["type"] == kind
+    if accused:
+        assert accused in {r["name"] for r in warning["recipients"]}
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Ukraine and Russia exchanged prisoners on Sunday.", "RETREAT"),
+    ("Kim Jong Un exchanged letters with the South Korean president last year.", "CONSULT"),
+    ("Armenia and Azerbaijan traded accusations on Monday.", "ACCUSE"),
+    ("Indian troops exchanged fire with Pakistani soldiers in Kashmir.", "ASSAULT"),
+    ("Protesters clashed with police in Santiago on Friday.", "ASSAULT"),
+    ("Rebels battled government troops near Goma.", "ASSAULT"),
+])
+def test_what_two_sides_exchange_or_clash_over_decides_the_act(extractor: Extractor, text: str, kind: str) -> None:
+    assert kind in {e["type"] for e in events_of(extractor, text)}
+
+
+@pytest.mark.parametrize("text", [
+    "The two leaders clashed over trade at the summit.",     # a quarrel, not a fight
+    "Colombia and Venezuela traded goods worth $1 billion.",  # commerce
+])
+def test_a_quarrel_or_a_trade_is_no_fight(extractor: Extractor, text: str) -> None:
+    assert not any(e["type"] in ("ASSAULT", "RETREAT") for e in events_of(extractor, text))
+
+
+@pytest.mark.parametrize(("text", "doer"), [
+    ("The UN issued a call on Myanmar to release the detained journalists.", "MMR"),
+    ("The Pope appealed to Russia to release the Ukrainian prisoners.", "RUS"),
+    ("The European Union called on Iran to free the French tourists.", "IRN"),
+    ("Amnesty urged Egypt to free the activists.", "EGY"),
+])
+def test_the_act_a_request_asks_for_is_the_addressees_and_not_yet_done(extractor: Extractor, text: str,
+                                                                       doer: str) -> None:
+    (release,) = [e for e in events_of(extractor, text) if e["type"] == "RETREAT"]
+    assert release["status"] == "hypothetical"
+    assert [a["country"] for a in release["actors"]] == [doer]
+
+
+def test_a_tough_call_on_a_budget_is_no_request(extractor: Extractor) -> None:
+    assert not events_of(extractor, "The governor made a tough call on the budget.")
+
+
+@pytest.mark.parametrize(("text", "kind", "status"), [
+    ("Officials said there was no meeting between Putin and Trump.", "CONSULT", "denied"),
+    ("There will be no talks between Israel and Hamas, the minister said.", "CONSULT", "cancelled"),
+    ("The government has not imposed any sanctions on Israel.", "SANCTION", "denied"),
+    ("The talks between Peru and Chile will not take place on Friday.", "CONSULT", "cancelled"),
+    ("Prime Minister Narendra Modi refused to meet the Nepalese president.", "CONSULT", "cancelled"),
+    ("Serbia declined to join the sanctions against Russia.", "SANCTION", "cancelled"),
+    ("Iranian officials held two rounds of talks with Oman in Muscat on Monday.", "CONSULT", "occurred"),
+])
+def test_a_nominal_event_denied_by_no_or_by_its_negated_carrier(extractor: Extractor, text: str, kind: str,
+                                                                 status: str) -> None:
+    assert [e["status"] for e in events_of(extractor, text) if e["type"] == kind] == [status]
+
+
+def test_a_refused_demand_was_still_made(extractor: Extractor) -> None:
+    events = events_of(extractor, "Lavrov refused a demand by Kerry to ground the Syrian air force.")
+    assert [e["status"] for e in events if e["type"] == "REQUEST"] == ["occurred"]
+
+
+@pytest.mark.parametrize(("text", "kind", "country"), [
+    ("Saudi Arabia waged war on the Houthis in Yemen.", "ASSAULT", "SAU"),
+    ("China filed a complaint with the WTO over the Australian tariffs.", "ACCUSE", "CHN"),
+    ("President Joe Biden placed a phone call to the Ukrainian president.", "CONSULT", "USA"),
+    ("Spain and Morocco sealed a deal on migration in Rabat.", "SUPPORT", "ESP"),
+])
+def test_more_light_verbs_carry_their_events_subject(extractor: Extractor, text: str, kind: str, country: str) -> None:
+    assert (kind, "occurred", country) in _kinds(events_of(extractor, text))

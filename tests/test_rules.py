@@ -184,6 +184,8 @@ def test_the_shipped_events_file_has_phrases_and_no_dead_entry() -> None:
     ('planned = ["will"', 'planned = ["will", "will"', "'will' is listed twice"),
     ('[modals]\n', '[modals]\nmaybe = ["might"]\n', "unknown key 'maybe'"),
     ('needs_particle = ["call"', 'needs_particle = ["meet", "call"', "'meet' cancels with a particle only if"),
+    ('threat = ["ASSAULT"', 'threat = ["ATTACK", "ASSAULT"', "'ATTACK' is not a PLOVER event type"),
+    ('verbs = ["refuse"', 'verbs = ["Refuse"', "'Refuse' is not lower case"),
 ])
 def test_a_cue_that_no_token_can_be_names_the_file_and_line(tmp_path: Path, old: str, new: str, message: str) -> None:
     original = read_text("status.toml")

@@ -15,8 +15,8 @@ from itertools import islice
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ..model import Actor, Article, ArticleResult, ClassifiedSentence, Event, Evidence, Place
-from ..ontology import plover_type
+from ..model import Actor, Article, ArticleResult, ClassifiedSentence, Event, Evidence, Place, TimeSpan
+from ..ontology import QUAD_BY_ROOT, plover_type
 from . import nlp as nlp_module
 from .actors import ActorIndex, resolve_actors
 from .attribution import Report, attribution, find_report
@@ -24,7 +24,7 @@ from .casualties import with_casualties
 from .dating import Timeline, date_event, fill_from_coreferent, speaker, timeline
 from .lexicon import Cues, Lexicon, cues, lexicon
 from .places import country_code, find_place
-from .status import status_of
+from .status import carried_status, status_of
 from .triggers import Trigger, find_triggers, participants
 
 LOCATION_PREPS = ("in", "at", "near", "inside", "outside", "on")
@@ -36,6 +36,8 @@ NOT_VENUES = ("PERSON", "NORP", "ORG")   # "the envoy in Lima", "Peru's embassy 
 TARGET_OF = ("ASSAULT", "COERCE", "MOBILIZE")
 PHONE_NOUNS = ("call", "phone call", "conversation")
 DEFINITE = ("the", "this", "that", "these", "those", "its", "their", "his", "her")
+COMMITMENT_CAMEO = {"THREATEN": "130", "AGREE": "030"}   # the CAMEO roots of the acts `commitment` reads
+WARNING_ABOUT_ANOTHER = "112"   # CAMEO: accuse, of what the warning says the other party does
 # Each trigger's report, evidence, status and date look at its whole sentence, so a "sentence"
 # of thousands of triggers (a list or junk the parser could not split: "met X met X met X ...")
 # was quadratic (25-60 s for 36 KB here). A real sentence has a few (7 at most in the corpus).
@@ -163,17 +165,84 @@ def _event(trigger: Trigger, actors: list[Actor], recipients: list[Actor], sent:
     token, pattern = trigger.token, trigger.pattern
     attributed = attribution(report, sent, ctx.cues)
     start, text = _evidence_span(sent, token)
-    dating = date_event(trigger, report, status_of(token, ctx.cues), ctx.time, speaker(attributed, actors + recipients), start)
+    status = carried_status(status_of(token, ctx.cues), trigger.governor if pattern.pos == "NOUN" else None, ctx.cues)
+    dating = date_event(trigger, report, status, ctx.time, speaker(attributed, actors + recipients), start)
     location = _location(trigger, actors + recipients, ctx)
+    kind, cameo, status, date = pattern.type, pattern.cameo, dating.status, dating.date
+    act = commitment(trigger, status, report, actors, ctx.cues)
+    if act is not None:
+        kind, cameo, status = act, COMMITMENT_CAMEO[act], "occurred"
+        date = TimeSpan(dating.said, dating.said, "day") if dating.said else date  # when it was said
+    elif accused := warned_about(trigger, actors, ctx):
+        kind, cameo = "ACCUSE", WARNING_ABOUT_ANOTHER
+        recipients = recipients + [a for a in accused if a not in recipients]
     return Event(
-        id=_event_id(ctx.article.id, token.idx, pattern.type),
-        type=pattern.type, mode=_mode(trigger, actors + recipients, location),
-        cameo=pattern.cameo, quad=pattern.quad, actors=tuple(actors), recipients=tuple(recipients),
-        status=dating.status, date=dating.date, location=location, attributed_to=attributed,
+        id=_event_id(ctx.article.id, token.idx, kind),
+        type=kind, mode=_mode(trigger, actors + recipients, location) if act is None else None,
+        cameo=cameo, quad=QUAD_BY_ROOT.get(cameo[:2]) if cameo else None, actors=tuple(actors),
+        recipients=tuple(recipients), status=status, date=date, location=location, attributed_to=attributed,
         evidence=Evidence(sentence=text, start=start, end=start + len(text)),
         confidence=round(0.5 + 0.2 * bool(actors) + 0.2 * bool(recipients), 2),
         said=dating.said, said_earlier=dating.said_earlier, goldstein=pattern.goldstein,
     )
+
+
+def commitment(trigger: Trigger, status: str, report: Report | None, actors: Sequence[Actor], cues: Cues) -> str | None:
+    """The verbal act a speaker performs by saying what they themselves will do (CAMEO 13 and
+    03): a hostile act promised on a condition is a threat ("Oslo will expel the envoys if the
+    spying goes on", said by Oslo), a cooperation announced for later an expressed intent to
+    cooperate, AGREE ("he said he will cooperate with the inquiry"). None when the speaker is
+    not the event's own actor: a narrator's or a third party's forecast is no commitment."""
+    if report is None or report.source is None or not _same_party(report.source.actors, actors):
+        return None
+    kind, clause = trigger.pattern.type, trigger.governor or trigger.token
+    if kind in cues.threat_types and status in ("hypothetical", "planned") and _conditioned(clause, cues):
+        return "THREATEN"
+    if kind in cues.intent_types and status == "planned":
+        return "AGREE"
+    return None
+
+
+def warned_about(trigger: Trigger, actors: Sequence[Actor], ctx: Context) -> list[Actor]:
+    """Whom a warning accuses: a warning about what another party does or is ("Ankara warned
+    that Athens is arming the islands", "warned that Paris cannot be trusted") accuses it; only
+    a warning of what the speaker's own side will do threatens ("warned that Turkey would
+    respond"). Empty for a threat."""
+    token = trigger.token
+    if trigger.pattern.type != "THREATEN" or token.lemma_.lower() not in ctx.cues.warning_verbs or not actors:
+        return []
+    own = {a.country for a in actors if a.country}
+    if not own:
+        return []  # a speaker of unknown side: no telling whose act the warning is of
+    for clause in token.children:
+        if clause.dep_ not in ("ccomp", "parataxis"):
+            continue
+        subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        mention = ctx.actors.at(subject.i) if subject is not None else None
+        if mention is not None and mention.actors and all(a.country and a.country not in own for a in mention.actors):
+            return list(mention.actors)
+    return []
+
+
+def _same_party(sources: Sequence[Actor], actors: Sequence[Actor]) -> bool:
+    """Whether the speaker is the actor: the same person, or a government speaking for its
+    state ("Putin said Russia will ...", "the ministry said Ankara would ...")."""
+    def speaks_for(source: Actor, actor: Actor) -> bool:
+        if source.country != actor.country:
+            return False
+        return source.name == actor.name or (source.country is not None and source.sector == actor.sector == "GOV")
+    return bool(actors) and all(any(speaks_for(s, a) for s in sources) for a in actors)
+
+
+def _conditioned(token: Token, cues: Cues) -> bool:
+    """Whether the clause of a verb (or of the first of its coordinated verbs) carries an "if"
+    or "unless" clause ("will strike and seize X unless Y withdraws")."""
+    node = token
+    while node.dep_ == "conj" and node.head.pos_ in ("VERB", "AUX") and node.head.i != node.i:
+        node = node.head
+    return node.pos_ in ("VERB", "AUX") and any(
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in cues.threat_marks for m in c.children)
+        for c in node.children)
 
 
 def _evidence_span(sent: Span, trigger: Token) -> tuple[int, str]:

@@ -88,6 +88,15 @@ class Cues:
     reporting_nouns: frozenset[str]
     anonymity: frozenset[str]
     quote_verbs: frozenset[str]   # frame a direct quote only (its speaker): not a source of attribution
+    threat_types: frozenset[str] = frozenset()    # a speaker's own conditional act of these types threatens
+    threat_marks: frozenset[str] = frozenset()    # the conditions: "if", "unless"
+    intent_types: frozenset[str] = frozenset()    # a speaker's own future act of these types is an intent (AGREE)
+    warning_verbs: frozenset[str] = frozenset()   # threaten when the warned clause is the speaker's side's act
+    begin_particles: frozenset[str] = frozenset()  # on a verb whose subject is the event, it begins: "broke out"
+    question_marks: frozenset[str] = frozenset()   # open an object clause that is a question: "asked if"
+    question_verbs: frozenset[str] = frozenset()   # whose "if" clause is a question
+    time_marks: frozenset[str] = frozenset()       # open a time clause: "will sign when he arrives"
+    refusal_verbs: frozenset[str] = frozenset()    # cancel an infinitive they govern: "refused to meet"
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,6 +108,7 @@ class Lexicon:
     happening_verbs: frozenset[str]
     group_nouns: frozenset[str] = frozenset()
     particle_verbs: frozenset[str] = frozenset()
+    partitives: frozenset[str] = frozenset()
     phrases: tuple[Phrase, ...] = ()
     polarity: Mapping[str, frozenset[str]] = field(default_factory=dict)
     _finder: list[tuple[Vocab, PhraseFinder]] = field(default_factory=list, init=False, repr=False)
@@ -165,7 +175,7 @@ TRIGGER = Table({
 })
 EVENTS = Table({
     "verbs": Table({name: Key(list, items=str, required=True)
-                    for name in ("support", "happening", "particle_verbs", "group_nouns")}),
+                    for name in ("support", "happening", "particle_verbs", "group_nouns", "partitives")}),
     "polarity": Table(other=_WORDS),
     "classes": Table(other=Table({"words": _WORDS, "entities": _WORDS})),
     "trigger": ArrayOf(TRIGGER, required=True),
@@ -230,6 +240,7 @@ def build_lexicon(text: str, name: str = "events.toml") -> Lexicon:
         happening_verbs=frozenset(verbs.get("happening", [])),
         group_nouns=frozenset(verbs.get("group_nouns", [])),
         particle_verbs=frozenset(verbs.get("particle_verbs", [])),
+        partitives=frozenset(verbs.get("partitives", [])),
         phrases=tuple(Phrase(word, pos, split(word)) for word, pos in by_key if len(split(word)) > 1),
         polarity=MappingProxyType({k: frozenset(v) for k, v in raw.get("polarity", {}).items()}),
     )
@@ -249,10 +260,14 @@ STATUS = Table({
     "modals": _lists("planned", "hypothetical"),
     "conditional": _lists("marks"),
     "governors": _lists("cancelled", "denied", "planned", "hypothetical"),
-    "particles": _lists("cancel", "needs_particle"),
+    "particles": _lists("cancel", "needs_particle", "begin"),
     "modifiers": _lists("planned", "hypothetical", "cancelled"),
     "negated_plan": _lists("nouns", "unnecessary"),
     "reporting": _lists("verbs", "nouns", "anonymity", "quote_verbs"),
+    "commitment": _lists("threat", "marks", "intent", "warning"),
+    "question": _lists("marks", "verbs"),
+    "time": _lists("marks"),
+    "refusal": _lists("verbs"),
 })
 
 
@@ -272,8 +287,13 @@ def build_cues(text: str, name: str = "status.toml") -> Cues:
         conditional=fs(raw["conditional"]["marks"]),
         governors={k: fs(v) for k, v in raw["governors"].items()},
         cancel_particles=fs(raw["particles"]["cancel"]), needs_particle=fs(raw["particles"]["needs_particle"]),
+        begin_particles=fs(raw["particles"]["begin"]),
         modifiers={k: fs(v) for k, v in raw["modifiers"].items()},
         plan_nouns=fs(raw["negated_plan"]["nouns"]), unnecessary=fs(raw["negated_plan"]["unnecessary"]),
         reporting_verbs=fs(raw["reporting"]["verbs"]), reporting_nouns=fs(raw["reporting"]["nouns"]),
         anonymity=fs(raw["reporting"]["anonymity"]), quote_verbs=fs(raw["reporting"]["quote_verbs"]),
+        threat_types=fs(raw["commitment"]["threat"]), threat_marks=fs(raw["commitment"]["marks"]),
+        intent_types=fs(raw["commitment"]["intent"]), warning_verbs=fs(raw["commitment"]["warning"]),
+        question_marks=fs(raw["question"]["marks"]), question_verbs=fs(raw["question"]["verbs"]),
+        time_marks=fs(raw["time"]["marks"]), refusal_verbs=fs(raw["refusal"]["verbs"]),
     )

@@ -31,7 +31,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from ..datafiles import Path, locate
-from ..ontology import cameo_types
+from ..ontology import PLOVER_TYPES, cameo_types
 from .phrases import hyphen_compound, split
 
 if TYPE_CHECKING:
@@ -51,8 +51,8 @@ _ANY_POS = frozenset({"dative", "particle", "phone"})
 SLOTS: Mapping[str, frozenset[str]] = MappingProxyType({
     "VERB": _ANY_POS | {"subj", "obj", "modified", "predicate", "xcomp", "xcomp_obj", "prep_obj", "event_obj"},
     "NOUN": _ANY_POS | {"poss", "compound", "amod", "obj", "governor", "gov_subj"},
-    "ADJ": _ANY_POS | {"subj", "obj"},
-    "ADP": _ANY_POS | {"subj", "obj"},
+    "ADJ": _ANY_POS | {"subj", "obj", "xcomp", "xcomp_obj"},
+    "ADP": _ANY_POS | {"subj", "obj", "xcomp", "xcomp_obj"},
 })
 _SLOT_LISTS = ("needs", "needs_any", "without", "actor_slots")
 # The named-entity labels of spaCy's English pipelines (OntoNotes), for `[classes]` entities.
@@ -94,12 +94,19 @@ def _class_names(entry: Mapping[str, Any], path: Path, defined: frozenset[str]) 
             yield (*path, key), f"class {name!r} is not defined under [classes]"
 
 
+# status.toml lists that hold event types, not words.
+TYPE_LISTS = frozenset({("commitment", "threat"), ("commitment", "intent")})
+
+
 def check_status(raw: Mapping[str, Any]) -> Problems:
     """Cue words of status.toml that no token can be. Noun modifiers may be hyphenated
     ("would-be"): status.py compares them with the compound a token is part of."""
     for table, lists in raw.items():
         for name, words in lists.items():
-            yield from word_list(words, (table, name), hyphens=table == "modifiers")
+            if (table, name) in TYPE_LISTS:
+                yield from (((table, name), f"{w!r} is not a PLOVER event type") for w in words if w not in PLOVER_TYPES)
+            else:
+                yield from word_list(words, (table, name), hyphens=table == "modifiers")
     cancelling = set(raw["governors"]["cancelled"])
     for word in raw["particles"]["needs_particle"]:
         if word not in cancelling:

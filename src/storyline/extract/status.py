@@ -18,10 +18,8 @@ from .phrases import hyphenated
 CHAIN_DEPS = ("xcomp", "ccomp", "acl", "relcl", "dobj", "pobj", "prep", "advcl", "nsubj", "nsubjpass", "attr", "pcomp",
               "conj", "amod", "compound", "appos")
 STOP_AT_REPORTING = ("ccomp", "parataxis")
-QUESTION_MARKS = ("if", "whether")   # as the complementiser of an object clause: a question
 QUESTION_TAGS = ("WDT", "WP", "WP$", "WRB")
-QUESTION_VERBS = ("ask", "wonder", "inquire", "enquire", "query")   # their "if" clause is a question
-TIME_MARKS = frozenset(("when", "once", "after", "before", "as", "while", "until"))   # "will sign when he arrives"
+SUBJECTS = ("nsubj", "nsubjpass")
 
 
 def status_of(trigger: Token, cues: Cues, reporting: frozenset[str] | None = None) -> str:
@@ -44,15 +42,18 @@ def _chain_status(trigger: Token, cues: Cues) -> str | None:
             break
         if head.lemma_.lower() in cues.reporting_verbs and node.dep_ in STOP_AT_REPORTING:
             break
-        if _is_question(node):
+        if _is_question(node, cues):
             break  # "a reporter asked whether the minister would visit": no condition on the visit
         if node.dep_ in ("relcl", "advcl") and _finite(node):
             # "Peru, which has urged talks, would ...", "warned when the bill was rejected", "will
             # meet after the envoys met": a finite relative or adverbial clause states its own
             # fact; only a present-tense time clause takes the main clause's modal ("will sign
             # when he arrives")
-            present = node.tag_ in ("VBP", "VBZ") and _has_mark(node, TIME_MARKS)
+            present = node.tag_ in ("VBP", "VBZ") and _has_mark(node, cues.time_marks)
             return _clause_modality(head, cues) if node.dep_ == "advcl" and present else None
+        if node.dep_ == "advcl" and any(o.dep_ == "dobj" and o.lemma_.lower() in cues.governors["hypothetical"]
+                                        for o in head.children):
+            return "hypothetical"  # "issued a call on Peru to free them": the freeing is asked for
         found = _clause_modality(head, cues) if node.dep_ == "conj" else _governor_status(head, node, cues)
         if found is not None:
             return found
@@ -60,10 +61,19 @@ def _chain_status(trigger: Token, cues: Cues) -> str | None:
     return None
 
 
+def carried_status(status: str, governor: Token | None, cues: Cues) -> str:
+    """The status of a nominal event whose carrying verb is negated: "has not imposed any
+    sanctions", "did not attend the summit", "the talks will not take place"."""
+    if governor is None or status not in ("occurred", "planned") or not _negated(governor):
+        return status
+    found = _own_clause(governor, cues)
+    return found if found in ("denied", "cancelled") else status
+
+
 def _own_clause(token: Token, cues: Cues) -> str | None:
     children = list(token.children)
     if any(c.dep_ == "advcl" and _has_mark(c, cues.conditional) for c in children) or (
-            _has_mark(token, cues.conditional) and not _is_question(token)):
+            _has_mark(token, cues.conditional) and not _is_question(token, cues)):
         return "hypothetical"
     if _negated_plan(token, cues):
         return "cancelled"
@@ -105,14 +115,14 @@ def _finite(verb: Token) -> bool:
         c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in verb.children)
 
 
-def _is_question(clause: Token) -> bool:
+def _is_question(clause: Token, cues: Cues) -> bool:
     """An embedded or quoted question: an object clause opened by "if"/"whether" or a wh-word
     ("asked if the talks would resume", "wondered when they would meet"), or a clause that ends
     at a question mark ("'Will you go to Lima?' a reporter asked")."""
-    asked = clause.dep_ == "advcl" and clause.head.lemma_.lower() in QUESTION_VERBS  # "asked him if": parsed adverbial
+    asked = clause.dep_ == "advcl" and clause.head.lemma_.lower() in cues.question_verbs  # "asked him if": parsed adverbial
     if clause.dep_ not in ("ccomp", "csubj") and not asked:
         return False
-    if any(c.dep_ == "mark" and c.lower_ in QUESTION_MARKS for c in clause.children):
+    if any(c.dep_ == "mark" and c.lower_ in cues.question_marks for c in clause.children):
         return True
     if asked:
         return False
@@ -166,7 +176,10 @@ def _is_negated_noun(noun: Token) -> bool:
 
 
 def _noun_status(noun: Token, cues: Cues) -> str | None:
-    """ "the planned summit", "a would-be meeting" (the modifier may be hyphenated)."""
+    """ "the planned summit", "a would-be meeting" (the modifier may be hyphenated); "there was
+    no meeting" (denied), "there will be no talks" (cancelled)."""
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children):
+        return "denied" if noun.head.tag_ in ("VBD", "VBN") and not _modal(noun.head) else "cancelled"
     for child in noun.children:
         words = (child.lower_, child.lemma_.lower(), hyphenated(child))
         if child.dep_ in ("amod", "compound", "acl", "poss", "nmod") or child.tag_ in ("VBN", "JJ"):
@@ -192,6 +205,10 @@ def _aimed_at(verb: Token) -> bool:
 def _governor_status(head: Token, node: Token, cues: Cues) -> str | None:
     lemma = head.lemma_.lower()
     particles = {c.lower_ for c in head.children if c.dep_ in ("prt", "prep")}
+    if lemma in cues.refusal_verbs and node.dep_ == "xcomp":
+        return "cancelled"  # "refused to meet him"
+    if node.dep_ in SUBJECTS and particles & cues.begin_particles:
+        return _clause_modality(head, cues)  # "clashes broke out": the event begins ("pulled out of talks" ends them)
     if lemma in cues.needs_particle and not particles & cues.cancel_particles:
         if lemma == "call" and particles & {"for", "on", "upon"}:
             return "hypothetical"
@@ -221,7 +238,7 @@ def _clause_modality(verb: Token, cues: Cues) -> str | None:
     modal = _modal(verb)
     negated = _negated(verb)
     if any(c.dep_ == "advcl" and _has_mark(c, cues.conditional) for c in verb.children) or (
-            _has_mark(verb, cues.conditional) and not _is_question(verb)):
+            _has_mark(verb, cues.conditional) and not _is_question(verb, cues)):
         return "hypothetical"
     if modal in cues.modal_planned:
         return "cancelled" if negated else "planned"

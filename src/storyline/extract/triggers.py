@@ -24,13 +24,17 @@ from .phrases import PhraseMatch, hyphenated
 from .roles import role_rules
 
 SUBJ = ("nsubj", "csubj")
+# Verbs that predicate an adjective of their subject: "is responsible", "stands ready", "remains open".
+LINKING = frozenset(("be", "stand", "remain", "stay", "seem", "appear", "become", "look", "sound", "feel"))
 PASSIVE_SUBJ = ("nsubjpass", "csubjpass")
 RELATIVE = ("who", "that", "which", "whom")
 PHONE = ("telephone", "phone", "video", "videoconference", "videolink")
 POS_OF = {"VERB": "VERB", "NOUN": "NOUN", "PROPN": "NOUN", "ADJ": "ADJ", "ADP": "ADP"}
 NAMED = ("DATE", "TIME", "PERSON", "GPE", "NORP", "LOC", "FAC", "ORG", "WORK_OF_ART", "LAW", "EVENT", "PRODUCT")
 TARGET_PREPS = ("with", "on", "against", "at", "to", "from")
-OBJECT_CONTROL = ("urge", "ask", "invite", "call", "tell", "persuade", "allow", "press", "encourage", "force", "want")
+OBJECT_CONTROL = ("urge", "ask", "invite", "call", "tell", "persuade", "allow", "press", "encourage", "force", "want",
+                  "appeal", "plea", "request", "demand", "invitation")
+ADDRESSEE_PREPS = ("on", "upon", "to")   # whom a request is made on: "called on Peru to", "appealed to Chile to"
 
 Slots = dict[str, list[Token]]
 
@@ -158,13 +162,18 @@ def _event_noun(token: Token, ctx: _Sentence) -> bool:
 
 def predicate_slots(token: Token) -> Slots:
     """An adjective or preposition predicated of a subject: "Russia is responsible for the
-    attack", "Russia appeared to be behind the attack", "Russia is to blame"."""
+    attack", "Russia appeared to be behind the attack", "Russia is to blame", "Chile stands
+    ready to help Peru" (with its open complement, `xcomp`, and that complement's object or
+    partner, `xcomp_obj`)."""
     copula = token.head
     slots: Slots = {"subj": [], "obj": []}
-    if token.dep_ in ("acomp", "prep", "attr", "xcomp") and copula.lemma_.lower() == "be":
+    if token.dep_ in ("acomp", "prep", "attr", "xcomp") and copula.lemma_.lower() in LINKING:
         slots["subj"] = _expand(subject_of(copula))
     for child in token.children:
         _add_child(slots, child)
+    slots["xcomp"] = [c for c in token.children if _infinitive_complement(c)]
+    slots["xcomp_obj"] = [t for c in slots["xcomp"]
+                          for t in _expand([object_of(c), _with_object(c), *_nested_partners(c)])]
     slots["obj"] = [g for g in token.children if g.dep_ == "pobj"] or [
         g for c in token.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
     return slots
@@ -330,15 +339,34 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     if verb.dep_ == "xcomp":
         head = verb.head
         if head.lemma_.lower() in OBJECT_CONTROL:
-            found = object_of(head)
+            found = object_of(head) or _addressee_of(head)
             if found is not None:
                 return found
         return _controller(head, depth)
+    if verb.dep_ == "advcl" and _to_infinitive(verb) and verb.head.pos_ == "VERB":
+        requests = [verb.head] if verb.head.lemma_.lower() in OBJECT_CONTROL else []
+        requests += [o for o in verb.head.children if o.dep_ == "dobj" and o.lemma_.lower() in OBJECT_CONTROL]
+        found = next((a for r in requests for a in [_addressee_of(r)] if a is not None), None)
+        if found is not None:
+            return found  # "appealed to Peru to free them", "issued a call on Peru to free them": Peru frees
     if verb.dep_ in ("conj", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
         return _shared_subject(verb.head, depth)
+    if verb.dep_ in ("acomp", "oprd") and verb.head.pos_ in ("VERB", "AUX"):
+        return _shared_subject(verb.head, depth)  # "Chile is willing to talk": willing, so Chile talks
     if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return owner_of(verb.head, depth + 1) if verb.dep_ == "acl" else verb.head
     return None
+
+
+def _to_infinitive(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+def _addressee_of(request: Token) -> Token | None:
+    """Whom a request is made on or to: "called on Peru to", "appealed to the UN to", "a call
+    upon both sides to"."""
+    return next((g for c in request.children if c.dep_ == "prep" and c.lower_ in ADDRESSEE_PREPS
+                 for g in c.children if g.dep_ == "pobj"), None)
 
 
 def _prep_controller(prep: Token, depth: int) -> Token | None:
@@ -507,7 +535,7 @@ def slot_actors(tokens: Iterable[Token], actors: ActorIndex, lex: Lexicon, modif
     found: list[Actor] = []
     for token in tokens:
         mention = actors.at(token.i)
-        if mention is None and token.lemma_.lower() in lex.group_nouns:
+        if mention is None and (token.lemma_.lower() in lex.group_nouns or _partitive(token, lex)):
             members = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                        for g in _expand([x for x in c.children if x.dep_ == "pobj"])]
             found.extend(a for m in members if (mm := actors.at(m.i)) and not _thing(mm, m.doc) for a in mm.actors)
@@ -515,6 +543,13 @@ def slot_actors(tokens: Iterable[Token], actors: ActorIndex, lex: Lexicon, modif
         if mention is not None and not _thing(mention, token.doc) and not (modifier and _in_text_name(mention)):
             found.extend(mention.actors)
     return _unique(found)
+
+
+def _partitive(token: Token, lex: Lexicon) -> bool:
+    """ "two of the suspects", "several of the protesters": a number or quantifier stands for
+    the group its "of" names."""
+    return token.pos_ in ("NUM", "PRON", "DET", "ADJ", "NOUN") and (
+        token.like_num or token.lower_ in lex.partitives or token.lemma_.lower() in lex.partitives)
 
 
 def _in_text_name(mention: Mention) -> bool:

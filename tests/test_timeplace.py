@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from spacy.tokens import Doc
 
 from storyline.clean import clean
 from storyline.extract import Extractor
@@ -116,6 +117,27 @@ def test_a_person_named_in_the_article_is_not_a_place(extractor: Extractor, text
     for event in events_of(extractor, text):
         location = event["location"]
         assert not location or "graham" not in location["name"].lower(), event
+
+
+def test_the_people_an_article_names_are_read_once_per_article(extractor: Extractor,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading them walks every entity of the document; once per event made extraction
+    quadratic in long articles. The real function runs, only its calls are counted."""
+    from storyline.extract import assemble
+
+    calls: list[int] = []
+
+    def counted(doc: Doc) -> frozenset[str]:
+        calls.append(len(doc))
+        return real(doc)
+
+    real = assemble._person_words
+    monkeypatch.setattr(assemble, "_person_words", counted)
+    text = ("Ruto met Lindsey Graham in Nairobi on Monday. Ruto then flew to Graham for talks with "
+            "Samia Suluhu Hassan. Kenya and Uganda signed a trade deal in Kampala on Friday.")
+    events = events_of(extractor, text)
+    assert len(events) >= 3, events
+    assert len(calls) == 1, calls
 
 
 def test_people_who_share_a_towns_name_are_places_to_the_gazetteer_only() -> None:

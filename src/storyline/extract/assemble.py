@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import islice
 
 from spacy.language import Language
@@ -54,6 +54,12 @@ class Context:
     time: Timeline
     lex: Lexicon
     cues: Cues
+
+    @cached_property
+    def people_words(self) -> frozenset[str]:
+        """`_person_words` of the document, read once per article, not once per event (it walks
+        every entity of the document)."""
+        return _person_words(self.doc)
 
 
 class Extractor:
@@ -291,7 +297,7 @@ def _location(trigger: Trigger, people: list[Actor], ctx: Context) -> Place | No
     hotel in Accra", "in the Tarsus prison in southern Turkey"). A word that names a person in
     the article is never the place ("a letter to Kim")."""
     context = tuple(dict.fromkeys(a.country for a in people if a.country))
-    people_words = _person_words(ctx.doc)
+    people_words = ctx.people_words
     for prep in _location_preps(trigger):
         # "sanctions on Peru", "talks on Syria": a target or a topic, unless attacked there
         nested_only = prep.lower_ == "on" and trigger.pattern.type not in TARGET_OF

@@ -93,16 +93,16 @@ class PhraseFinder:
         self.sequences = Matcher(vocab)
         self.dependents = DependencyMatcher(vocab)
         self.by_label: dict[int, Phrase] = {}
-        self.words: list[tuple[frozenset[int], bool]] = []   # (word hashes, is a verb phrase)
+        self.words: list[tuple[frozenset[int], Phrase]] = []   # (word hashes, phrase)
         for phrase in phrases:
             label = f"{phrase.pos} {phrase.text}"
             self.by_label[vocab.strings.add(label)] = phrase
-            self.words.append((frozenset(vocab.strings.add(w) for w in phrase.words), phrase.pos == "VERB"))
+            self.words.append((frozenset(vocab.strings.add(w) for w in phrase.words), phrase))
             if phrase.pos == "VERB":
                 self.dependents.add(label, [_verb_pattern(phrase.words)])
             else:
                 self.sequences.add(label, _sequence_patterns(phrase.words))
-        self._doc: tuple[Doc, Any, list[tuple[frozenset[int], bool]]] | None = None
+        self._doc: tuple[Doc, Any, list[tuple[frozenset[int], Phrase]]] | None = None
 
     def __call__(self, sent: Span) -> list[PhraseMatch]:
         """The phrases of a sentence, longest first (then leftmost)."""
@@ -110,7 +110,8 @@ class PhraseFinder:
         if not candidates:
             return []
         present = set(words[sent.start:sent.end].ravel().tolist())
-        kinds = {verb for needed, verb in candidates if needed <= present}
+        kinds = {phrase.pos == "VERB" for needed, phrase in candidates if needed <= present
+                 and (phrase.pos != "VERB" or _verb_heads(sent, phrase.words))}
         if not kinds:
             return []
         found: set[PhraseMatch] = set()
@@ -124,7 +125,7 @@ class PhraseFinder:
                 found.add(PhraseMatch(self.by_label[match_id], sent.start + ids[0], tokens))
         return sorted(found, key=lambda m: (-len(m.tokens), min(m.tokens), m.phrase.text))
 
-    def _doc_words(self, doc: Doc) -> tuple[Any, list[tuple[frozenset[int], bool]]]:
+    def _doc_words(self, doc: Doc) -> tuple[Any, list[tuple[frozenset[int], Phrase]]]:
         """The doc's (lower form, lemma) hashes per token, and the phrases all of whose words
         occur in it; kept for the doc's next sentence."""
         cached = self._doc
@@ -133,6 +134,15 @@ class PhraseFinder:
             everywhere = set(words.ravel().tolist())
             cached = self._doc = (doc, words, [w for w in self.words if w[0] <= everywhere])
         return cached[1], cached[2]
+
+
+def _verb_heads(sent: Span, words: Sequence[str]) -> bool:
+    """Whether a verb of the sentence has the phrase's lemma and its other words among its
+    dependents: what the verb pattern below needs to match. Checked first because the
+    `DependencyMatcher` copies the whole document (`Span.as_doc`) for every sentence it reads."""
+    verb, *rest = words
+    return any(t.lemma_ == verb and t.pos_ == "VERB" and set(rest) <= {c.lower_ for c in t.children}
+               for t in sent)
 
 
 def _sequence_patterns(words: Sequence[str]) -> list[list[dict[str, Any]]]:

@@ -19,6 +19,7 @@ from .model import (
     Count,
     Event,
     Figure,
+    Reach,
     Story,
     StoryFigures,
     TimeSpan,
@@ -151,6 +152,11 @@ def _iso(day: Any) -> str | None:
     return day.isoformat() if day is not None else None
 
 
+def _reach_label(reach: Reach) -> str:
+    counts = (("article", reach.articles), ("outlet", reach.outlets), ("source", reach.sources), ("mention", reach.mentions))
+    return ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for word, n in counts)
+
+
 def story_dict(story: Story, claims: bool = False) -> dict[str, Any]:
     """A line of `storyline stories --format json`; with `claims`, `storyline story ID`, which
     also carries the story's summary figures (`figures`: casualties and Goldstein score)."""
@@ -254,8 +260,7 @@ def print_story(console: Console, story: Story) -> None:
         ("story", story.id), ("title", title(story)), ("type", story.type), ("participants", _people(story.participants)),
         ("status", story.status + (" (conflicting sources)" if story.conflict else "")),
         ("place", story.location.name if story.location else ""), ("date", _when(story.date)),
-        ("reach", f"{story.reach.articles} articles, {story.reach.outlets} outlets, {story.reach.sources} sources, "
-                  f"{story.reach.mentions} mentions"),
+        ("reach", _reach_label(story.reach)),
         *_figure_rows(figures(story)),
     ):
         head.add_row(Text(label, style="bold"), value)

@@ -33,7 +33,7 @@ from .clean import clean
 from .errors import Reason, reject
 from .ingest import date_out_of_range, make_document, read_inputs
 from .model import Article, ArticleResult, ContentKind, RawDocument, Rejected
-from .settings import Settings
+from .settings import DEFAULT_MODEL, Settings
 
 Extractor = Callable[..., ArticleResult]
 BATCH = 32
@@ -68,13 +68,14 @@ def analyse(doc: RawDocument, published: dt.date | None = None, extractor: Extra
     return extractor(article) if extractor is not None else ArticleResult(article)
 
 
-def process(text_or_html: str, published: dt.date | str | None = None, model: str | None = None) -> ArticleResult:
+def process(text_or_html: str, published: dt.date | str | None = None, model: str | None = None,
+            time_limit: float | None = None) -> ArticleResult:
     """Python API: one article's text or HTML in, its cleaned article and events out.
 
     ValueError for a malformed or implausible date (outside `ingest.date_range`) and for an
-    input that is no article (the rejection's message)."""
-    from .extract import default_extractor
-
+    input that is no article (the rejection's message). With `time_limit` (seconds), cleaning
+    and extraction run in a child process (`worker.Worker`, as `storyline process` does) that
+    is stopped past the limit: TimeoutError, instead of an unbounded wait on a pathological input."""
     date = dt.date.fromisoformat(published) if isinstance(published, str) else published
     problem = date_out_of_range(date) if date is not None else None
     if problem:
@@ -82,10 +83,22 @@ def process(text_or_html: str, published: dt.date | str | None = None, model: st
     stripped = text_or_html.lstrip()[:1024].lower()
     kind: ContentKind = "html" if stripped.startswith(("<!doctype", "<html")) or "<body" in stripped else "text"
     doc = make_document("<python>", text_or_html, kind)
-    result = doc if isinstance(doc, Rejected) else analyse(doc, date, default_extractor(model))
+    result = doc if isinstance(doc, Rejected) else _analyse_now(doc, date, model, time_limit)
     if isinstance(result, Rejected):
-        raise ValueError(result.message())
+        raise (TimeoutError if result.code == Reason.TIME_LIMIT else ValueError)(result.message())
     return result
+
+
+def _analyse_now(doc: RawDocument, published: dt.date | None, model: str | None,
+                 time_limit: float | None) -> ArticleResult | Rejected:
+    """`analyse` in this process, or in a time-limited child process when a limit is given."""
+    from .extract import default_extractor
+    from .worker import Worker
+
+    if not time_limit:
+        return analyse(doc, published, default_extractor(model))
+    with Worker(model or DEFAULT_MODEL, time_limit, documents=True) as worker:
+        return worker.analyse(doc, published)
 
 
 def run(

@@ -107,7 +107,7 @@ def refusal(url: str) -> str | None:
     for *_, address in found:
         kind = address_kind(str(address[0]))
         if kind is not None:
-            return f"{parts.hostname} is a {kind} address ({address[0]}); only public addresses are fetched"
+            return f"{parts.hostname} is at {address[0]}, a {kind} address; only public addresses are fetched"
     return None
 
 
@@ -116,7 +116,7 @@ def address_kind(address: str) -> str | None:
     ip = ipaddress.ip_address(address.split("%")[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    for kind in ("loopback", "link_local", "private", "multicast", "unspecified", "reserved"):
+    for kind in ("unspecified", "loopback", "link_local", "multicast", "private", "reserved"):
         if getattr(ip, f"is_{kind}"):
             return kind.replace("_", "-")
     return None if ip.is_global else "non-public"

@@ -199,10 +199,11 @@ def listing(url: str, fetched: Fetched, limit: int) -> tuple[str, list[Listed]] 
     if not xml and (sniff_kind(body) == "html" or "html" in fetched.content_type or not head.startswith(b"<")):
         return None
     parsed = feedparser.parse(body, response_headers={"content-location": fetched.url})
-    if not parsed.get("version") or (parsed.get("bozo") and not parsed.entries):
+    listed = _entries(parsed.entries, fetched.url, limit)
+    if not parsed.get("version") or (parsed.get("bozo") and not listed):
         problem = parsed.get("bozo_exception") or "no RSS, Atom or sitemap root element"
         return reject(url, Reason.NOT_FEED, detail=f"XML that is not a feed or a sitemap ({problem})")
-    return "feed", _entries(parsed.entries, fetched.url, limit)
+    return "feed", listed  # a feed a little broken is read for what it lists, as feed readers do
 
 
 def _entries(entries: Sequence[dict], base: str, limit: int) -> list[Listed]:

@@ -220,15 +220,21 @@ class Fetcher:
 
     @contextmanager
     def _turn(self, url: str) -> Iterator[None]:
-        """Wait for a slot at the host and for `delay` since its last request began."""
+        """Wait for a slot at the host and for `delay` since its last request began and since
+        the last one ended (so the host sees the pause whatever the network adds)."""
         host = self._host(host_of(url))
+        delay = self._delay(url)
         with host.slots:
             with host.lock:
                 wait = host.next_at - time.monotonic()
                 if wait > 0:
                     time.sleep(wait)
-                host.next_at = time.monotonic() + self._delay(url)
-            yield
+                host.next_at = time.monotonic() + delay
+            try:
+                yield
+            finally:
+                with host.lock:
+                    host.next_at = max(host.next_at, time.monotonic() + delay)
 
     def _request(self, source: str, url: str, headers: dict[str, str]) -> _Answer | Rejected:
         """One URL, retried with doubling pauses while it fails for a passing reason."""

@@ -364,3 +364,31 @@ def test_sigterm_stops_a_watch_between_rounds_cleanly(tmp_path: Path) -> None:
     text = err.decode()
     assert process.returncode == 0 and "Traceback" not in text, text
     assert "round 1:" in text and "SIGTERM: stopping" in text
+
+
+@pytest.mark.slow
+def test_upload_url_lists_fetch_loopback_only_with_allow_private_fetch(tmp_path: Path) -> None:
+    from web_server import running_server
+
+    with sites(1) as (site,):
+        news_site(site)
+        urls = f"{site.url}/a.html\n".encode()
+        with running_server(_folder(tmp_path, "closed")) as server, server.client() as client:
+            body = client.post("/api/url-lists", content=urls, headers={"content-type": "text/plain"}).json()
+            assert body["stored"] == [] and [r["code"] for r in body["rejected"]] == [Reason.REFUSED.value]
+            assert "loopback" in body["rejected"][0]["reason"] and site.paths() == []
+        with running_server(_folder(tmp_path, "open"), "--allow-private-fetch") as server, server.client() as client:
+            body = client.post("/api/url-lists", content=urls, headers={"content-type": "text/plain"}).json()
+            assert body["rejected"] == [] and [s["url"] for s in body["stored"]] == [f"{site.url}/a.html"]
+            article = client.get(f"/api/articles/{body['stored'][0]['article']}").json()
+            assert "fishing agreement" in article["article"]["text"]
+            again = client.post("/api/url-lists", content=urls, headers={"content-type": "text/plain"}).json()
+            assert again["stored"] == body["stored"] and site.paths().count("/a.html") == 1  # fetched once
+            page = client.get("/watch")
+            assert page.status_code == 200 and f"{site.url}/a.html" in page.text
+
+
+def _folder(tmp_path: Path, name: str) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    return folder

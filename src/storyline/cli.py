@@ -673,13 +673,16 @@ def serve_command(
     model: ModelOption = None,
     time_limit: TimeLimit = None,
     access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request on stderr")] = True,
+    allow_private_fetch: Annotated[bool, typer.Option(
+        "--allow-private-fetch", help="Let uploaded URL lists fetch loopback, link-local and private addresses "
+                                      "(off: public addresses only)")] = False,
 ) -> None:
     """Serve the web app and the JSON API (OpenAPI at /openapi.json) over the store."""
     from .web import serve
 
     base = _settings(db, max_bytes, time_limit)
-    serve(dataclasses.replace(base, model=model or base.model, allowed_hosts=(*base.allowed_hosts, *(allowed_host or ()))),
-          host, port, access_log)
+    serve(dataclasses.replace(base, model=model or base.model, allowed_hosts=(*base.allowed_hosts, *(allowed_host or ())),
+                              allow_private_fetch=allow_private_fetch), host, port, access_log)
 
 
 def _clean_html(html: str) -> str:

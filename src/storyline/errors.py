@@ -34,6 +34,7 @@ class Reason(StrEnum):
     NOT_FEED = "E035"
     REFUSED = "E036"
     SERVER_FAILED = "E037"
+    NO_HOST = "E038"
     TIME_LIMIT = "E020"
     TOO_LONG = "E021"
     FAILED = "E099"
@@ -64,6 +65,7 @@ MESSAGES: dict[Reason, str] = {
     Reason.ROBOTS: "not fetched: {detail}",
     Reason.NOT_FEED: "not a feed, a sitemap or a page: {detail}",
     Reason.REFUSED: "not fetched: {detail}",
+    Reason.NO_HOST: "the host {host!r} is not known (no DNS answer)",
     Reason.SERVER_FAILED: "the server failed: HTTP {status} after {attempts} attempt(s){detail}",
     Reason.TIME_LIMIT: "stopped after {limit:g} s, the time limit per article (--time-limit){detail}",
     Reason.TOO_LONG: "the cleaned text is {size:,} characters, over the {cap:,} the NLP pipeline takes at once",

@@ -270,6 +270,8 @@ class Fetcher:
         except httpx.TimeoutException as exc:
             return reject(source, Reason.TIMED_OUT, timeout=timeout, detail=f" ({type(exc).__name__})")
         except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+            if _unknown_host(exc):
+                return reject(source, Reason.NO_HOST, host=urlsplit(url).hostname or url)
             return reject(source, Reason.UNREACHABLE, detail=str(exc) or type(exc).__name__)
         except httpx.HTTPError as exc:  # a body that cannot be decoded (a broken gzip stream ...)
             return reject(source, Reason.UNREACHABLE, detail=f"{type(exc).__name__}: {exc}")
@@ -289,6 +291,16 @@ class Fetcher:
                 return reject(source, Reason.TIMED_OUT, timeout=self.settings.timeout, detail=" (the body came too slowly)")
             chunks.append(chunk)
         return _Answer(200, response.headers, b"".join(chunks))
+
+
+def _unknown_host(exc: BaseException) -> bool:
+    """Whether the name did not resolve (not retried: a DNS answer does not change in seconds)."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _passing(answer: _Answer | Rejected) -> bool:

@@ -636,8 +636,16 @@ def watch_command(
         state = watch.Watch(settings, engine, fetcher, extractor, on_reject=_report,
                             on_pages=lambda n: bar.reset(task, total=n),
                             on_item=lambda item, new: _watched(item, new, format, lambda: bar.advance(task)))
+        last: list[watch.Round] = []
+
+        def report(number: int, done: watch.Round) -> None:
+            last[:] = [done]
+            _round_line(number, done, settings.db)
+
         with watch.stop_on_signals(state.stop, lambda text: err.print(f"storyline: {text}", highlight=False)):
-            watch.rounds(state, urls, period, lambda n, done: _round_line(n, done, settings.db))
+            watch.rounds(state, urls, period, report)
+    if once and last and last[0].failed and len(last[0].failed) == last[0].sources and not last[0].summary.articles:
+        raise typer.Exit(1)  # every source failed: for cron, the whole run did
 
 
 def _watched(item: ArticleResult | Rejected, is_new: bool, format: Format, advance: Callable[[], None]) -> None:

@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sqlalchemy import Engine
+
 from . import store as db
 from .clean import clean
 from .errors import Reason, reject
@@ -98,17 +100,19 @@ def run(
     on_item: Callable[[ArticleResult | Rejected, bool], None] | None = None,
     link_every: int = BATCH,
     items: Iterable[RawDocument | Rejected] | None = None,
+    engine: Engine | None = None,
 ) -> Summary:
     """Ingest, clean, extract and (when `save`) store every input; never stops on bad input.
 
     `items`: documents read elsewhere (`storyline watch` fetches them), taken instead of
-    reading `paths`; they go through the same stages, in the order given.
+    reading `paths`; they go through the same stages, in the order given. `engine`: the store
+    to use when the caller holds one open (a watch runs round after round), else `settings.db`.
 
     Articles are extracted in batches (one `nlp.pipe` call per batch); each article is then
     stored in its own transaction, in input order, and linked into stories every `link_every`
     new articles and at the end (`link_every=1`: after each article).
     """
-    engine = db.connect(settings.db) if save else None
+    engine = (engine or db.connect(settings.db)) if save else None
     if engine is not None:
         db.link_pending(engine)  # what an interrupted run left unlinked
     summary = Summary()

@@ -135,7 +135,8 @@ def run_round(watch: Watch, urls: Sequence[str]) -> Round:
             watch.on_item(outcome, is_new)
 
     items = _items(watch, first, todo, order)
-    done.summary = pipeline.run([], watch.settings, extractor=watch.extractor, on_item=settle, items=items)
+    done.summary = pipeline.run([], watch.settings, extractor=watch.extractor, on_item=settle, items=items,
+                                engine=watch.engine)
     return done
 
 

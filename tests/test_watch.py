@@ -33,6 +33,7 @@ from storyline.model import Rejected
 from storyline.settings import Settings, db_url
 from storyline.sources import log_request
 from storyline.watch import Round, Watch, duration, named_sources, run_round
+from web_server import free_port
 
 FAST = {"STORYLINE_FETCH_DELAY": "0.01", "STORYLINE_FETCH_BACKOFF": "0.01", "STORYLINE_FETCH_TIMEOUT": "2"}
 CHILE = html_article("Chile and Norway sign a fishing pact", [
@@ -392,3 +393,20 @@ def _folder(tmp_path: Path, name: str) -> Path:
     folder = tmp_path / name
     folder.mkdir()
     return folder
+
+
+def test_a_watch_whose_every_source_fails_is_one_line_each_and_exit_1(tmp_path: Path) -> None:
+    db = str(tmp_path / "fail.db")
+    with sites(1) as (site,):
+        site.routes["/notes.xml"] = (200, {"Content-Type": "application/xml"}, b"<?xml version='1.0'?><notes><n>1</n></notes>")
+        closed = f"http://127.0.0.1:{free_port()}/feed.xml"  # nothing listens there
+        result = run_cli("watch", f"{site.url}/gone.xml", f"{site.url}/notes.xml", closed, "--once", "--db", db, env=FAST)
+    err = result.stderr.decode()
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert result.returncode == 1 and "Traceback" not in err, err
+    assert len(lines) == 4 and "[E030]" in lines[0] and "404" in lines[0] and "[E035]" in lines[1], err
+    assert "robots.txt: cannot connect" in lines[2] and "[E032]" in lines[2]
+    assert "round 1: 3 source(s) fetched (0 unchanged, 3 failed)" in lines[3]
+    with sqlite3.connect(db) as con:
+        assert {c for (c,) in con.execute("select code from rejections")} == {"E030", "E035", "E032"}
+        assert con.execute(f"select state from sources where url = '{closed}'").fetchone() == ("failed",)

@@ -83,6 +83,7 @@ class _Host:
     next_at: float = 0.0
     robots: RobotFileParser | None = None
     robots_at: float = 0.0
+    robots_error: Rejected | None = None  # why robots.txt could not be fetched (then nothing is)
 
 
 def host_of(url: str) -> str:
@@ -184,6 +185,9 @@ class Fetcher:
         if problem is not None:
             return reject(source, Reason.REFUSED, detail=problem)
         if robots and not self._robots(url, private).can_fetch(ROBOTS_AGENT, url):
+            failed = self._host(host_of(url)).robots_error
+            if failed is not None:  # the host did not answer: say so, and a later round tries again
+                return Rejected(source, failed.code, f"{host_of(url)}/robots.txt: {failed.reason}")
             return reject(source, Reason.ROBOTS, detail=f"{host_of(url)}/robots.txt disallows {urlsplit(url).path or '/'}")
         return None
 
@@ -198,20 +202,24 @@ class Fetcher:
         """The host's robots rules, fetched when missing or older than `robots_ttl`."""
         host = self._host(host_of(url))
         with host.robots_lock:
-            if host.robots is None or time.monotonic() - host.robots_at > self.settings.robots_ttl:
-                host.robots, host.robots_at = self._read_robots(host_of(url), private), time.monotonic()
+            ttl = self.settings.robots_ttl if host.robots_error is None else self.settings.robots_retry
+            if host.robots is None or time.monotonic() - host.robots_at > ttl:
+                host.robots, host.robots_error = self._read_robots(host_of(url), private)
+                host.robots_at = time.monotonic()
             return host.robots
 
-    def _read_robots(self, base: str, private: bool) -> RobotFileParser:
+    def _read_robots(self, base: str, private: bool) -> tuple[RobotFileParser, Rejected | None]:
+        """The rules, and the failure when the host could not say (then nothing is allowed)."""
         parser = RobotFileParser(f"{base}/robots.txt")
         got = self._follow(f"{base}/robots.txt", private, {}, robots=False)
         if isinstance(got, Fetched):
             parser.parse(got.body.decode("utf-8", "replace").splitlines())
-        elif got.code in PASSING:
+            return parser, None
+        if got.code in PASSING:
             parser.parse(["User-agent: *", "Disallow: /"])  # RFC 9309: unreachable means complete disallow
-        else:
-            parser.parse([])  # 4xx: there is none, anything may be fetched
-        return parser
+            return parser, got
+        parser.parse([])  # 4xx: there is none, anything may be fetched
+        return parser, None
 
     def _delay(self, url: str) -> float:
         host = self._host(host_of(url))

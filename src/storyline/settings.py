@@ -60,6 +60,7 @@ class FetchSettings:
     max_redirects: int = 5
     max_crawl_delay: float = 30.0  # a robots.txt Crawl-delay is obeyed up to this many seconds
     robots_ttl: float = 3600.0   # s a host's robots.txt is kept before it is fetched again
+    robots_retry: float = 60.0   # s a robots.txt that could not be fetched (nothing allowed) is kept
     page_attempts: int = 3       # rounds a page that failed for a passing reason (timeout, 5xx) is tried in
     max_listed: int = 50_000     # URLs taken from one feed or sitemap
     sitemap_depth: int = 2       # sitemap indexes followed this deep

@@ -410,3 +410,16 @@ def test_a_watch_whose_every_source_fails_is_one_line_each_and_exit_1(tmp_path: 
     with sqlite3.connect(db) as con:
         assert {c for (c,) in con.execute("select code from rejections")} == {"E030", "E035", "E032"}
         assert con.execute(f"select state from sources where url = '{closed}'").fetchone() == ("failed",)
+
+
+def test_a_public_listing_may_not_lead_to_an_internal_page_and_redirects_are_bounded(tmp_path: Path) -> None:
+    from storyline.watch import internal_origin
+
+    assert internal_origin("http://127.0.0.1:8080/feed.xml") and internal_origin("http://10.0.0.7/sitemap.xml")
+    assert not internal_origin("https://8.8.8.8/feed.xml") and not internal_origin(None)
+    with sites(1) as (site,), watching(tmp_path) as watch:
+        for n in range(8):
+            site.routes[f"/r{n}"] = (301, {"Location": f"/r{n + 1}"}, b"")
+        got = watch.fetcher.get(f"{site.url}/r0", private=True)
+        assert isinstance(got, Rejected) and got.code == Reason.REDIRECTS.value and "more than 5 redirects" in got.reason
+        assert site.paths().count("/r5") == 1 and "/r6" not in site.paths()

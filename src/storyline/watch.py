@@ -288,7 +288,7 @@ def _items(watch: Watch, first: list[tuple[str, Item, int | None]], todo: list[P
         try:
             while True:
                 while len(window) < workers * 4 and (page := next(pages, None)) is not None:
-                    window.append((page, pool.submit(fetch_page, watch.fetcher, page, _private(page.parent))))
+                    window.append((page, pool.submit(fetch_page, watch.fetcher, page, internal_origin(page.parent))))
                 if not window or watch.stop.is_set():
                     return
                 page, future = window.popleft()
@@ -301,7 +301,7 @@ def _items(watch: Watch, first: list[tuple[str, Item, int | None]], todo: list[P
 
 
 @lru_cache(maxsize=1024)
-def _private(parent: str | None) -> bool:
+def internal_origin(parent: str | None) -> bool:
     """Whether a listed page may be on an internal address: when what listed it was."""
     return parent is not None and is_internal(parent)
 

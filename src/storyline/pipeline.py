@@ -19,7 +19,8 @@ as rows of their own; here they are one stage, the `extract/` package:
    Linking reads the stored events (`store.link_pending`), so it comes after the store, not
    before it as in DESIGN.md's table.
 
-`process` runs stages 1–3 on one text; `run` runs all five over many inputs.
+`process` runs stages 1–3 on one text; `run` runs all five over many inputs (files, or documents
+`watch.py` has fetched).
 """
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from sqlalchemy import Engine
 
 from . import store as db
 from .clean import clean
@@ -109,20 +112,27 @@ def run(
     save: bool = True,
     on_item: Callable[[ArticleResult | Rejected, bool], None] | None = None,
     link_every: int = BATCH,
+    items: Iterable[RawDocument | Rejected] | None = None,
+    engine: Engine | None = None,
 ) -> Summary:
     """Ingest, clean, extract and (when `save`) store every input; never stops on bad input.
+
+    `items`: documents read elsewhere (`storyline watch` fetches them), taken instead of
+    reading `paths`; they go through the same stages, in the order given. `engine`: the store
+    to use when the caller holds one open (a watch runs round after round), else `settings.db`.
 
     Articles are extracted in batches (one `nlp.pipe` call per batch); each article is then
     stored in its own transaction, in input order, and linked into stories every `link_every`
     new articles and at the end (`link_every=1`: after each article).
     """
-    engine = db.connect(settings.db) if save else None
+    engine = (engine or db.connect(settings.db)) if save else None
     if engine is not None:
         db.link_pending(engine)  # what an interrupted run left unlinked
     summary = Summary()
     unlinked = 0
     stored = (lambda article_id: db.stored_result(engine, article_id)) if engine is not None else (lambda _: None)
-    for outcome, known in _outcomes(read_inputs(paths, settings.max_bytes), published, extractor, stored):
+    inputs = read_inputs(paths, settings.max_bytes) if items is None else items
+    for outcome, known in _outcomes(inputs, published, extractor, stored):
         is_new = False
         if isinstance(outcome, Rejected):
             summary.rejected.append(outcome)

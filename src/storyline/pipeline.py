@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from . import store as db
+from .alerts import Outcome, after_linking
 from .clean import clean
 from .errors import Reason, reject
 from .ingest import date_out_of_range, make_document, read_inputs
@@ -54,6 +55,7 @@ class Summary:
     new: int = 0
     known: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    alerts: Outcome = field(default_factory=Outcome)   # what the watch lists found and sent
 
     @property
     def articles(self) -> int:
@@ -126,6 +128,8 @@ def run(
             on_item(outcome, is_new)
     if unlinked and engine is not None:
         db.link_pending(engine)
+    if engine is not None:
+        summary.alerts = after_linking(engine, settings)  # also catches up a run killed before it
     return summary
 
 

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from .. import pipeline, store
+from ..alerts import after_linking
 from ..errors import Reason, StorylineError, reject
 from ..ingest import date_out_of_range, decode, make_document, read_bytes, sniff_binary
 from ..model import ArticleResult, ContentKind, RawDocument, Rejected
@@ -111,6 +112,7 @@ class Processor:
             result = self._analyse(doc, upload.published)
             store.save_result(self.engine, result)
             store.link_pending(self.engine)
+            after_linking(self.engine, self.settings)
         return Stored(result, True, self._stories(result))
 
     def url_list(self, urls: list[str]) -> UrlList:

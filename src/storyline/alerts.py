@@ -5,16 +5,17 @@ and where its changes go: a webhook (a JSON POST, signed when it has a secret), 
 address (through the SMTP server of the settings), and always its Atom feed
 (`/alerts/NAME.atom`, served by `storyline serve`).
 
-What a change is. A story's current status was reached by a claim (the first of the claims at
-the end of its timeline that say that status) from the status of the claim before it: that
-step, from → to, is the story's change. A story whose claims all say one status has none (a new
-plan is not a change; its being called off is). A story also changes when a claim of it is
+What a change is. A story's status on a publication day is that of the day's last claim (its
+status history); its current status was reached from the status of the last day that said
+otherwise: that step, from → to, with the first claim since that says the current status, is
+the story's change. A story whose days all say one status has none (a new plan is not a
+change; its being called off, reported on a later day, is). A story also changes when a claim of it is
 newly contradicted by another source at the same moment (a conflict).
 
 Never twice. A change is recorded per watch list with the claim's event id, which never changes
 (an event id is a hash of its article and its place in it), however the stories are relinked
 and their ids move. A status change is known when a change with the same from → to is
-recorded for any claim of the story's final run of that status: a later article repeating
+recorded for any claim that says the current status since the change: a later article repeating
 "called off" joins the run and sends nothing; an older one that takes the run's first place
 sends nothing either; a story revived and called off again starts a new run, and is sent.
 Conflicts are recorded per contradicted claim.
@@ -41,10 +42,11 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
+from xml.etree import ElementTree
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, func, insert, inspect, select
 
 from .database import alert_changes, alert_deliveries, alerts, articles, claims, events, insert_new, stories, writing
 from .errors import StorylineError
@@ -177,6 +179,7 @@ class Mark:
     event_id: str
     status: str
     conflict: bool
+    published: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -190,26 +193,35 @@ class Step:
 
 
 def current_step(marks: Sequence[Mark]) -> Step | None:
-    """The story's change (see the module docstring); None when its claims say one status."""
-    last = marks[-1].status
-    start = len(marks)
-    while start > 0 and marks[start - 1].status == last:
-        start -= 1
-    if start == 0:
+    """The story's change (see the module docstring), by publication date as its status
+    history (`stories.history`) has it: the status of a day is that of its last claim, so the
+    claims of one article (ordered within their moment by the lifecycle, a plan before its
+    cancellation) make no change among themselves. None when every day says one status."""
+    daily: dict[dt.date | None, str] = {}
+    for mark in marks:
+        daily[mark.published] = mark.status
+    days = list(daily)
+    now = daily[days[-1]]
+    changed = [i for i, day in enumerate(days) if daily[day] != now]
+    if not changed:
         return None
-    return Step(marks[start - 1].status, last, marks[start].event_id, frozenset(m.event_id for m in marks[start:]))
+    since = set(days[changed[-1] + 1:])
+    run = [m.event_id for m in marks if m.published in since and m.status == now]
+    return Step(daily[days[changed[-1]]], now, run[0], frozenset(run))
 
 
 def _timelines(conn: Connection, story_ids: Sequence[str] | None) -> dict[str, list[Mark]]:
     """The claims of the stories (all stories: None), in timeline order."""
-    query = (select(claims.c.story_id, claims.c.event_id, claims.c.status, claims.c.conflict)
+    query = (select(claims.c.story_id, claims.c.event_id, claims.c.status, claims.c.conflict, articles.c.published)
+             .select_from(claims.join(events, events.c.id == claims.c.event_id)
+                          .join(articles, articles.c.id == events.c.article_id))
              .where(claims.c.story_id.is_not(None)).order_by(claims.c.story_id, claims.c.seq))
     chunks = [None] if story_ids is None else [story_ids[i:i + CHUNK] for i in range(0, len(story_ids), CHUNK)]
     out: dict[str, list[Mark]] = {}
     for chunk in chunks:
         found = conn.execute(query if chunk is None else query.where(claims.c.story_id.in_(chunk)))
-        for story_id, event_id, status, conflict in found:
-            out.setdefault(story_id, []).append(Mark(event_id, status, bool(conflict)))
+        for story_id, event_id, status, conflict, published in found:
+            out.setdefault(story_id, []).append(Mark(event_id, status, bool(conflict), published))
     return out
 
 
@@ -535,10 +547,10 @@ def message(item: Pending, sender: str) -> EmailMessage:
 
 
 def summary(data: dict[str, Any]) -> str:
-    """One line: the story's title and the change ("... : planned → cancelled (called off)")."""
+    """One line: the story's title (which ends with its status) and the change."""
     change = data["change"]
-    step = f"{change['from']} → {change['to']}" if change["from"] != change["to"] else change["to"]
-    return f"{data['story']['title']}: {step} ({change['label']})"
+    step = f"{change['from']} → {change['to']}" if change["from"] != change["to"] else "contradicted"
+    return f"{data['story']['title']} ({step})"
 
 
 def details(data: dict[str, Any]) -> str:
@@ -573,3 +585,71 @@ def _deliveries(conn: Connection, ids: Iterable[int]) -> dict[int, list[dict[str
                 {"channel": row["channel"], "attempt": row["attempt"], "at": row["at"], "outcome": row["outcome"],
                  "detail": row["detail"]})
     return out
+
+
+FEED_ENTRIES = 100
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def ready(engine: Engine) -> bool:
+    """Whether the store has the alert tables (a store older than alerts, served read-only,
+    has not: the next command that writes it adds them)."""
+    with engine.connect() as conn:
+        return inspect(conn).has_table("alert_deliveries")
+
+
+def feed(engine: Engine, name: str, base: str) -> bytes | None:
+    """The Atom feed of a watch list's changes (newest first, at most `FEED_ENTRIES`), with
+    links under `base` (the server's URL); None for an unknown watch list."""
+    alert = get(engine, name) if ready(engine) else None
+    if alert is None:
+        return None
+    rows = log_rows(engine, name, FEED_ENTRIES)
+    root = ElementTree.Element("feed", xmlns=ATOM)
+    base = base.rstrip("/")
+    _text(root, "id", f"tag:storyline,2025:alert/{name}")
+    _text(root, "title", f"storyline alert {name}: {_follows(alert)}")
+    _text(root, "updated", _stamp(rows[0]["found"] if rows else alert.created))
+    ElementTree.SubElement(_text(root, "author", None), "name").text = "storyline"
+    ElementTree.SubElement(root, "link", rel="self", type="application/atom+xml", href=f"{base}/alerts/{name}.atom")
+    ElementTree.SubElement(root, "link", rel="alternate", type="text/html", href=f"{base}/stories")
+    for row in rows:
+        _entry(root, row, name, base)
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _entry(root: ElementTree.Element, row: dict[str, Any], name: str, base: str) -> None:
+    data = row["payload"]
+    entry = ElementTree.SubElement(root, "entry")
+    _text(entry, "id", f"tag:storyline,2025:alert/{name}/{row['key'].replace(':', '/')}")
+    _text(entry, "title", summary(data))
+    ElementTree.SubElement(entry, "link", rel="alternate", type="text/html", href=base + data["story"]["url"])
+    _text(entry, "updated", _stamp(row["found"]))
+    _text(entry, "published", _stamp(row["found"]))
+    _text(entry, "summary", details(data))
+    ElementTree.SubElement(entry, "category", term=data["change"]["to"])
+
+
+def _text(parent: ElementTree.Element, tag: str, value: str | None) -> ElementTree.Element:
+    element = ElementTree.SubElement(parent, tag)
+    element.text = value
+    return element
+
+
+def _stamp(when: dt.datetime | None) -> str:
+    """RFC 3339 in UTC, as Atom wants it (stored times are UTC without a zone)."""
+    return (when or dt.datetime(1970, 1, 1)).replace(microsecond=0).isoformat() + "Z"
+
+
+def _follows(alert: Alert) -> str:
+    parts = [*alert.actors, *(v for v in (alert.type, alert.status, alert.place) if v)]
+    return ", ".join(parts) or "every story"
+
+
+def for_story(story: Story) -> Alert:
+    """The watch list the story page offers ("alert me on changes"): stories of the same type
+    with the same participants (a generic one by its country), followed through the feed."""
+    prefix = rules().generic_prefix
+    who = [p.country if p.name.startswith(prefix) else p.name for p in story.participants]
+    words = [w for w in (name_key(p).replace(" ", "-") for p in who if p) if w]
+    return Alert("-".join(words)[:56] or story.id, tuple(p for p in who if p), story.type)

@@ -193,7 +193,7 @@ alert_changes = Table(
     Column("to_status", String(16), nullable=False),
     Column("event_id", String(40), nullable=False),      # the claim that made the change
     Column("story_id", String(40), nullable=False),
-    Column("payload", JSON),                             # what is sent; NULL: a mark, never sent (baseline)
+    Column("payload", JSON(none_as_null=True)),          # what is sent; NULL: a mark, never sent (baseline)
     Column("found", DateTime, nullable=False),
     UniqueConstraint("alert_id", "kind", "from_status", "to_status", "event_id", name="uq_alert_change"),
 )

@@ -1,0 +1,265 @@
+"""Alerts for real: the CLI in a subprocess over a real store, a real loopback webhook receiver
+(threaded http.server) and a real SMTP server (aiosmtpd) started here, the Atom feed through
+the real `storyline serve`, parsed by feedparser. The articles are invented."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+from conftest import SEED, json_lines, run_cli
+from web_server import HOST, free_port, running_server
+
+from storyline import alerts, store
+from storyline.settings import Settings, db_url
+
+ANNOUNCED = """Macron and Lula to meet in Lisbon
+
+French President Emmanuel Macron will meet Brazilian President Luiz Inacio Lula da Silva in Lisbon next week, the Elysee Palace announced on Monday.
+The two presidents are expected to sign a trade accord during the visit, aides said.
+"""
+CALLED_OFF = """Lisbon talks between Macron and Lula called off
+
+The meeting between French President Emmanuel Macron and Brazilian President Luiz Inacio Lula da Silva in Lisbon has been called off, the Elysee Palace said on Thursday.
+"""
+BUDAPEST = """Trump and Putin agree to hold a summit in Hungary
+
+U.S. President Donald Trump will meet Russian President Vladimir Putin in Budapest next week, the White House announced on Friday.
+The two leaders are expected to discuss a ceasefire, officials told reporters in Washington.
+"""
+FAST = {"STORYLINE_ALERT_ATTEMPTS": "2", "STORYLINE_ALERT_BACKOFF": "0.05", "STORYLINE_ALERT_TIMEOUT": "5"}
+
+
+@dataclass
+class Receiver:
+    """A webhook receiver on loopback: records every POST; answers `status` (settable)."""
+
+    url: str
+    status: int = 200
+    posts: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+
+    def bodies(self) -> list[dict[str, Any]]:
+        return [json.loads(body) for _, body in self.posts]
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    state = Receiver("")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            state.posts.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            self.send_response(state.status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer((HOST, 0), Handler)
+    state.url = f"http://{HOST}:{server.server_address[1]}/hook"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _write(folder: Path, name: str, text: str) -> str:
+    path = folder / name
+    path.write_text(text, "utf-8")
+    return str(path)
+
+
+def _process(db: str, path: str, published: str | None = None, env: dict[str, str] | None = None) -> str:
+    args = ["process", path, "--db", db] + (["--published", published] if published else [])
+    result = run_cli(*args, env={**FAST, **(env or {})})
+    assert result.returncode == 0, result.stderr.decode()
+    return result.stderr.decode()
+
+
+def _add(db: str, *args: str) -> None:
+    result = run_cli("alerts", "add", *args, "--db", db)
+    assert result.returncode == 0, result.stderr.decode()
+
+
+def _log(db: str) -> list[dict[str, Any]]:
+    result = run_cli("alerts", "log", "--format", "json", "--db", db)
+    assert result.returncode == 0, result.stderr.decode()
+    return json_lines(result.stdout)
+
+
+def _signed(secret: str, headers: dict[str, str], body: bytes) -> bool:
+    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(headers.get("x-storyline-signature", ""), expected)
+
+
+@pytest.mark.slow
+def test_a_called_off_meeting_is_one_signed_alert_never_sent_twice_and_in_the_feed(
+        tmp_path: Path, receiver: Receiver) -> None:
+    db = str(tmp_path / "store.db")
+    announced, called_off = _write(tmp_path, "announced.txt", ANNOUNCED), _write(tmp_path, "off.txt", CALLED_OFF)
+    _add(db, "lisbon", "--actor", "macron", "--type", "consult", "--webhook", receiver.url, "--secret", "s3cret")
+    _process(db, announced, "2026-03-02")
+    assert receiver.posts == []  # a new plan is not a change
+    assert "1 new change(s); 1 delivered" in _process(db, called_off, "2026-03-05")
+    (headers, body), = receiver.posts
+    assert _signed("s3cret", headers, body) and not _signed("other", headers, body)
+    sent = json.loads(body)
+    assert sent["alert"] == "lisbon"
+    assert (sent["change"]["from"], sent["change"]["to"], sent["change"]["label"]) == ("planned", "cancelled", "called off")
+    assert "has been called off" in sent["change"]["claim"]["evidence"]
+    assert sent["change"]["at"] == "2026-03-05" and sent["change"]["claim"]["attributed_to"]["country"] == "FRA"
+    story = sent["story"]
+    assert story["status"] == "cancelled" and story["url"] == f"/stories/{story['id']}"
+    assert {p["name"] for p in story["participants"]} == {"Emmanuel Macron", "Luiz Inácio Lula da Silva"}
+    assert set(story) == {"id", "title", "status", "participants", "location", "date", "url"}
+
+    # the same articles again, in one run, and the stories relinked: nothing new is sent
+    run_cli("process", announced, called_off, "--db", db, env=FAST)
+    engine = store.connect(db_url(db))
+    store.relink(engine)
+    assert alerts.after_linking(engine, Settings(db=db_url(db))) == alerts.Outcome()
+    engine.dispose()
+    _process(db, called_off, "2026-03-05")
+    assert len(receiver.posts) == 1
+
+    # a watch list added now takes the present as its baseline: nothing of the past is sent
+    _add(db, "late", "--actor", "Lula", "--webhook", receiver.url)
+    _process(db, called_off)
+    assert len(receiver.posts) == 1
+    (entry,) = _log(db)
+    assert entry["alert"] == "lisbon" and [(d["channel"], d["outcome"]) for d in entry["deliveries"]] == [("webhook", "delivered")]
+
+    with running_server(tmp_path) as server:
+        answer = httpx.get(f"{server.url}/alerts/lisbon.atom", timeout=30)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/atom+xml")
+        parsed = feedparser.parse(answer.content)
+        assert not parsed.bozo, parsed.bozo_exception
+        (item,) = parsed.entries
+        assert "planned → cancelled" in item.title and "has been called off" in item.summary
+        assert item.link == f"{server.url}{story['url']}" and item.id.endswith(sent["change"]["claim"]["event"])
+        assert parsed.feed.id and parsed.feed.updated
+        assert feedparser.parse(httpx.get(f"{server.url}/alerts/late.atom", timeout=30).content).entries == []
+        assert httpx.get(f"{server.url}/alerts/nobody.atom", timeout=30).status_code == 404
+
+
+class Inbox:
+    """aiosmtpd's handler: every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname=HOST, port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+@pytest.mark.slow
+def test_failed_deliveries_are_retried_recorded_and_sent_on_the_next_run_and_mail_goes_by_smtp(
+        tmp_path: Path, receiver: Receiver, smtp: tuple[Inbox, int]) -> None:
+    db = str(tmp_path / "store.db")
+    inbox, port = smtp
+    mail = {"STORYLINE_SMTP_HOST": HOST, "STORYLINE_SMTP_PORT": str(port), "STORYLINE_SMTP_FROM": "alerts@storyline.test"}
+    closed = f"http://{HOST}:{free_port()}/nobody-listens"
+    _add(db, "flaky", "--actor", "Emmanuel Macron", "--webhook", receiver.url)
+    _add(db, "down", "--actor", "FRA", "--webhook", closed)
+    _add(db, "mail", "--actor", "Lula", "--status", "cancelled", "--email", "desk@storyline.test")
+    _process(db, _write(tmp_path, "a.txt", ANNOUNCED), "2026-03-02", mail)
+    receiver.status = 500
+    said = _process(db, _write(tmp_path, "b.txt", CALLED_OFF), "2026-03-05", mail)
+    assert "3 new change(s); 1 delivered, 2 failed" in said
+    assert len(receiver.posts) == 2  # two attempts (STORYLINE_ALERT_ATTEMPTS), both answered 500
+    (message,) = inbox.messages
+    assert message["To"] == "desk@storyline.test" and "planned → cancelled" in message["Subject"]
+    assert message["From"] == "alerts@storyline.test"
+    assert "has been called off" in message.get_payload(decode=True).decode()
+    tries = {e["alert"]: [(d["attempt"], d["outcome"], d["detail"]) for d in e["deliveries"]] for e in _log(db)}
+    assert [t[:2] for t in tries["flaky"]] == [(1, "failed"), (2, "failed")] and "HTTP 500" in tries["flaky"][0][2]
+    assert [t[:2] for t in tries["down"]] == [(1, "failed"), (2, "failed")] and "Connect" in tries["down"][0][2]
+    assert tries["mail"] == [(1, "delivered", None)]
+
+    receiver.status = 200
+    assert "0 new change(s); 1 delivered, 1 failed" in _process(db, str(tmp_path / "b.txt"), None, mail)
+    assert len(receiver.posts) == 3 and receiver.bodies()[2] == receiver.bodies()[0]
+    assert receiver.posts[2][0]["x-storyline-delivery"] == receiver.posts[0][0]["x-storyline-delivery"]
+    assert len(inbox.messages) == 1
+    flaky = next(e for e in _log(db) if e["alert"] == "flaky")
+    assert [(d["attempt"], d["outcome"]) for d in flaky["deliveries"]][-1] == (3, "delivered")
+
+
+@pytest.mark.slow
+def test_announced_in_budapest_then_the_seed_article_is_one_planned_to_cancelled_alert(
+        tmp_path: Path, receiver: Receiver) -> None:
+    db = str(tmp_path / "store.db")
+    _add(db, "putin", "--actor", "Putin", "--webhook", receiver.url)
+    _process(db, _write(tmp_path, "budapest.txt", BUDAPEST), "2025-10-17")
+    assert receiver.posts == []
+    _process(db, str(SEED), "2025-10-21")
+    (sent,) = receiver.bodies()
+    assert (sent["change"]["from"], sent["change"]["to"]) == ("planned", "cancelled")
+    assert sent["story"]["location"]["name"] == "Budapest"
+    assert "no immediate plans to meet" in sent["change"]["claim"]["evidence"]
+    _process(db, str(SEED), "2025-10-21")
+    assert len(receiver.posts) == 1
+
+
+def test_alerts_add_list_remove_log_and_their_errors(tmp_path: Path) -> None:
+    db = str(tmp_path / "store.db")
+    _add(db, "summits", "--actor", "Putin", "--actor", "Trump", "--type", "CONSULT", "--place", "Hungary",
+         "--webhook", "https://hooks.example.org/x", "--secret", "k")
+    _add(db, "plans", "--status", "planned")
+    listed = json_lines(run_cli("alerts", "list", "--format", "json", "--db", db).stdout)
+    assert [a["name"] for a in listed] == ["plans", "summits"]
+    assert listed[1] | {"created": None} == {
+        "name": "summits", "actors": ["Putin", "Trump"], "type": "CONSULT", "status": None, "place": "Hungary",
+        "webhook": "https://hooks.example.org/x", "signed": True, "email": None, "feed": "/alerts/summits.atom",
+        "created": None}
+    assert "secret" not in listed[1]
+    table = run_cli("alerts", "list", "--db", db).stdout.decode()
+    assert "summits" in table and "actor Putin" in table
+    bad = [
+        (("add", "summits"), "already exists"),
+        (("add", "x", "--webhook", "ftp://h/x"), "--webhook"),
+        (("add", "x", "--type", "PARTY"), "--type"),
+        (("add", "x", "--status", "postponed"), "--status"),
+        (("add", "x", "--email", "nobody"), "--email"),
+        (("add", "bad name"), "a name is"),
+        (("remove", "nobody"), "no such alert"),
+        (("log", "nobody"), "no such alert"),
+    ]
+    for args, words in bad:
+        result = run_cli("alerts", *args, "--db", db)
+        lines = result.stderr.decode().strip().splitlines()
+        assert result.returncode == 2 and len(lines) == 1 and words in lines[0], (args, lines)
+    assert run_cli("alerts", "log", "--format", "json", "--db", db).stdout == b""
+    removed = run_cli("alerts", "remove", "summits", "--db", db)
+    assert removed.returncode == 0 and "removed" in removed.stdout.decode()
+    after = json_lines(run_cli("alerts", "list", "--format", "json", "--db", db).stdout)
+    assert [a["name"] for a in after] == ["plans"]

@@ -19,21 +19,19 @@ import feedparser
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import SEED, json_lines, run_cli
-from web_server import HOST, free_port, running_server
 
+from conftest import SEED, json_lines, run_cli
 from storyline import alerts, store
 from storyline.settings import Settings, db_url
+from web_server import HOST, free_port, running_server
 
-ANNOUNCED = """Macron and Lula to meet in Lisbon
-
-French President Emmanuel Macron will meet Brazilian President Luiz Inacio Lula da Silva in Lisbon next week, the Elysee Palace announced on Monday.
-The two presidents are expected to sign a trade accord during the visit, aides said.
-"""
-CALLED_OFF = """Lisbon talks between Macron and Lula called off
-
-The meeting between French President Emmanuel Macron and Brazilian President Luiz Inacio Lula da Silva in Lisbon has been called off, the Elysee Palace said on Thursday.
-"""
+ANNOUNCED = ("Macron and Lula to meet in Lisbon\n\n"
+             "French President Emmanuel Macron will meet Brazilian President Luiz Inacio Lula da Silva in Lisbon "
+             "next week, the Elysee Palace announced on Monday.\n"
+             "The two presidents are expected to sign a trade accord during the visit, aides said.\n")
+CALLED_OFF = ("Lisbon talks between Macron and Lula called off\n\n"
+              "The meeting between French President Emmanuel Macron and Brazilian President Luiz Inacio Lula da Silva "
+              "in Lisbon has been called off, the Elysee Palace said on Thursday.\n")
 BUDAPEST = """Trump and Putin agree to hold a summit in Hungary
 
 U.S. President Donald Trump will meet Russian President Vladimir Putin in Budapest next week, the White House announced on Friday.
@@ -144,7 +142,8 @@ def test_a_called_off_meeting_is_one_signed_alert_never_sent_twice_and_in_the_fe
     _process(db, called_off)
     assert len(receiver.posts) == 1
     (entry,) = _log(db)
-    assert entry["alert"] == "lisbon" and [(d["channel"], d["outcome"]) for d in entry["deliveries"]] == [("webhook", "delivered")]
+    assert entry["alert"] == "lisbon"
+    assert [(d["channel"], d["outcome"]) for d in entry["deliveries"]] == [("webhook", "delivered")]
 
     with running_server(tmp_path) as server:
         answer = httpx.get(f"{server.url}/alerts/lisbon.atom", timeout=30)

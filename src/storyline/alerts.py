@@ -42,9 +42,9 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
-from xml.etree import ElementTree
 from typing import Any
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 from sqlalchemy import Connection, Engine, delete, func, insert, inspect, select
 
@@ -53,8 +53,8 @@ from .errors import StorylineError
 from .model import STATUSES, Alert, Story, actor_dict, to_dict
 from .ontology import PLOVER_TYPES
 from .settings import Settings
-from .stories import actor_matches, country_table, name_key, rules
 from .store import story_from_row
+from .stories import actor_matches, country_table, name_key, rules
 from .text import fold
 from .titles import title
 

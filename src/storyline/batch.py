@@ -40,11 +40,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import pipeline, store
+from .alerts import after_linking
 from .clean import clean
 from .errors import Reason, StorylineError, reject
 from .ingest import STDIN, Item, expand, read_inputs, read_path
 from .model import Article, ArticleResult, RawDocument, Rejected
-from .alerts import after_linking
 from .settings import DEFAULT_MAX_BYTES, DEFAULT_MODEL, DEFAULT_TIME_LIMIT, Settings
 from .tables import TABLES, rejection, to_results, to_tables
 from .warc import WARC_DATE, is_warc, read_warc

@@ -606,12 +606,14 @@ def _report_alerts(outcome: alerts.Outcome) -> None:
 
 @alerts_app.command("add")
 def alerts_add(
-    name: Annotated[str, typer.Argument(help="The watch list's name (letters, digits, '.', '_', '-'); its feed is /alerts/NAME.atom")],
+    name: Annotated[str, typer.Argument(
+        help="The watch list's name (letters, digits, '.', '_', '-'); its feed is /alerts/NAME.atom")],
     actor: Annotated[list[str] | None, typer.Option(
         "--actor", help="A participant: words of a name, or a country code (repeat: all must take part)")] = None,
     type: Annotated[str | None, typer.Option("--type", help="Only stories of this PLOVER type (CONSULT, AGREE ...)")] = None,
     status: Annotated[str | None, typer.Option("--status", help="Only changes from or to this status")] = None,
-    place: Annotated[str | None, typer.Option("--place", help="Only stories at this place: a place name, a country or its code")] = None,
+    place: Annotated[str | None, typer.Option(
+        "--place", help="Only stories at this place: a place name, a country or its code")] = None,
     webhook: Annotated[str | None, typer.Option("--webhook", help="POST each change here as JSON")] = None,
     secret: Annotated[str | None, typer.Option(
         "--secret", help="Sign the webhook's body: X-Storyline-Signature: sha256=HMAC-SHA256(secret, body)")] = None,

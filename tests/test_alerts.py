@@ -32,6 +32,9 @@ ANNOUNCED = ("Macron and Lula to meet in Lisbon\n\n"
 CALLED_OFF = ("Lisbon talks between Macron and Lula called off\n\n"
               "The meeting between French President Emmanuel Macron and Brazilian President Luiz Inacio Lula da Silva "
               "in Lisbon has been called off, the Elysee Palace said on Thursday.\n")
+REVIVED = ("Macron and Lula revive Lisbon meeting\n\n"
+           "French President Emmanuel Macron will meet Brazilian President Luiz Inacio Lula da Silva in Lisbon after "
+           "all later this month, the Elysee Palace said on Saturday.\n")
 BUDAPEST = """Trump and Putin agree to hold a summit in Hungary
 
 U.S. President Donald Trump will meet Russian President Vladimir Putin in Budapest next week, the White House announced on Friday.
@@ -156,6 +159,28 @@ def test_a_called_off_meeting_is_one_signed_alert_never_sent_twice_and_in_the_fe
         assert parsed.feed.id and parsed.feed.updated
         assert feedparser.parse(httpx.get(f"{server.url}/alerts/late.atom", timeout=30).content).entries == []
         assert httpx.get(f"{server.url}/alerts/nobody.atom", timeout=30).status_code == 404
+        _alert_me_on_changes(server.url, story["id"], receiver)
+
+
+def _alert_me_on_changes(url: str, story_id: str, receiver: Receiver) -> None:
+    """The story page's form makes a feed-only watch list (cross-site posts refused); an
+    upload that revives the meeting reaches it and the webhook of the CLI's watch list."""
+    with httpx.Client(base_url=url, timeout=120) as client:
+        assert f'action="/stories/{story_id}/alert"' in client.get(f"/stories/{story_id}").text
+        form = {"name": "lisbon-web"}
+        evil = {"Origin": "http://evil.example"}
+        assert client.post(f"/stories/{story_id}/alert", data=form, headers=evil).status_code == 403
+        made = client.post(f"/stories/{story_id}/alert", data=form, headers={"Origin": url})
+        assert made.status_code == 303 and made.headers["location"].startswith(f"/stories/{story_id}?alert=lisbon-web")
+        assert "/alerts/lisbon-web.atom" in client.get(made.headers["location"]).text
+        assert client.post(f"/stories/{story_id}/alert", data=form).status_code == 409
+        assert feedparser.parse(client.get("/alerts/lisbon-web.atom").content).entries == []
+        uploaded = client.post("/upload", data={"text": REVIVED, "published": "2026-03-07"})
+        assert uploaded.status_code == 303, uploaded.text
+        (entry,) = feedparser.parse(client.get("/alerts/lisbon-web.atom").content).entries
+    assert "cancelled → planned" in entry.title and "after all" in entry.summary
+    revived = sorted((b["alert"], b["change"]["from"], b["change"]["to"]) for b in receiver.bodies()[1:])
+    assert revived == [("late", "cancelled", "planned"), ("lisbon", "cancelled", "planned")]  # both watch Lula
 
 
 class Inbox:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import sqlite3
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
-from conftest import SEED, json_lines, run_cli
+from conftest import SEED, coded_error, json_lines, read_only, run_cli
 from storyline import alerts, store
 from storyline.settings import Settings, db_url
 from web_server import HOST, free_port, running_server
@@ -287,3 +288,17 @@ def test_alerts_add_list_remove_log_and_their_errors(tmp_path: Path) -> None:
     assert removed.returncode == 0 and "removed" in removed.stdout.decode()
     after = json_lines(run_cli("alerts", "list", "--format", "json", "--db", db).stdout)
     assert [a["name"] for a in after] == ["plans"]
+
+
+def test_a_read_only_store_from_before_alerts_is_still_read(tmp_path: Path) -> None:
+    db = tmp_path / "ro" / "store.db"
+    db.parent.mkdir()
+    assert run_cli("articles", "--db", str(db)).returncode == 0
+    with sqlite3.connect(db) as con:  # as a store written before the alert tables existed
+        for table in ("alert_deliveries", "alert_changes", "alerts"):
+            con.execute(f"drop table {table}")
+    with read_only(db, db.parent):
+        for args in (("articles",), ("stories",), ("alerts", "list"), ("alerts", "log")):
+            result = run_cli(*args, "--format", "json", "--db", str(db))
+            assert result.returncode == 0 and result.stdout.strip() == b"", (args, result.stderr)
+        assert "read-only" in coded_error(run_cli("alerts", "add", "x", "--db", str(db)), "E103")

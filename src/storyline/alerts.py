@@ -125,11 +125,15 @@ def _alert_id(conn: Connection, name: str) -> int:
 
 
 def list_alerts(engine: Engine) -> list[Alert]:
+    if not ready(engine):
+        return []
     with engine.connect() as conn:
         return [_alert(r) for r in conn.execute(select(alerts).order_by(alerts.c.name)).mappings()]
 
 
 def get(engine: Engine, name: str) -> Alert | None:
+    if not ready(engine):
+        return None
     with engine.connect() as conn:
         row = conn.execute(select(alerts).where(alerts.c.name == name)).mappings().first()
     return _alert(row) if row is not None else None
@@ -564,6 +568,10 @@ def details(data: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- the log and the feed
 def log_rows(engine: Engine, name: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
     """Recorded changes, newest first, each with its delivery attempts."""
+    if not ready(engine):
+        if name is not None:
+            raise StorylineError(f"alert {name!r}: no such alert (see `storyline alerts list`)")
+        return []
     query = (select(alert_changes, alerts.c.name).join(alerts, alerts.c.id == alert_changes.c.alert_id)
              .where(alert_changes.c.payload.is_not(None)).order_by(alert_changes.c.id.desc()).limit(limit))
     with engine.connect() as conn:
@@ -601,7 +609,7 @@ def ready(engine: Engine) -> bool:
 def feed(engine: Engine, name: str, base: str) -> bytes | None:
     """The Atom feed of a watch list's changes (newest first, at most `FEED_ENTRIES`), with
     links under `base` (the server's URL); None for an unknown watch list."""
-    alert = get(engine, name) if ready(engine) else None
+    alert = get(engine, name)
     if alert is None:
         return None
     rows = log_rows(engine, name, FEED_ENTRIES)

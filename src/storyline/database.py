@@ -410,7 +410,9 @@ def _prepare(engine: Engine, where: str, write: bool, can_write: bool,
     `rebuild` recomputes what is derived from the stored rows (the store's claims and stories)."""
     with engine.connect() as conn:
         found = _schema(conn, where)
-    if found.ready:
+    if found.ready or (found.version == SCHEMA_VERSION and not can_write):
+        # a read-only store of this version that lacks a table added since (the alerts') is
+        # read as it is: what reads such a table checks for it (`alerts.ready`)
         if can_write:
             _use_wal(engine, where)
         if write:

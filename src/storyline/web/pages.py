@@ -87,12 +87,12 @@ def story_page_view(request: Request, story_id: str) -> Response:
 
 def _free_name(engine: Engine, name: str) -> str:
     """`name`, or with the first free suffix ("-2", "-3" ...) when a watch list has it."""
-    taken = {a.name for a in alerts.list_alerts(engine)} if alerts.ready(engine) else set()
+    taken = {a.name for a in alerts.list_alerts(engine)}
     return next(n for n in (name, *(f"{name[:60]}-{i}" for i in range(2, 1000))) if n not in taken)
 
 
 def _added(engine: Engine, name: str | None) -> Alert | None:
-    return alerts.get(engine, name) if name and alerts.ready(engine) else None
+    return alerts.get(engine, name) if name else None
 
 
 @router.post("/stories/{story_id}/alert")

@@ -6,8 +6,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -50,6 +55,7 @@ class Receiver:
 
     url: str
     status: int = 200
+    hang: float = 0.0   # seconds to wait before answering
     posts: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
 
     def bodies(self) -> list[dict[str, Any]]:
@@ -64,6 +70,7 @@ def receiver() -> Iterator[Receiver]:
         def do_POST(self) -> None:  # noqa: N802 - http.server's name
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             state.posts.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            time.sleep(state.hang)
             self.send_response(state.status)
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -302,3 +309,32 @@ def test_a_read_only_store_from_before_alerts_is_still_read(tmp_path: Path) -> N
             result = run_cli(*args, "--format", "json", "--db", str(db))
             assert result.returncode == 0 and result.stdout.strip() == b"", (args, result.stderr)
         assert "read-only" in coded_error(run_cli("alerts", "add", "x", "--db", str(db)), "E103")
+
+
+@pytest.mark.slow
+def test_a_run_killed_while_it_delivers_loses_nothing_and_records_the_change_once(
+        tmp_path: Path, receiver: Receiver) -> None:
+    db = str(tmp_path / "store.db")
+    _add(db, "lisbon", "--actor", "Macron", "--webhook", receiver.url)
+    _process(db, _write(tmp_path, "a.txt", ANNOUNCED), "2026-03-02")
+    receiver.hang = 30
+    args = [sys.executable, "-m", "storyline", "process", _write(tmp_path, "b.txt", CALLED_OFF), "--published",
+            "2026-03-05", "--db", db]
+    running = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, "STORYLINE_ALERT_TIMEOUT": "300"})
+    deadline = time.monotonic() + 300
+    while not receiver.posts and time.monotonic() < deadline and running.poll() is None:
+        time.sleep(0.1)
+    running.send_signal(signal.SIGKILL)  # in the middle of the POST: the change is recorded, the attempt not
+    running.wait(timeout=30)
+    assert len(receiver.posts) == 1
+    (entry,) = _log(db)
+    assert entry["deliveries"] == []
+    receiver.hang = 0
+    assert "0 new change(s); 1 delivered" in _process(db, str(tmp_path / "b.txt"))
+    first, second = (headers["x-storyline-delivery"] for headers, _ in receiver.posts)
+    assert first == second  # the receiver can tell the resend of one change
+    (entry,) = _log(db)
+    assert [(d["attempt"], d["outcome"]) for d in entry["deliveries"]] == [(1, "delivered")]
+    _process(db, str(tmp_path / "b.txt"))
+    assert len(receiver.posts) == 2

@@ -262,6 +262,7 @@ def test_announced_in_budapest_then_the_seed_article_is_one_planned_to_cancelled
     assert len(receiver.posts) == 1
 
 
+@pytest.mark.slow  # many CLI runs
 def test_alerts_add_list_remove_log_and_their_errors(tmp_path: Path) -> None:
     db = str(tmp_path / "store.db")
     _add(db, "summits", "--actor", "Putin", "--actor", "Trump", "--type", "CONSULT", "--place", "Hungary",
@@ -297,6 +298,7 @@ def test_alerts_add_list_remove_log_and_their_errors(tmp_path: Path) -> None:
     assert [a["name"] for a in after] == ["plans"]
 
 
+@pytest.mark.slow  # many CLI runs
 def test_a_read_only_store_from_before_alerts_is_still_read(tmp_path: Path) -> None:
     db = tmp_path / "ro" / "store.db"
     db.parent.mkdir()

@@ -40,11 +40,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import pipeline, store
+from .alerts import after_linking
 from .clean import clean
 from .errors import Reason, StorylineError, reject
 from .ingest import STDIN, Item, expand, read_inputs, read_path
 from .model import Article, ArticleResult, RawDocument, Rejected
-from .settings import DEFAULT_MAX_BYTES, DEFAULT_MODEL, DEFAULT_TIME_LIMIT
+from .settings import DEFAULT_MAX_BYTES, DEFAULT_MODEL, DEFAULT_TIME_LIMIT, Settings
 from .tables import TABLES, rejection, to_results, to_tables
 from .warc import WARC_DATE, is_warc, read_warc
 from .worker import WARM_UP, Worker, peak_rss_mb
@@ -461,6 +462,7 @@ class LoadSummary:
     rejections_new: int = 0
     rejections_known: int = 0
     buckets_linked: int = 0
+    alerts_sent: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -491,8 +493,10 @@ def read_partition(directory: Path, index: int) -> dict[str, pa.Table]:
     return tables
 
 
-def load(directory: Path, engine: Engine, on_partition: Callable[[int], None] | None = None) -> LoadSummary:
-    """Store every article and rejection of a batch output (idempotently), then link stories."""
+def load(directory: Path, engine: Engine, on_partition: Callable[[int], None] | None = None,
+         settings: Settings | None = None) -> LoadSummary:
+    """Store every article and rejection of a batch output (idempotently), then link stories
+    and send what the watch lists found (`alerts.after_linking`)."""
     manifest = read_manifest(directory)
     summary = LoadSummary(partitions=manifest["partitions"])
     for index in range(manifest["partitions"]):
@@ -508,4 +512,5 @@ def load(directory: Path, engine: Engine, on_partition: Callable[[int], None] | 
         if on_partition is not None:
             on_partition(index)
     summary.buckets_linked = len(store.link_pending(engine))
+    summary.alerts_sent = after_linking(engine, settings or Settings()).delivered
     return summary

@@ -23,10 +23,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy import Engine
 
-from . import output, pipeline, store
+from . import alerts, output, pipeline, store
 from .errors import Problem, StorylineError
 from .ingest import date_out_of_range, expand, make_document, read_bytes, read_inputs
-from .model import STATUSES, Article, ArticleResult, Rejected, Story
+from .model import STATUSES, Alert, Article, ArticleResult, Rejected, Story
 from .settings import Settings, db_url
 
 if TYPE_CHECKING:
@@ -38,6 +38,9 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Measure quality against gold data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+alerts_app = typer.Typer(help="Watch lists: hear when a story changes status (webhook, e-mail, Atom feed).",
+                         no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
 out = Console()
 err = Console(stderr=True)
 
@@ -154,6 +157,7 @@ def process(
         f"{summary.articles} article(s): {summary.new} new, {summary.known} already stored; "
         f"{len(summary.rejected)} rejected → {settings.db}", highlight=False, soft_wrap=True,
     )
+    _report_alerts(summary.alerts)
     if summary.articles == 0 and summary.rejected:
         raise typer.Exit(1)
 
@@ -587,7 +591,7 @@ def load_command(
     engine = _engine(db, write=True)
     with _progress(partitions) as bar:
         task = bar.add_task("loading partitions", total=partitions)
-        summary = batch.load(directory, engine, on_partition=lambda _: bar.advance(task))
+        summary = batch.load(directory, engine, on_partition=lambda _: bar.advance(task), settings=_settings(db))
     err.print(
         f"{summary.new + summary.known} article(s): {summary.new} new, {summary.known} already stored; "
         f"{summary.rejections_new} new rejection(s); {summary.buckets_linked} story bucket(s) relinked → {_settings(db).db}",
@@ -641,6 +645,7 @@ def watch_command(
         def report(number: int, done: watch.Round) -> None:
             last[:] = [done]
             _round_line(number, done, settings.db)
+            _report_alerts(done.summary.alerts)
 
         with watch.stop_on_signals(state.stop, lambda text: err.print(f"storyline: {text}", highlight=False)):
             watch.rounds(state, urls, period, report)
@@ -666,6 +671,81 @@ def _round_line(number: int, done: watch_rounds.Round, db: str) -> None:
         f"round {number}: {done.sources} source(s) fetched ({done.unchanged} unchanged, {len(done.failed)} failed), "
         f"{done.listed} new URL(s) listed; {done.pages} page(s): {summary.new} new, {summary.known} already stored, "
         f"{len(summary.rejected)} rejected → {db}", highlight=False, soft_wrap=True)
+
+
+def _report_alerts(outcome: alerts.Outcome) -> None:
+    if outcome.found or outcome.delivered or outcome.failed:
+        err.print(f"alerts: {outcome.found} new change(s); {outcome.delivered} delivered, {outcome.failed} failed "
+                  "(see `storyline alerts log`)", highlight=False, soft_wrap=True)
+
+
+@alerts_app.command("add")
+def alerts_add(
+    name: Annotated[str, typer.Argument(
+        help="The watch list's name (letters, digits, '.', '_', '-'); its feed is /alerts/NAME.atom")],
+    actor: Annotated[list[str] | None, typer.Option(
+        "--actor", help="A participant: words of a name, or a country code (repeat: all must take part)")] = None,
+    type: Annotated[str | None, typer.Option("--type", help="Only stories of this PLOVER type (CONSULT, AGREE ...)")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="Only changes from or to this status")] = None,
+    place: Annotated[str | None, typer.Option(
+        "--place", help="Only stories at this place: a place name, a country or its code")] = None,
+    webhook: Annotated[str | None, typer.Option("--webhook", help="POST each change here as JSON")] = None,
+    secret: Annotated[str | None, typer.Option(
+        "--secret", help="Sign the webhook's body: X-Storyline-Signature: sha256=HMAC-SHA256(secret, body)")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="Mail each change here (SMTP: STORYLINE_SMTP_HOST ...)")] = None,
+    db: DbOption = None,
+) -> None:
+    """Add a watch list; the stories' current states are its baseline (only later changes are sent)."""
+    alert = Alert(name, tuple(actor or ()), type, status, place, webhook, secret, email)
+    alerts.check(alert)
+    engine = _engine(db, write=True)
+    stories = alerts.add(engine, alert)
+    out.print(f"alert {name} added; the current state of {stories} stor{'y' if stories == 1 else 'ies'} is its "
+              "baseline", highlight=False, soft_wrap=True)
+    if email and not Settings().smtp_host:
+        err.print("storyline: warning: no SMTP server is configured (STORYLINE_SMTP_HOST): e-mails will fail until "
+                  "one is", highlight=False, soft_wrap=True)
+
+
+@alerts_app.command("list")
+def alerts_list(
+    format: Annotated[Format, typer.Option("--format")] = Format.table,
+    db: DbOption = None,
+) -> None:
+    """The watch lists: their filters and where they send."""
+    found = alerts.list_alerts(_engine(db))
+    rows = [output.alert_dict(a) for a in found]
+    if format is Format.json:
+        for row in rows:
+            _emit(output.json_line(row))
+    else:
+        out.print(output.rows_table([output.alert_row(a) for a in found], title=f"{len(found)} alert(s)"))
+
+
+@alerts_app.command("remove")
+def alerts_remove(
+    name: Annotated[str, typer.Argument(help="The watch list's name")],
+    db: DbOption = None,
+) -> None:
+    """Remove a watch list, with what it recorded and sent."""
+    changes = alerts.remove(_engine(db, write=True), name)
+    out.print(f"alert {name} removed ({changes} recorded change(s))", highlight=False, soft_wrap=True)
+
+
+@alerts_app.command("log")
+def alerts_log(
+    name: Annotated[str | None, typer.Argument(help="Only this watch list")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Show at most this many changes")] = 50,
+    format: Annotated[Format, typer.Option("--format")] = Format.table,
+    db: DbOption = None,
+) -> None:
+    """What the watch lists found and sent: each change, newest first, with every delivery attempt."""
+    rows = alerts.log_rows(_engine(db), name, limit)
+    if format is Format.json:
+        for row in rows:
+            _emit(output.json_line(output.alert_log_dict(row)))
+    else:
+        out.print(output.rows_table([output.alert_log_row(r) for r in rows], title=f"{len(rows)} change(s)"))
 
 
 @app.command("serve")

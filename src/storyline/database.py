@@ -203,6 +203,45 @@ fetches = Table(
 )
 
 
+# Alerts (`storyline.alerts`): watch lists, the changes each has found, and every delivery attempt.
+alerts = Table(
+    "alerts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), unique=True, nullable=False),
+    Column("actors", JSON, nullable=False),              # participant names (all must take part)
+    Column("type", String(16)),
+    Column("status", String(16)),
+    Column("place", Text),
+    Column("webhook", Text),
+    Column("secret", Text),
+    Column("email", Text),
+    Column("created", DateTime, nullable=False),
+)
+alert_changes = Table(
+    "alert_changes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id", ondelete="CASCADE"), index=True, nullable=False),
+    Column("kind", String(8), nullable=False),           # "status" or "conflict"
+    Column("from_status", String(16), nullable=False),
+    Column("to_status", String(16), nullable=False),
+    Column("event_id", String(40), nullable=False),      # the claim that made the change
+    Column("story_id", String(40), nullable=False),
+    Column("payload", JSON(none_as_null=True)),          # what is sent; NULL: a mark, never sent (baseline)
+    Column("found", DateTime, nullable=False),
+    UniqueConstraint("alert_id", "kind", "from_status", "to_status", "event_id", name="uq_alert_change"),
+)
+alert_deliveries = Table(
+    "alert_deliveries", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("change_id", Integer, ForeignKey("alert_changes.id", ondelete="CASCADE"), index=True, nullable=False),
+    Column("channel", String(8), nullable=False),        # "webhook" or "email"
+    Column("attempt", Integer, nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("outcome", String(12), nullable=False),       # "delivered" or "failed"
+    Column("detail", Text),
+)
+
+
 # ---------------------------------------------------------------- opening a store
 def connect(url: str, write: bool = True, rebuild: Callable[[Connection], object] | None = None) -> Engine:
     """An engine for the store at `url`, its schema created (or migrated) and checked.
@@ -404,7 +443,9 @@ def _prepare(engine: Engine, where: str, write: bool, can_write: bool,
     `rebuild` recomputes what is derived from the stored rows (the store's claims and stories)."""
     with engine.connect() as conn:
         found = _schema(conn, where)
-    if found.ready:
+    if found.ready or (found.version == SCHEMA_VERSION and not can_write):
+        # a read-only store of this version that lacks a table added since (the alerts') is
+        # read as it is: what reads such a table checks for it (`alerts.ready`)
         if can_write:
             _use_wal(engine, where)
         if write:

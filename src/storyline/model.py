@@ -268,3 +268,20 @@ class ClassifiedSentence:
     type: str | None
     source_countries: tuple[str, ...] = ()
     target_countries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A watch list over the stories (`storyline.alerts`): a story matches when every filter
+    given holds (no filter: every story), and each change of a matching story is sent to the
+    webhook and the address given, and listed in the watch list's Atom feed."""
+
+    name: str
+    actors: tuple[str, ...] = ()     # words of participants' names, or country codes (all take part)
+    type: str | None = None          # the story's PLOVER type
+    status: str | None = None        # the status before or after the change
+    place: str | None = None         # the place's name, its country's name or code
+    webhook: str | None = None
+    secret: str | None = None        # signs the webhook's body (HMAC-SHA256)
+    email: str | None = None
+    created: dt.datetime | None = None

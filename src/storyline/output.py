@@ -12,6 +12,7 @@ from rich.text import Text
 
 from .model import (
     Actor,
+    Alert,
     Article,
     ArticleResult,
     Attribution,
@@ -278,3 +279,36 @@ def print_story(console: Console, story: Story) -> None:
                       claim.location.name if claim.location else "", says, claim.outlet or "",
                       claim.evidence.sentence, style=style)
     console.print(table)
+
+
+# ---------------------------------------------------------------- alerts
+def alert_dict(alert: Alert) -> dict[str, Any]:
+    """A line of `storyline alerts list --format json` (the secret is never shown)."""
+    return {"name": alert.name, "actors": list(alert.actors), "type": alert.type, "status": alert.status,
+            "place": alert.place, "webhook": alert.webhook, "signed": alert.secret is not None, "email": alert.email,
+            "feed": f"/alerts/{alert.name}.atom", "created": _iso(alert.created)}
+
+
+def alert_row(alert: Alert) -> dict[str, Any]:
+    follows = [*(f"actor {a}" for a in alert.actors), *(f"{k} {v}" for k, v in
+               (("type", alert.type), ("status", alert.status), ("place", alert.place)) if v)]
+    sends = [*([f"webhook {alert.webhook}" + (" (signed)" if alert.secret else "")] if alert.webhook else []),
+             *([f"email {alert.email}"] if alert.email else []), f"feed /alerts/{alert.name}.atom"]
+    return {"name": alert.name, "follows": "; ".join(follows) or "every story", "sends to": "; ".join(sends),
+            "since": _iso(alert.created) or ""}
+
+
+def alert_log_dict(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A line of `storyline alerts log --format json`: the change as sent, and its deliveries."""
+    return {"alert": row["alert"], "found": _iso(row["found"]), "key": row["key"], "payload": row["payload"],
+            "deliveries": [{**d, "at": _iso(d["at"])} for d in row["deliveries"]]}
+
+
+def alert_log_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    data = row["payload"]
+    change = data["change"]
+    step = f"{change['from']} → {change['to']}" if change["from"] != change["to"] else f"{change['to']} (contradicted)"
+    tries = "; ".join(f"{d['channel']} #{d['attempt']} {d['outcome']}" + (f": {d['detail']}" if d["detail"] else "")
+                      for d in row["deliveries"]) or "feed only"
+    return {"found": _iso(row["found"]), "alert": row["alert"], "story": data["story"]["title"], "change": step,
+            "reported": change.get("at") or "", "deliveries": tries}

@@ -32,6 +32,7 @@ from typing import Protocol
 from sqlalchemy import Engine
 
 from . import store as db
+from .alerts import Outcome, after_linking
 from .clean import clean
 from .errors import Reason, reject
 from .ingest import date_out_of_range, make_document, read_inputs
@@ -57,6 +58,7 @@ class Summary:
     new: int = 0
     known: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    alerts: Outcome = field(default_factory=Outcome)   # what the watch lists found and sent
 
     @property
     def articles(self) -> int:
@@ -149,6 +151,8 @@ def run(
             on_item(outcome, is_new)
     if unlinked and engine is not None:
         db.link_pending(engine)
+    if engine is not None:
+        summary.alerts = after_linking(engine, settings)  # also catches up a run killed before it
     return summary
 
 

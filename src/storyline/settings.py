@@ -36,6 +36,10 @@ def _env_int(name: str, default: int) -> int:
     return int(raw) if raw and raw.isdigit() else default
 
 
+def _env_text(name: str) -> str | None:
+    return os.environ.get(name, "").strip() or None
+
+
 def _env_seconds(name: str, default: float) -> float:
     raw = os.environ.get(name, "")
     try:
@@ -80,3 +84,18 @@ class Settings:
     # the server fetches the URLs of an uploaded URL list from loopback, link-local and private
     # addresses too (`storyline serve --allow-private-fetch`); off: only public addresses
     allow_private_fetch: bool = False
+
+
+    # alerts (`storyline.alerts`): e-mail through this SMTP server; webhook and e-mail attempts
+    smtp_host: str | None = field(default_factory=lambda: _env_text("STORYLINE_SMTP_HOST"))
+    smtp_port: int = field(default_factory=lambda: _env_int("STORYLINE_SMTP_PORT", 25))
+    smtp_from: str = field(default_factory=lambda: _env_text("STORYLINE_SMTP_FROM") or "storyline@localhost")
+    smtp_user: str | None = field(default_factory=lambda: _env_text("STORYLINE_SMTP_USER"))
+    smtp_password: str | None = field(default_factory=lambda: _env_text("STORYLINE_SMTP_PASSWORD"))
+    # seconds to connect, send and hear back, per attempt
+    alert_timeout: float = field(default_factory=lambda: _env_seconds("STORYLINE_ALERT_TIMEOUT", 10.0))
+    # attempts per delivery and run, the first pause between them (doubled after each), and the
+    # attempts over all runs after which a delivery is given up
+    alert_attempts: int = field(default_factory=lambda: max(1, _env_int("STORYLINE_ALERT_ATTEMPTS", 3)))
+    alert_backoff: float = field(default_factory=lambda: _env_seconds("STORYLINE_ALERT_BACKOFF", 1.0))
+    alert_give_up: int = field(default_factory=lambda: max(1, _env_int("STORYLINE_ALERT_GIVE_UP", 30)))

@@ -1,14 +1,17 @@
 """Server-rendered pages: stories, a story's timeline, events, an article, upload, API."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from .. import sources, store
-from ..model import STATUSES
+from .. import alerts, sources, store
+from ..errors import StorylineError
+from ..model import STATUSES, Alert
 from .context import AppContext, context
 from .errors import ApiError
 from .forms import form_upload, same_origin
@@ -77,7 +80,50 @@ def story_page_view(request: Request, story_id: str) -> Response:
     if found is None:
         raise ApiError(404, "not_found", f"story {story_id!r}: not in the store (or the prefix is ambiguous)")
     titles = article_titles(engine, [c.article_id for c in found.claims])
-    return _render(request, "story.html", story=found, titles=titles)
+    offer = alerts.for_story(found)
+    return _render(request, "story.html", story=found, titles=titles, offer=offer,
+                   alert_name=_free_name(engine, offer.name), added=_added(engine, request.query_params.get("alert")))
+
+
+def _free_name(engine: Engine, name: str) -> str:
+    """`name`, or with the first free suffix ("-2", "-3" ...) when a watch list has it."""
+    taken = {a.name for a in alerts.list_alerts(engine)}
+    return next(n for n in (name, *(f"{name[:60]}-{i}" for i in range(2, 1000))) if n not in taken)
+
+
+def _added(engine: Engine, name: str | None) -> Alert | None:
+    return alerts.get(engine, name) if name else None
+
+
+@router.post("/stories/{story_id}/alert")
+async def story_alert(request: Request, story_id: str) -> Response:
+    """"Alert me on changes": a watch list of the story's participants and type, read through
+    its Atom feed (webhooks and e-mail are set with `storyline alerts add`: the server posts to
+    no address a web form gives it)."""
+    same_origin(request)
+    engine = context(request).engine
+    found = store.load_story(engine, story_id)
+    if found is None:
+        raise ApiError(404, "not_found", f"story {story_id!r}: not in the store (or the prefix is ambiguous)")
+    form = await request.form(max_fields=4, max_part_size=1024)
+    name = form.get("name")
+    offer = replace(alerts.for_story(found), name=name.strip() if isinstance(name, str) and name.strip() else "")
+    try:
+        await run_in_threadpool(alerts.add, engine, offer)
+    except StorylineError as exc:
+        if exc.code is not None:
+            raise
+        raise ApiError(409 if "already exists" in str(exc) else 422, "bad_alert", str(exc)) from None
+    return RedirectResponse(f"/stories/{found.id}?alert={offer.name}#alert-h", status_code=303)
+
+
+@router.get("/alerts/{name}.atom")
+def alert_feed(request: Request, name: str) -> Response:
+    """A watch list's changes as an Atom feed, for any feed reader."""
+    found = alerts.feed(context(request).engine, name, str(request.base_url))
+    if found is None:
+        raise ApiError(404, "not_found", f"alert {name!r}: no such alert")
+    return Response(found, media_type="application/atom+xml; charset=utf-8")
 
 
 @router.get("/events")

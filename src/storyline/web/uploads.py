@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from .. import pipeline, sources, store
+from ..alerts import after_linking
 from ..errors import Reason, StorylineError, reject
 from ..fetch import Fetcher
 from ..ingest import date_out_of_range, decode, make_document, read_bytes, sniff_binary
@@ -120,6 +121,7 @@ class Processor:
             result = self._analyse(doc, upload.published)
             store.save_result(self.engine, result)
             store.link_pending(self.engine)
+            after_linking(self.engine, self.settings)
         return Stored(result, True, self._stories(result))
 
     def url_list(self, urls: list[str]) -> UrlList:
@@ -137,6 +139,7 @@ class Processor:
                 else:
                     stored.append((url, outcome.article.id))
             store.link_pending(self.engine)
+            after_linking(self.engine, self.settings)
         return UrlList(urls, stored, rejected, recorded)
 
     def _fetched(self, fetcher: Fetcher, url: str) -> ArticleResult | Rejected:

@@ -356,7 +356,7 @@ def rebuild(conn: Connection, bucket: str) -> list[Story]:
 def rebuild_group(conn: Connection, group: frozenset[str], in_force: Sequence[Edit]) -> list[Story]:
     """Replace the stories of these buckets by those linking builds from each bucket's claims,
     with the edits applied (`curation.apply`)."""
-    by_bucket = _bucket_reports(conn, group)
+    by_bucket = _group_reports(conn, group)
     built = [s for bucket in sorted(by_bucket) for s in linking.build(by_bucket[bucket])]
     if in_force:
         built = curation.apply(built, {r.event.id: r for rs in by_bucket.values() for r in rs}, in_force)
@@ -425,7 +425,12 @@ def _claim_state(row: Any) -> tuple[Any, ...]:
     return row["story_id"], row["seq"], row["status"], row["change"], row["conflict"]
 
 
-def _bucket_reports(conn: Connection, group: frozenset[str]) -> dict[str, list[linking.Report]]:
+def _bucket_reports(conn: Connection, bucket: str) -> list[linking.Report]:
+    """The reports of one bucket's claims."""
+    return _group_reports(conn, frozenset({bucket})).get(bucket, [])
+
+
+def _group_reports(conn: Connection, group: frozenset[str]) -> dict[str, list[linking.Report]]:
     """The reports of the claims of these buckets, by bucket."""
     query = (
         select(events, articles.c.published, articles.c.outlet, articles.c.url, claims.c.bucket)

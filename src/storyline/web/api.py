@@ -126,8 +126,11 @@ def get_story(request: Request, story_id: Annotated[str, Path(description=ID_HEL
 
 # ---------------------------------------------------------------- curation
 EDIT_ERRORS: dict[int | str, dict[str, Any]] = {
-    200: {"model": EditOut}, **UPLOAD_ERRORS,
-    422: {"model": ErrorOut, "description": "An edit that cannot be made (`invalid_edit`), bad parameters"},
+    200: {"model": EditOut}, **ERRORS,
+    403: UPLOAD_ERRORS[403],
+    422: {"model": ErrorOut, "description": "An edit that cannot be made (`invalid_edit`), bad parameters "
+                                            "(`validation_error`)"},
+    503: {"model": ErrorOut, "description": "The store is read-only (`read_only_store`)"},
 }
 
 

@@ -493,6 +493,7 @@ def _migrate(conn: Connection) -> None:
     _move_statement_times(conn)
     _add_figures(conn)
     conn.execute(text("DROP TABLE IF EXISTS claims"))
+    conn.execute(text("DROP TABLE IF EXISTS story_meta"))  # derived from the stories, as they are
     conn.execute(text("DROP TABLE IF EXISTS stories"))
 
 

@@ -141,7 +141,7 @@ def _rebuild(conn: Connection, buckets: set[str]) -> None:
     in_force = store.edits_in_force(conn)
     tied = store.ties(conn, in_force)
     groups = {tied.get(b, frozenset({b})) for b in buckets}
-    conn.execute(delete(stories).where(stories.c.bucket.in_(sorted({b for g in groups for b in g}))))
+    store.drop_stories(conn, {b for g in groups for b in g})
     for group in sorted(groups, key=sorted):
         store.rebuild_group(conn, group, in_force)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -331,6 +331,7 @@ def relink(engine: Engine) -> int:
 
 
 def _relink(conn: Connection) -> int:
+    conn.execute(delete(story_meta))
     conn.execute(delete(stories))
     conn.execute(delete(claims))
     rejected = rejected_events(conn)
@@ -361,8 +362,9 @@ def rebuild_group(conn: Connection, group: frozenset[str], in_force: Sequence[Ed
     if in_force:
         built = curation.apply(built, {r.event.id: r for rs in by_bucket.values() for r in rs}, in_force)
     bucket_of = {r.event.id: b for b, rs in by_bucket.items() for r in rs}
-    conn.execute(delete(stories).where(stories.c.bucket.in_(sorted(group))))
+    drop_stories(conn, group)
     if built:
+        conn.execute(delete(story_meta).where(story_meta.c.story_id.in_([s.id for s in built])))  # left by another program
         conn.execute(insert(stories), [_story_row(s, min(bucket_of[c.event_id] for c in s.claims)) for s in built])
         conn.execute(insert(story_meta), [_meta_row(s) for s in built])
     old = {r["event_id"]: r for r in conn.execute(select(claims).where(claims.c.bucket.in_(sorted(group)))).mappings()}
@@ -376,6 +378,14 @@ def rebuild_group(conn: Connection, group: frozenset[str], in_force: Sequence[Ed
             story_id=bindparam("story_id"), seq=bindparam("seq"), status=bindparam("status"),
             change=bindparam("change"), conflict=bindparam("conflict")), changed)
     return built
+
+
+def drop_stories(conn: Connection, buckets: Iterable[str]) -> None:
+    """Delete the stories of these buckets with their `story_meta` rows (not left to the
+    foreign key's cascade: a store another program wrote may not enforce it)."""
+    chosen = sorted(set(buckets))
+    conn.execute(delete(story_meta).where(story_meta.c.story_id.in_(select(stories.c.id).where(stories.c.bucket.in_(chosen)))))
+    conn.execute(delete(stories).where(stories.c.bucket.in_(chosen)))
 
 
 def _meta_row(story: Story) -> dict[str, Any]:

@@ -174,3 +174,14 @@ def test_api_page(page: Any, server: Server) -> None:
     assert page.locator("section.endpoint").count() >= 9
     shot(page, "09-api-docs")
     assert not page.problems, page.problems
+
+
+def test_watch_page(page: Any, server: Server) -> None:
+    httpx.post(f"{server.url}/api/url-lists", content=b"https://feeds.example.invalid/rss\n",
+               headers={"content-type": "text/plain"}, timeout=60)
+    page.goto("/watch")
+    assert page.locator("h1").inner_text() == "Watch"
+    assert "https://feeds.example.invalid/rss" in page.inner_text("main")
+    assert page.locator("nav a[aria-current=page]").inner_text() == "Watch"
+    shot(page, "10-watch")
+    assert not page.problems, page.problems

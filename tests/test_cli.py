@@ -244,6 +244,18 @@ def test_python_api_accepts_a_lone_surrogate_and_bounds_the_date() -> None:
         storyline.process("Macron met Scholz in Berlin on Friday.", published=dt.date(1066, 10, 14))
 
 
+@pytest.mark.slow
+def test_python_api_time_limit_stops_a_long_extraction_and_keeps_a_short_one() -> None:
+    import storyline
+
+    text = "The mayor of Valdora met the governor of Estrel in Corvo on Tuesday, aides said. "
+    short = storyline.process(text, published="2024-05-08")
+    limited = storyline.process(text, published="2024-05-08", time_limit=120)
+    assert [e.type for e in limited.events] == [e.type for e in short.events] and short.events
+    with pytest.raises(TimeoutError, match="time limit"):
+        storyline.process(text * 400, published="2024-05-08", time_limit=0.05)
+
+
 @pytest.mark.parametrize(("args", "command", "reason"), [
     (("process", "--no-such-option"), "process", "No such option: --no-such-option"),
     (("stories", "--limit", "many"), "stories", "Invalid value for '--limit'"),

@@ -327,22 +327,26 @@ def test_bad_uploads_through_the_form_show_the_error_and_store_nothing(
     assert client.get("/api/stats").json() == before
 
 
-def test_url_lists_are_recorded_as_not_fetched(client: httpx.Client) -> None:
-    urls = b"# two pages\nhttps://example.org/news/1\n\nhttp://example.org/news/2\n"
+def test_url_lists_are_fetched_and_failures_recorded(client: httpx.Client) -> None:
+    """Hosts under .invalid never resolve (RFC 2606): each URL is tried and recorded as E038;
+    the fetching itself is tested against real servers in test_watch.py."""
+    urls = b"# two pages\nhttps://news.example.invalid/1\n\nhttp://news.example.invalid/2\n"
     before = client.get("/api/stats").json()
     done = client.post("/api/url-lists", content=urls, headers={"content-type": "text/plain"})
     assert done.status_code == 200, done.text
     conforms(schemas.UrlListOut, done.json())
     body = done.json()
-    assert body["urls"] == 2 and body["recorded"] == 2
-    assert all(r["code"] == "E007" and "not fetched" in r["reason"] for r in body["rejected"])
+    assert body["urls"] == 2 and body["recorded"] == 2 and body["stored"] == []
+    assert all(r["code"] == "E038" and "news.example.invalid" in r["reason"] for r in body["rejected"])
     after = client.get("/api/stats").json()
     assert after["rejections"] == before["rejections"] + 2 and after["articles"] == before["articles"]
     again = client.post("/upload", files={"file": ("urls.txt", urls, "text/plain")})
-    assert again.status_code == 200 and "https://example.org/news/1" in again.text and "not fetched" in again.text
+    assert again.status_code == 200 and "https://news.example.invalid/1" in again.text and "E038" in again.text
     assert client.get("/api/stats").json() == after  # recorded once per URL
     listed = client.get("/api/rejections").json()
-    assert {"https://example.org/news/1", "http://example.org/news/2"} <= {r["source"] for r in listed}
+    assert {"https://news.example.invalid/1", "http://news.example.invalid/2"} <= {r["source"] for r in listed}
+    watch = client.get("/watch")
+    assert watch.status_code == 200 and "https://news.example.invalid/1" in watch.text and "E038" in watch.text
     error_of(client.post("/api/url-lists", content=b"not a url\n", headers={"content-type": "text/plain"}),
              422, "bad_upload")
 

@@ -8,10 +8,10 @@ import dataclasses
 import datetime as dt
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import typer.core
@@ -31,6 +31,9 @@ from .errors import Problem, StorylineError
 from .ingest import date_out_of_range, expand, make_document, read_bytes, read_inputs
 from .model import STATUSES, Article, ArticleResult, Edit, Rejected, Story
 from .settings import Settings, db_url
+
+if TYPE_CHECKING:
+    from . import watch as watch_rounds
 
 app = typer.Typer(
     help="storyline: news articles → evidence-linked political events and story timelines.",
@@ -741,6 +744,77 @@ def load_command(
         _emit(output.json_line(summary.as_dict()))
 
 
+@app.command("watch")
+def watch_command(
+    sources_: Annotated[list[str], typer.Argument(
+        metavar="SOURCE...", help="RSS/Atom feed, sitemap (index) or page URLs, or files listing them one per line")],
+    every: Annotated[str, typer.Option("--every", help="Time between two rounds: 30s, 15m, 1h")] = "15m",
+    once: Annotated[bool, typer.Option("--once", help="One round, then exit (for cron)")] = False,
+    delay: Annotated[float | None, typer.Option(
+        "--delay", min=0, help="Seconds between two requests to one host [env: STORYLINE_FETCH_DELAY; default: 1]")] = None,
+    timeout: Annotated[float | None, typer.Option(
+        "--timeout", min=0.01, help="Seconds a request may take [env: STORYLINE_FETCH_TIMEOUT; default: 20]")] = None,
+    format: Annotated[Format, typer.Option("--format", help="json: each new article's events as a JSON line")] = Format.table,
+    db: DbOption = None,
+    max_bytes: MaxBytes = None,
+    model: ModelOption = None,
+    time_limit: TimeLimit = None,
+) -> None:
+    """Fetch what is new at feeds, sitemaps and pages, round after round, and process it as `process` does."""
+    from . import watch
+    from .fetch import Fetcher
+    from .sources import log_request
+    from .worker import Worker
+
+    settings = _settings(db, max_bytes, time_limit)
+    fetching = dataclasses.replace(settings.fetch, delay=settings.fetch.delay if delay is None else delay,
+                                   timeout=settings.fetch.timeout if timeout is None else timeout)
+    settings = dataclasses.replace(settings, fetch=fetching)
+    period = None if once else watch.duration(every)
+    urls, bad = watch.named_sources(sources_)
+    for rejected in bad:
+        _report(rejected)
+    if not urls:
+        raise StorylineError("no source to watch: give feed, sitemap or page URLs, or files listing them")
+    engine = store.connect(settings.db)
+    extractor = Worker(model or settings.model, settings.time_limit)  # the model loads when a page comes
+    with extractor, Fetcher(settings.fetch, settings.max_bytes, log_request(engine)) as fetcher, _progress(2) as bar:
+        task = bar.add_task("fetching", total=None)
+        state = watch.Watch(settings, engine, fetcher, extractor, on_reject=_report,
+                            on_pages=lambda n: bar.reset(task, total=n),
+                            on_item=lambda item, new: _watched(item, new, format, lambda: bar.advance(task)))
+        last: list[watch.Round] = []
+
+        def report(number: int, done: watch.Round) -> None:
+            last[:] = [done]
+            _round_line(number, done, settings.db)
+
+        with watch.stop_on_signals(state.stop, lambda text: err.print(f"storyline: {text}", highlight=False)):
+            watch.rounds(state, urls, period, report)
+    if once and last and last[0].failed and len(last[0].failed) == last[0].sources and not last[0].summary.articles:
+        raise typer.Exit(1)  # every source failed: for cron, the whole run did
+
+
+def _watched(item: ArticleResult | Rejected, is_new: bool, format: Format, advance: Callable[[], None]) -> None:
+    advance()
+    if isinstance(item, Rejected):
+        _report(item)
+    elif is_new and format is Format.json:
+        _emit(output.json_line(output.result_dict(item)))
+    elif is_new:
+        art = item.article
+        out.print(f"[bold]{art.id}[/bold] {art.published or '-'} {art.title or art.source} — "
+                  f"{len(item.events)} events", highlight=False, soft_wrap=True)
+
+
+def _round_line(number: int, done: watch_rounds.Round, db: str) -> None:
+    summary = done.summary
+    err.print(
+        f"round {number}: {done.sources} source(s) fetched ({done.unchanged} unchanged, {len(done.failed)} failed), "
+        f"{done.listed} new URL(s) listed; {done.pages} page(s): {summary.new} new, {summary.known} already stored, "
+        f"{len(summary.rejected)} rejected → {db}", highlight=False, soft_wrap=True)
+
+
 @app.command("serve")
 def serve_command(
     db: DbOption = None,
@@ -754,13 +828,16 @@ def serve_command(
     model: ModelOption = None,
     time_limit: TimeLimit = None,
     access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request on stderr")] = True,
+    allow_private_fetch: Annotated[bool, typer.Option(
+        "--allow-private-fetch", help="Let uploaded URL lists fetch loopback, link-local and private addresses "
+                                      "(off: public addresses only)")] = False,
 ) -> None:
     """Serve the web app and the JSON API (OpenAPI at /openapi.json) over the store."""
     from .web import serve
 
     base = _settings(db, max_bytes, time_limit)
-    serve(dataclasses.replace(base, model=model or base.model, allowed_hosts=(*base.allowed_hosts, *(allowed_host or ()))),
-          host, port, access_log)
+    serve(dataclasses.replace(base, model=model or base.model, allowed_hosts=(*base.allowed_hosts, *(allowed_host or ())),
+                              allow_private_fetch=allow_private_fetch), host, port, access_log)
 
 
 def _clean_html(html: str) -> str:

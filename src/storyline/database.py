@@ -191,6 +191,38 @@ edits = Table(
     Column("at", DateTime, nullable=False),
     Column("undone_at", DateTime),                       # NULL: in force
 )
+# `storyline watch` (and the server's URL lists): every URL seen, with its latest fetch; a page
+# listed by many feeds is one row, fetched once; a restart resumes from the rows left pending
+sources = Table(
+    "sources", metadata,
+    Column("url", Text, primary_key=True),
+    Column("host", String(256), index=True, nullable=False),
+    Column("kind", String(8)),                           # feed, sitemap, page; NULL until fetched
+    Column("named", Integer, nullable=False, server_default="0"),  # named by the user
+    Column("parent", Text),                              # the feed or sitemap that listed it first
+    Column("published", Date),                           # the publication date the listing gives
+    Column("state", String(8), index=True, nullable=False),  # pending, stored, rejected, failed, listed
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("status", Integer),                           # the last HTTP status
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("article_id", String(32)),
+    Column("code", String(8)),                           # the last rejection's code
+    Column("reason", Text),
+    Column("first_seen", DateTime, nullable=False),
+    Column("fetched_at", DateTime),
+)
+fetches = Table(
+    "fetches", metadata,                                 # one row per HTTP request made
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", Text, index=True, nullable=False),
+    Column("host", String(256), nullable=False),
+    Column("status", Integer),                           # NULL: no answer (timeout, refused)
+    Column("code", String(8)),
+    Column("bytes", Integer, nullable=False, server_default="0"),
+    Column("seconds", Float, nullable=False, server_default="0"),
+    Column("fetched_at", DateTime, nullable=False),
+)
 
 
 # ---------------------------------------------------------------- opening a store

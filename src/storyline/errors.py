@@ -26,9 +26,22 @@ class Reason(StrEnum):
     NOT_ARTICLE = "E011"
     BAD_WARC = "E012"
     DATE_RANGE = "E013"
+    HTTP_STATUS = "E030"
+    TIMED_OUT = "E031"
+    UNREACHABLE = "E032"
+    REDIRECTS = "E033"
+    ROBOTS = "E034"
+    NOT_FEED = "E035"
+    REFUSED = "E036"
+    SERVER_FAILED = "E037"
+    NO_HOST = "E038"
     TIME_LIMIT = "E020"
     TOO_LONG = "E021"
     FAILED = "E099"
+
+
+# fetch failures that may pass (a later round tries again); every other rejection is final
+PASSING: frozenset[str] = frozenset({Reason.TIMED_OUT.value, Reason.UNREACHABLE.value, Reason.SERVER_FAILED.value})
 
 
 MESSAGES: dict[Reason, str] = {
@@ -45,6 +58,15 @@ MESSAGES: dict[Reason, str] = {
     Reason.NOT_ARTICLE: "WARC record is not an article: {detail}",
     Reason.BAD_WARC: "broken WARC record, the rest of the file is skipped: {detail}",
     Reason.DATE_RANGE: "publication date {detail} is outside {earliest} .. {latest}, the dates accepted",
+    Reason.HTTP_STATUS: "the server answered HTTP {status}{detail}",
+    Reason.TIMED_OUT: "no complete answer within {timeout:g} s{detail}",
+    Reason.UNREACHABLE: "cannot connect: {detail}",
+    Reason.REDIRECTS: "{detail}",
+    Reason.ROBOTS: "not fetched: {detail}",
+    Reason.NOT_FEED: "not a feed, a sitemap or a page: {detail}",
+    Reason.REFUSED: "not fetched: {detail}",
+    Reason.NO_HOST: "the host {host!r} is not known (no DNS answer)",
+    Reason.SERVER_FAILED: "the server failed: HTTP {status} after {attempts} attempt(s){detail}",
     Reason.TIME_LIMIT: "stopped after {limit:g} s, the time limit per article (--time-limit){detail}",
     Reason.TOO_LONG: "the cleaned text is {size:,} characters, over the {cap:,} the NLP pipeline takes at once",
     Reason.FAILED: "processing failed: {detail}",

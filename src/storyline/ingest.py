@@ -190,8 +190,12 @@ def read_bytes(source: str, data: bytes, max_bytes: int) -> Iterator[Item]:
     if looks_like_jsonl(text):
         yield from read_jsonl(source, text)
         return
-    kind: ContentKind = "html" if _HTML_SNIFF.search(data[:4096]) else "text"
-    yield make_document(source, text, kind, encoding=encoding)
+    yield make_document(source, text, sniff_kind(data), encoding=encoding)
+
+
+def sniff_kind(data: bytes) -> ContentKind:
+    """HTML when the first bytes hold an HTML tag, else plain text."""
+    return "html" if _HTML_SNIFF.search(data[:4096]) else "text"
 
 
 def sniff_binary(data: bytes) -> str | None:

@@ -19,7 +19,8 @@ as rows of their own; here they are one stage, the `extract/` package:
    Linking reads the stored events (`store.link_pending`), so it comes after the store, not
    before it as in DESIGN.md's table.
 
-`process` runs stages 1–3 on one text; `run` runs all five over many inputs.
+`process` runs stages 1–3 on one text; `run` runs all five over many inputs (files, or documents
+`watch.py` has fetched).
 """
 from __future__ import annotations
 
@@ -28,12 +29,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sqlalchemy import Engine
+
 from . import store as db
 from .clean import clean
 from .errors import Reason, reject
 from .ingest import date_out_of_range, make_document, read_inputs
 from .model import Article, ArticleResult, ContentKind, RawDocument, Rejected
-from .settings import Settings
+from .settings import DEFAULT_MODEL, Settings
 
 Extractor = Callable[..., ArticleResult]
 BATCH = 32
@@ -68,13 +71,14 @@ def analyse(doc: RawDocument, published: dt.date | None = None, extractor: Extra
     return extractor(article) if extractor is not None else ArticleResult(article)
 
 
-def process(text_or_html: str, published: dt.date | str | None = None, model: str | None = None) -> ArticleResult:
+def process(text_or_html: str, published: dt.date | str | None = None, model: str | None = None,
+            time_limit: float | None = None) -> ArticleResult:
     """Python API: one article's text or HTML in, its cleaned article and events out.
 
     ValueError for a malformed or implausible date (outside `ingest.date_range`) and for an
-    input that is no article (the rejection's message)."""
-    from .extract import default_extractor
-
+    input that is no article (the rejection's message). With `time_limit` (seconds), cleaning
+    and extraction run in a child process (`worker.Worker`, as `storyline process` does) that
+    is stopped past the limit: TimeoutError, instead of an unbounded wait on a pathological input."""
     date = dt.date.fromisoformat(published) if isinstance(published, str) else published
     problem = date_out_of_range(date) if date is not None else None
     if problem:
@@ -82,10 +86,22 @@ def process(text_or_html: str, published: dt.date | str | None = None, model: st
     stripped = text_or_html.lstrip()[:1024].lower()
     kind: ContentKind = "html" if stripped.startswith(("<!doctype", "<html")) or "<body" in stripped else "text"
     doc = make_document("<python>", text_or_html, kind)
-    result = doc if isinstance(doc, Rejected) else analyse(doc, date, default_extractor(model))
+    result = doc if isinstance(doc, Rejected) else _analyse_now(doc, date, model, time_limit)
     if isinstance(result, Rejected):
-        raise ValueError(result.message())
+        raise (TimeoutError if result.code == Reason.TIME_LIMIT else ValueError)(result.message())
     return result
+
+
+def _analyse_now(doc: RawDocument, published: dt.date | None, model: str | None,
+                 time_limit: float | None) -> ArticleResult | Rejected:
+    """`analyse` in this process, or in a time-limited child process when a limit is given."""
+    from .extract import default_extractor
+    from .worker import Worker
+
+    if not time_limit:
+        return analyse(doc, published, default_extractor(model))
+    with Worker(model or DEFAULT_MODEL, time_limit, documents=True) as worker:
+        return worker.analyse(doc, published)
 
 
 def run(
@@ -96,20 +112,27 @@ def run(
     save: bool = True,
     on_item: Callable[[ArticleResult | Rejected, bool], None] | None = None,
     link_every: int = BATCH,
+    items: Iterable[RawDocument | Rejected] | None = None,
+    engine: Engine | None = None,
 ) -> Summary:
     """Ingest, clean, extract and (when `save`) store every input; never stops on bad input.
+
+    `items`: documents read elsewhere (`storyline watch` fetches them), taken instead of
+    reading `paths`; they go through the same stages, in the order given. `engine`: the store
+    to use when the caller holds one open (a watch runs round after round), else `settings.db`.
 
     Articles are extracted in batches (one `nlp.pipe` call per batch); each article is then
     stored in its own transaction, in input order, and linked into stories every `link_every`
     new articles and at the end (`link_every=1`: after each article).
     """
-    engine = db.connect(settings.db) if save else None
+    engine = (engine or db.connect(settings.db)) if save else None
     if engine is not None:
         db.link_pending(engine)  # what an interrupted run left unlinked
     summary = Summary()
     unlinked = 0
     stored = (lambda article_id: db.stored_result(engine, article_id)) if engine is not None else (lambda _: None)
-    for outcome, known in _outcomes(read_inputs(paths, settings.max_bytes), published, extractor, stored):
+    inputs = read_inputs(paths, settings.max_bytes) if items is None else items
+    for outcome, known in _outcomes(inputs, published, extractor, stored):
         is_new = False
         if isinstance(outcome, Rejected):
             summary.rejected.append(outcome)

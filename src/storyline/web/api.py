@@ -274,9 +274,11 @@ async def post_article(
 
 @router.post(
     "/url-lists", tags=["articles"], response_model=None,
-    summary="Record a list of URLs (one per line); they are not fetched",
-    description="This server does not download pages. Each URL is recorded as a rejection (code E007) saying "
-                "so; save the pages and POST their HTML, or crawl them to WARC/JSONL for `storyline process`.",
+    summary="Fetch and store a list of URLs (one per line)",
+    description="Each URL is fetched as `storyline watch` fetches (robots.txt, a pause per host, timeouts, a "
+                "size cap) and stored as an article, or recorded as a rejection (a 404 is E030, a timeout E031, an "
+                "internal address E036: only public addresses are fetched unless the server was started with "
+                "`--allow-private-fetch`). A URL stored or rejected before is not fetched again.",
     responses={200: {"model": UrlListOut}, **UPLOAD_ERRORS},
     openapi_extra={"requestBody": {"required": True, "content": {"text/plain": {"schema": {"type": "string"}}}}},
 )
@@ -289,7 +291,8 @@ async def post_url_list(request: Request) -> JSONResponse:
         raise ApiError(422, "bad_upload", "not a URL list: every non-blank line must be an http(s) URL")
     done = await run_in_threadpool(ctx.processor.url_list, urls)
     rejected = [{"source": r.source, "code": r.code, "reason": r.reason} for r in done.rejected]
-    return JSONResponse({"urls": len(done.urls), "recorded": done.recorded, "rejected": rejected})
+    stored = [{"url": url, "article": article} for url, article in done.stored]
+    return JSONResponse({"urls": len(done.urls), "stored": stored, "recorded": done.recorded, "rejected": rejected})
 
 
 async def _article_upload(request: Request, ctx: AppContext, published: str | None) -> Upload:

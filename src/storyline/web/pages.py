@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from .. import store
+from .. import sources, store
 from ..curation import ORDERS, SHOWN, Listing
 from ..model import STATUSES
 from .context import AppContext, context
@@ -127,6 +127,14 @@ def article_page_view(request: Request, article_id: str) -> Response:
     linked = stories_by_id(context(request).engine, sorted(set(view.story_of.values())))
     return _render(request, "article.html", view=view, text=highlight(view.article.text, view.events),
                    stories=linked, uploaded=request.query_params.get("uploaded"))
+
+
+@router.get("/watch")
+def watch_page(request: Request) -> Response:
+    """The sources `storyline watch` (and URL lists) fetch: each named one with its latest
+    fetch, and the latest URLs that failed; read-only."""
+    engine = context(request).engine
+    return _render(request, "watch.html", watched=sources.watched(engine), problems=sources.problems(engine))
 
 
 @router.get("/upload")

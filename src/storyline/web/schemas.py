@@ -278,8 +278,14 @@ class RejectionOut(_Out):
     reason: str
 
 
+class FetchedUrlOut(_Out):
+    url: str
+    article: str = Field(description="The id of the article stored from the page")
+
+
 class UrlListOut(_Out):
     urls: int
+    stored: list[FetchedUrlOut] = Field(description="The pages fetched and stored (or stored before)")
     recorded: int = Field(description="Rejections newly recorded (a URL already recorded is not recorded twice)")
     rejected: list[RejectionOut]
 

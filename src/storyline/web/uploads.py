@@ -10,11 +10,13 @@ limit per article: CPU-bound spaCy code holds the GIL, so run in a thread of the
 would stall every other request (the health check included) for as long as it took, and no
 thread can be stopped. An upload past the limit is a 422 with reason code E020.
 
-URL lists: this server does not fetch (it may have no network, and fetching arbitrary URLs on
-a user's behalf is a server-side request forgery risk). A file whose every line is an http(s)
-URL is accepted as a URL list and each URL is recorded as a rejection (code E007) that says
-so, so the list is kept and visible; fetching belongs to a crawler that writes WARC or JSONL
-for `storyline process`.
+URL lists: a file whose every line is an http(s) URL is a URL list; each URL is fetched by
+`storyline watch`'s code (`watch.fetch_page`: robots.txt, a pause per host, timeouts, size
+cap, bounded redirects) and stored as an upload, or recorded as a rejection. Fetching a URL a
+client names is a server-side request forgery risk, so only public addresses are fetched
+(`fetch.refusal`, checked at every redirect) unless the server was started with
+`--allow-private-fetch`; every URL is recorded in the `sources` table, and one stored or
+rejected before is not fetched again.
 """
 from __future__ import annotations
 
@@ -26,19 +28,20 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from .. import pipeline, store
+from .. import pipeline, sources, store
 from ..errors import Reason, StorylineError, reject
+from ..fetch import Fetcher
 from ..ingest import date_out_of_range, decode, make_document, read_bytes, sniff_binary
 from ..model import ArticleResult, ContentKind, RawDocument, Rejected
 from ..settings import Settings
+from ..sources import Pending
+from ..watch import fetch_page
 from ..worker import Worker
 from .errors import ApiError
 from .queries import stories_of
 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 MAX_URLS = 10_000
-NOT_FETCHED = ("not fetched: this server does not download pages (no network access from the server); "
-               "save the page and upload its HTML, or crawl it to WARC/JSONL for `storyline process`")
 
 
 @dataclass(frozen=True)
@@ -63,9 +66,11 @@ class Stored:
 
 @dataclass(frozen=True)
 class UrlList:
-    """The outcome of a URL-list upload: every URL, recorded as not fetched."""
+    """The outcome of a URL-list upload: the URLs, the articles stored (URL, article id) and
+    the rejections (`recorded`: how many of them were new to the store)."""
 
     urls: list[str]
+    stored: list[tuple[str, str]]
     rejected: list[Rejected]
     recorded: int
 
@@ -84,17 +89,21 @@ class Processor:
 
     def _analyse(self, doc: RawDocument, published: dt.date | None) -> ArticleResult:
         """Clean and extract `doc`; ApiError when it is rejected or the model cannot be loaded."""
+        outcome = self._outcome(doc, published)
+        if isinstance(outcome, Rejected):
+            raise ApiError.from_rejection(outcome)
+        return outcome
+
+    def _outcome(self, doc: RawDocument, published: dt.date | None) -> ArticleResult | Rejected:
+        """Clean and extract `doc`; ApiError (503) only when the model cannot be loaded."""
         if self._worker is None:
             assert self._extractor is not None
             return _analyse(doc, published, self._extractor)
         try:
-            outcome = self._worker.analyse(doc, published)
+            return self._worker.analyse(doc, published)
         except StorylineError as exc:
             raise ApiError(503, "model_unavailable", f"the spaCy pipeline {self.settings.model!r} cannot be loaded",
                            {"error": str(exc)}) from exc
-        if isinstance(outcome, Rejected):
-            raise ApiError.from_rejection(outcome)
-        return outcome
 
     def close(self) -> None:
         """Stop the extraction worker process (it also stops when the server exits)."""
@@ -114,10 +123,39 @@ class Processor:
         return Stored(result, True, self._stories(result))
 
     def url_list(self, urls: list[str]) -> UrlList:
-        rejected = [reject(url, Reason.UNREADABLE, detail=NOT_FETCHED) for url in urls]
-        with self._lock:
-            recorded = sum(store.save_rejection(self.engine, r) for r in rejected)
-        return UrlList(urls, rejected, recorded)
+        """Fetch and store every URL (public addresses only, unless `allow_private_fetch`)."""
+        stored: list[tuple[str, str]] = []
+        rejected: list[Rejected] = []
+        recorded = 0
+        settings = self.settings
+        with self._lock, Fetcher(settings.fetch, settings.max_bytes, sources.log_request(self.engine)) as fetcher:
+            for url in urls:
+                outcome = self._fetched(fetcher, url)
+                if isinstance(outcome, Rejected):
+                    rejected.append(outcome)
+                    recorded += store.save_rejection(self.engine, outcome)
+                else:
+                    stored.append((url, outcome.article.id))
+            store.link_pending(self.engine)
+        return UrlList(urls, stored, rejected, recorded)
+
+    def _fetched(self, fetcher: Fetcher, url: str) -> ArticleResult | Rejected:
+        """One URL's article or rejection: as recorded when it was settled before, else fetched,
+        analysed, stored and recorded."""
+        row = sources.row(self.engine, url) or {}
+        known = store.stored_result(self.engine, row["article_id"]) if row.get("article_id") else None
+        if known is not None:
+            return known
+        if row.get("state") == "rejected" and row.get("code"):
+            return Rejected(url, row["code"], row["reason"] or "")
+        sources.name(self.engine, url)
+        item, status = fetch_page(fetcher, Pending(url, None, None), self.settings.allow_private_fetch)
+        outcome = item if isinstance(item, Rejected) else self._outcome(item, None)
+        if isinstance(outcome, ArticleResult):
+            outcome = store.stored_result(self.engine, outcome.article.id) or outcome
+            store.save_result(self.engine, outcome)
+        sources.record_page(self.engine, url, outcome, status)
+        return outcome
 
     def _stories(self, result: ArticleResult) -> list[str]:
         linked = stories_of(self.engine, [e.id for e in result.events])

@@ -6,7 +6,8 @@ module is imported), every import counted, those inside functions too.
 - `extract/` (the NLP stage) builds on the bottom only; spaCy and `storyline.extract` are
   imported only there, by the faces that run extraction (`pipeline`, `worker`, `batch`, `cli`)
   and by `evaluate/`;
-- the store and what reads it (`database`, `store`, `stories`, `export`, `tables`, `output`, `alerts`) reach neither
+- the store and what reads it (`database`, `store`, `stories`, `curation`, `edits`, `export`, `tables`,
+  `output`, `alerts`) reach neither
   spaCy nor `extract`, not even through another module;
 - `evaluate/` is imported by no product module but the CLI's `eval` commands;
 - in `web/`, the pages and the API are siblings: neither imports the other.
@@ -24,7 +25,7 @@ from conftest import ROOT
 SRC = ROOT / "src" / "storyline"
 BOTTOM = {"model", "errors", "settings", "ontology", "text", "datafiles"}
 EXTRACTION_FACES = {"pipeline", "worker", "batch", "cli"}
-STORAGE = {"database", "store", "stories", "export", "tables", "output", "alerts"}
+STORAGE = {"database", "store", "stories", "curation", "edits", "export", "tables", "output", "alerts"}
 NLP = {"spacy", "thinc", "en_core_web_sm"}
 Graph = dict[str, set[str]]
 

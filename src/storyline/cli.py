@@ -14,19 +14,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+import typer.core
 
 try:  # typer 0.2x carries its own Click; older typers use Click itself
     from typer._click import exceptions as usage
+    from typer._click.core import Context as ClickContext
 except ImportError:  # pragma: no cover
     from click import exceptions as usage  # type: ignore[no-redef]
+    from click.core import Context as ClickContext  # type: ignore[assignment]
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy import Engine
 
-from . import alerts, output, pipeline, store
+from . import alerts, curation, edits, output, pipeline, store
 from .errors import Problem, StorylineError
 from .ingest import date_out_of_range, expand, make_document, read_bytes, read_inputs
-from .model import STATUSES, Alert, Article, ArticleResult, Rejected, Story
+from .model import STATUSES, Alert, Article, ArticleResult, Edit, Rejected, Story
 from .settings import Settings, db_url
 
 if TYPE_CHECKING:
@@ -41,6 +44,39 @@ app.add_typer(eval_app, name="eval")
 alerts_app = typer.Typer(help="Watch lists: hear when a story changes status (webhook, e-mail, Atom feed).",
                          no_args_is_help=True)
 app.add_typer(alerts_app, name="alerts")
+
+
+class _DefaultGroup(typer.core.TyperGroup):
+    """A group whose first argument, when it names none of its commands, goes to its default
+    command: `storyline story ID` is `storyline story show ID`, `storyline edits` is
+    `storyline edits list`."""
+
+    default = "show"
+    when_empty = False  # with no arguments: the default command (True) or the help (False)
+
+    def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
+        first = args[0] if args else None
+        if (first is None and self.when_empty) or (first is not None and first not in self.commands
+                                                   and first not in ("--help", "-h")):
+            args = [self.default, *args]
+        return super().parse_args(ctx, args)
+
+
+class _StoryGroup(_DefaultGroup):
+    default, when_empty = "show", False
+
+
+class _EditsGroup(_DefaultGroup):
+    default, when_empty = "list", True
+
+
+story_app = typer.Typer(cls=_StoryGroup, no_args_is_help=True,
+                        help="A story's timeline (`storyline story ID`), and curation: merge, split, rename.")
+app.add_typer(story_app, name="story")
+event_app = typer.Typer(no_args_is_help=True, help="Curation of events: reject a false one.")
+app.add_typer(event_app, name="event")
+edits_app = typer.Typer(cls=_EditsGroup, help="The curation edits made (`storyline edits`), and undoing one.")
+app.add_typer(edits_app, name="edits")
 out = Console()
 err = Console(stderr=True)
 
@@ -255,25 +291,46 @@ def _status(value: str | None) -> str | None:
     return value
 
 
+class Order(StrEnum):
+    significance = "significance"
+    latest = "latest"
+
+
+MinArticlesOption = Annotated[int, typer.Option("--min-articles", min=1, help="Only stories reported in this many "
+                                                                                "articles or more")]
+OrderOption = Annotated[Order, typer.Option("--order", help="significance: sources + articles + status changes "
+                                                            "(curation.significance); latest: latest update first")]
+
+
 @app.command("stories")
 def stories_command(
     actor: ActorOption = None,
     status: StatusOption = None,
     since: SinceOption = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Show at most this many")] = None,
+    all_stories: Annotated[bool, typer.Option(
+        "--all", help="Also the stories hidden by default: one claim, or only generic participants")] = False,
+    min_articles: MinArticlesOption = 1,
+    order: OrderOption = Order.significance,
     format: Annotated[Format, typer.Option("--format")] = Format.table,
     db: DbOption = None,
 ) -> None:
-    """List stories (one happening across articles), latest first: participants, current status, articles."""
-    found = store.list_stories(_engine(db), status=_status(status), since=_date(since, "--since"), actor=actor, limit=limit)
+    """List stories (one happening across articles), most significant first: participants, current status, articles."""
+    engine, listing = _engine(db), curation.Listing(all_stories, min_articles, order.value)
+    chosen, day = _status(status), _date(since, "--since")
+    found = store.list_stories(engine, chosen, day, actor, limit, listing)
     if format is Format.json:
         for story in found:
             _emit(output.json_line(output.story_dict(story)))
     else:
         out.print(output.stories_table(found))
+    hidden = store.count_hidden(engine, chosen, day, actor, listing)
+    if hidden:
+        err.print(f"{hidden} more {'story' if hidden == 1 else 'stories'} hidden: one claim or generic participants "
+                  "— --all to show", highlight=False, soft_wrap=True)
 
 
-@app.command("story")
+@story_app.command("show")
 def story_command(
     story_id: Annotated[str, typer.Argument(help="Story id (or a unique prefix of 4+ characters)")],
     format: Annotated[Format, typer.Option("--format")] = Format.table,
@@ -287,6 +344,96 @@ def story_command(
         _emit(output.json_line(output.story_dict(found, claims=True)))
     else:
         output.print_story(out, found)
+
+
+ByOption = Annotated[str | None, typer.Option("--by", help="Who makes the edit [default: the user running the command]")]
+
+
+@story_app.command("merge")
+def story_merge(
+    story_ids: Annotated[list[str], typer.Argument(help="Two or more story ids (or unique prefixes of 4+ characters)")],
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """Merge stories: their claims are one story, also after new articles and a relink."""
+    _done(edits.merge(_engine(db, write=True), story_ids, by or edits.default_who()), db)
+
+
+@story_app.command("split")
+def story_split(
+    story_id: Annotated[str, typer.Argument(help="Story id (or a unique prefix of 4+ characters)")],
+    claims: Annotated[str, typer.Option("--claims", help="The claims that are a story of their own: event ids "
+                                                         "(or prefixes), comma-separated, as `storyline story ID` shows them")],
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """Split claims off a story: they are a story of their own."""
+    chosen = [c for c in claims.split(",") if c.strip()]
+    _done(edits.split(_engine(db, write=True), story_id, chosen, by or edits.default_who()), db)
+
+
+@story_app.command("rename")
+def story_rename(
+    story_id: Annotated[str, typer.Argument(help="Story id (or a unique prefix of 4+ characters)")],
+    title: Annotated[str, typer.Argument(help="The story's title (one line)")],
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """Give a story a title of your own instead of the generated one."""
+    _done(edits.rename(_engine(db, write=True), story_id, title, by or edits.default_who()), db)
+
+
+@event_app.callback()
+def event_group() -> None:
+    """Curation of events."""
+
+
+@event_app.command("reject")
+def event_reject(
+    event_id: Annotated[str, typer.Argument(help="Event id (or a unique prefix of 4+ characters)")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why the event is false")] = None,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """Reject a false event: it is no claim of any story and left out of exports (it stays stored, marked)."""
+    _done(edits.reject(_engine(db, write=True), event_id, reason, by or edits.default_who()), db)
+
+
+@edits_app.command("list")
+def edits_list(
+    format: Annotated[Format, typer.Option("--format")] = Format.table,
+    db: DbOption = None,
+) -> None:
+    """List the curation edits, oldest first (undone ones marked)."""
+    found = edits.list_edits(_engine(db))
+    if format is Format.json:
+        for edit in found:
+            _emit(output.json_line(output.edit_dict(edit)))
+    else:
+        out.print(output.edits_table(found))
+
+
+@edits_app.command("undo")
+def edits_undo(
+    edit_id: Annotated[int, typer.Argument(help="The edit's number, as `storyline edits` lists it")],
+    db: DbOption = None,
+) -> None:
+    """Undo an edit: the stories are rebuilt as if it had never been made."""
+    _done(edits.undo(_engine(db, write=True), edit_id), db, undone=True)
+
+
+def _done(edit: Edit, db: str | None, undone: bool = False) -> None:
+    """One line on stderr: what was recorded (or undone), in which store."""
+    what = "undone" if undone else "recorded"
+    err.print(f"edit {edit.id} ({edit.kind}, {len(edit.events)} event(s), by {edit.who}) {what} → {_settings(db).db}",
+              highlight=False, soft_wrap=True)
+
+
+@app.command("relink")
+def relink_command(db: DbOption = None) -> None:
+    """Rebuild every claim and story from the stored events (after a change of the linking rules), edits applied."""
+    count = store.relink(_engine(db, write=True))
+    err.print(f"{count} stories → {_settings(db).db}", highlight=False, soft_wrap=True)
 
 
 @app.command("export")

@@ -169,6 +169,28 @@ stories = Table(
     Column("updated", Date, index=True),
 )
 
+story_meta = Table(
+    # what a story list needs beyond `stories`, written with each story (`store.rebuild`):
+    # its significance, whether it is hidden by default, and a curated title
+    "story_meta", metadata,
+    Column("story_id", String(40), ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("changes", Integer, nullable=False),          # status changes along its claims
+    Column("significance", Integer, nullable=False, index=True),   # `curation.significance`
+    Column("generic", Integer, nullable=False),          # 1: no participant is named
+    Column("title", Text),                               # from a rename edit; NULL: generated
+)
+edits = Table(
+    # curation: merge, split, rename, reject; anchored on event ids (content hashes), which
+    # survive relinking, and applied every time stories are built (`store.rebuild`)
+    "edits", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("targets", JSON, nullable=False),             # the event ids the edit is about
+    Column("payload", JSON, nullable=False),             # {"title": ...}, {"reason": ...}, {"stories": [...]}
+    Column("who", String(256), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("undone_at", DateTime),                       # NULL: in force
+)
 # `storyline watch` (and the server's URL lists): every URL seen, with its latest fetch; a page
 # listed by many feeds is one row, fetched once; a restart resumes from the rows left pending
 sources = Table(
@@ -544,6 +566,7 @@ def _migrate(conn: Connection) -> None:
     _move_statement_times(conn)
     _add_figures(conn)
     conn.execute(text("DROP TABLE IF EXISTS claims"))
+    conn.execute(text("DROP TABLE IF EXISTS story_meta"))  # derived from the stories, as they are
     conn.execute(text("DROP TABLE IF EXISTS stories"))
 
 

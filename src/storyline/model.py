@@ -229,6 +229,31 @@ class Story:
     first_published: dt.date | None = None
     n_claims: int = 0                    # how many claims, also when `claims` is not loaded
     reach: Reach = Reach()               # distinct articles, outlets and sources that report it
+    title: str | None = None             # a curated title (a rename edit); None: generated
+    significance: int = 0                # `curation.significance`: what ranks story lists
+    hidden: bool = False                 # left out of lists by default (`curation.hidden`)
+
+
+EDIT_KINDS: tuple[str, ...] = ("merge", "split", "rename", "reject")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A person's correction of the stories, kept in the store and applied every time stories
+    are built. Anchored on event ids, which are content hashes and survive relinking, where
+    story ids may change: merge (`events`: the claims of two or more stories are one story),
+    split (`events` are a story of their own), rename (the story holding most of `events` is
+    titled `title`), reject (`events`: a false event, no claim of any story)."""
+
+    id: int
+    kind: str
+    events: tuple[str, ...]
+    who: str
+    at: dt.datetime
+    title: str | None = None
+    reason: str | None = None
+    stories: tuple[str, ...] = ()        # the story ids it was given (as they were then)
+    undone_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from .model import (
     Attribution,
     Claim,
     Count,
+    Edit,
     Event,
     Figure,
     Reach,
@@ -267,7 +268,7 @@ def print_story(console: Console, story: Story) -> None:
         head.add_row(Text(label, style="bold"), value)
     console.print(head)
     table = Table(title="timeline", show_lines=True)
-    for name in ("published", "status", "change", "event date", "place", "says who", "outlet", "evidence"):
+    for name in ("published", "status", "change", "event date", "place", "says who", "outlet", "evidence", "event"):
         table.add_column(name, overflow="fold")
     for claim in story.claims:
         style = "red" if claim.conflict else ("bold" if claim.change else "")
@@ -277,7 +278,7 @@ def print_story(console: Console, story: Story) -> None:
             says += f", {claim.said or 'earlier'}"
         table.add_row(_iso(claim.published) or "", claim.status, claim.change or "", _when(claim.date),
                       claim.location.name if claim.location else "", says, claim.outlet or "",
-                      claim.evidence.sentence, style=style)
+                      claim.evidence.sentence, claim.event_id[:EVENT_PREFIX], style=style)
     console.print(table)
 
 
@@ -312,3 +313,25 @@ def alert_log_row(row: Mapping[str, Any]) -> dict[str, Any]:
                       for d in row["deliveries"]) or "feed only"
     return {"found": _iso(row["found"]), "alert": row["alert"], "story": data["story"]["title"], "change": step,
             "reported": change.get("at") or "", "deliveries": tries}
+
+
+EVENT_PREFIX = 10  # how much of a claim's event id a timeline shows: enough for `story split --claims`
+
+
+def edit_dict(edit: Edit) -> dict[str, Any]:
+    """A line of `storyline edits --format json` (and the API's edits)."""
+    return {"id": edit.id, "kind": edit.kind, "events": list(edit.events), "stories": list(edit.stories),
+            "title": edit.title, "reason": edit.reason, "who": edit.who, "at": edit.at.isoformat(),
+            "undone_at": edit.undone_at.isoformat() if edit.undone_at else None}
+
+
+def edits_table(found: Sequence[Edit]) -> Table:
+    table = Table(title=f"{len(found)} edits")
+    for name in ("#", "kind", "stories", "events", "title / reason", "by", "at", "undone"):
+        table.add_column(name, overflow="fold")
+    for e in found:
+        table.add_row(str(e.id), e.kind, " ".join(s[:EVENT_PREFIX] for s in e.stories),
+                      " ".join(x[:EVENT_PREFIX] for x in e.events[:6]) + (" ..." if len(e.events) > 6 else ""),
+                      e.title or e.reason or "", e.who, f"{e.at:%Y-%m-%d %H:%M}",
+                      f"{e.undone_at:%Y-%m-%d %H:%M}" if e.undone_at else "", style="dim" if e.undone_at else "")
+    return table

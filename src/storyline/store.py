@@ -10,35 +10,45 @@ Stories: every event is a claim (`claims`) in a bucket of the same participants
 rebuilds each bucket that has unlinked claims from all of the bucket's claims, replacing that
 bucket's stories and nothing else. A crash between the two leaves unlinked claims, which the
 next `link_pending` picks up.
+
+Curation (`storyline.curation`): the edits in force are applied every time stories are
+built. A merge, split or rename ties the buckets of its events together: they are rebuilt as
+one (a merged story may span buckets). A rejected event has no claim. `story_meta` holds what
+lists need beside each story: its significance, whether it is generic, a curated title.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Engine,
+    Select,
     bindparam,
     delete,
     func,
     insert,
+    not_,
+    or_,
     select,
     update,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import database
+from . import curation, database
 from . import stories as linking
 from .database import BACKENDS as BACKENDS
 from .database import CASUALTY_ROLES, COUNT_PARTS
 from .database import SCHEMA_VERSION as SCHEMA_VERSION
 from .database import articles as articles
 from .database import claims as claims
+from .database import edits as edits
 from .database import event_actors as event_actors
 from .database import events as events
 from .database import files as files
@@ -49,6 +59,7 @@ from .database import rejections as rejections
 from .database import removals as removals
 from .database import sqlite_file as sqlite_file
 from .database import stories as stories
+from .database import story_meta as story_meta
 from .database import writing as writing
 from .model import (
     Actor,
@@ -58,6 +69,7 @@ from .model import (
     Casualties,
     Claim,
     Count,
+    Edit,
     Event,
     Evidence,
     Place,
@@ -96,7 +108,7 @@ def save_result(engine: Engine, result: ArticleResult) -> bool:
             ])
         for seq, ev in enumerate(result.events):
             _insert_event(conn, article.id, seq, ev)
-        _insert_claims(conn, article, result.events)
+        insert_claims(conn, article, result.events, rejected_events(conn))
     return True
 
 
@@ -260,12 +272,15 @@ def dump(value: Any) -> str:
 
 
 # ---------------------------------------------------------------- claims and stories
-def _insert_claims(conn: Connection, article: Article, found: Sequence[Event]) -> None:
-    """Each event of a new article as an unlinked claim in its bucket."""
+def insert_claims(conn: Connection, article: Article, found: Sequence[Event], rejected: set[str],
+                   only: set[str] | None = None) -> None:
+    """Each event of a new article (or those of `only`) as an unlinked claim in its bucket; a
+    rejected event is no claim (its article's other events still see it, as when it was saved)."""
     rows = [
         {"event_id": r.event.id, "bucket": linking.bucket_key(r.event, found), "story_id": None, "seq": None,
          "status": linking.implied_status(r), "change": None, "conflict": 0}
         for r in linking.reports_of(article, found)
+        if r.event.id not in rejected and (only is None or r.event.id in only)
     ]
     if rows:
         conn.execute(insert(claims), rows)
@@ -284,39 +299,46 @@ def link_pending(engine: Engine) -> list[str]:
 
 def _link_pending(conn: Connection) -> list[str]:
     buckets = sorted(conn.execute(select(claims.c.bucket).where(claims.c.story_id.is_(None)).distinct()).scalars())
-    linked = [bucket for bucket in buckets if _build_bucket(conn, bucket) is not None]
+    if not buckets:
+        return []
+    in_force = edits_in_force(conn)
+    tied = ties(conn, in_force)
+    groups = sorted({tied.get(b, frozenset({b})) for b in buckets}, key=sorted)
+    linked = [b for group in groups if _build_group(conn, group, in_force) is not None for b in sorted(group)]
     if len(linked) < len(buckets):
         log.warning("stories of %d bucket(s) not linked (see above); their claims stay pending and are tried "
                     "again on the next run", len(buckets) - len(linked))
     return linked
 
 
-def _build_bucket(conn: Connection, bucket: str) -> list[Story] | None:
-    """`rebuild`, or None when the bucket's claims cannot be read or linked (logged). A database
-    error is not the bucket's fault and is raised."""
+def _build_group(conn: Connection, group: frozenset[str], in_force: Sequence[Edit]) -> list[Story] | None:
+    """`rebuild_group`, or None when the buckets' claims cannot be read or linked (logged). A
+    database error is not the bucket's fault and is raised."""
     try:
-        return rebuild(conn, bucket)
+        return rebuild_group(conn, group, in_force)
     except SQLAlchemyError:
         raise
     except Exception as exc:  # noqa: BLE001 - one bucket must never stop every later run
-        log.warning("stories of bucket %s not linked: %s: %s", bucket, type(exc).__name__, exc)
+        log.warning("stories of bucket(s) %s not linked: %s: %s", ", ".join(sorted(group)), type(exc).__name__, exc)
         return None
 
 
 def relink(engine: Engine) -> int:
     """Recompute every claim and story from the stored events (after a schema migration or a
-    change of the linking rules); the number of stories."""
+    change of the linking rules), edits applied; the number of stories."""
     with writing(engine) as conn:
         return _relink(conn)
 
 
 def _relink(conn: Connection) -> int:
+    conn.execute(delete(story_meta))
     conn.execute(delete(stories))
     conn.execute(delete(claims))
+    rejected = rejected_events(conn)
     for article_id in conn.execute(select(articles.c.id).order_by(articles.c.id)).scalars().all():
         article = _article(conn, article_id)
         rows = conn.execute(select(events).where(events.c.article_id == article_id).order_by(events.c.seq)).mappings().all()
-        _insert_claims(conn, article, events_from_rows(conn, rows))
+        insert_claims(conn, article, events_from_rows(conn, rows), rejected)
     _link_pending(conn)
     return int(conn.execute(select(func.count()).select_from(stories)).scalar() or 0)
 
@@ -326,12 +348,26 @@ def _article(conn: Connection, article_id: str) -> Article:
 
 
 def rebuild(conn: Connection, bucket: str) -> list[Story]:
-    """Replace the stories of one bucket by those built from all of its claims."""
-    built = linking.build(_bucket_reports(conn, bucket))
-    conn.execute(delete(stories).where(stories.c.bucket == bucket))
+    """Replace the stories of one bucket, and of the buckets edits tie it to, by those built
+    from all of their claims."""
+    in_force = edits_in_force(conn)
+    return rebuild_group(conn, ties(conn, in_force).get(bucket, frozenset({bucket})), in_force)
+
+
+def rebuild_group(conn: Connection, group: frozenset[str], in_force: Sequence[Edit]) -> list[Story]:
+    """Replace the stories of these buckets by those linking builds from each bucket's claims,
+    with the edits applied (`curation.apply`)."""
+    by_bucket = _group_reports(conn, group)
+    built = [s for bucket in sorted(by_bucket) for s in linking.build(by_bucket[bucket])]
+    if in_force:
+        built = curation.apply(built, {r.event.id: r for rs in by_bucket.values() for r in rs}, in_force)
+    bucket_of = {r.event.id: b for b, rs in by_bucket.items() for r in rs}
+    drop_stories(conn, group)
     if built:
-        conn.execute(insert(stories), [_story_row(s, bucket) for s in built])
-    old = {r["event_id"]: r for r in conn.execute(select(claims).where(claims.c.bucket == bucket)).mappings()}
+        conn.execute(delete(story_meta).where(story_meta.c.story_id.in_([s.id for s in built])))  # left by another program
+        conn.execute(insert(stories), [_story_row(s, min(bucket_of[c.event_id] for c in s.claims)) for s in built])
+        conn.execute(insert(story_meta), [_meta_row(s) for s in built])
+    old = {r["event_id"]: r for r in conn.execute(select(claims).where(claims.c.bucket.in_(sorted(group)))).mappings()}
     changed = [
         {"eid": c.event_id, "story_id": s.id, "seq": seq, "status": c.status, "change": c.change, "conflict": int(c.conflict)}
         for s in built for seq, c in enumerate(s.claims)
@@ -344,21 +380,78 @@ def rebuild(conn: Connection, bucket: str) -> list[Story]:
     return built
 
 
+def drop_stories(conn: Connection, buckets: Iterable[str]) -> None:
+    """Delete the stories of these buckets with their `story_meta` rows (not left to the
+    foreign key's cascade: a store another program wrote may not enforce it)."""
+    chosen = sorted(set(buckets))
+    conn.execute(delete(story_meta).where(story_meta.c.story_id.in_(select(stories.c.id).where(stories.c.bucket.in_(chosen)))))
+    conn.execute(delete(stories).where(stories.c.bucket.in_(chosen)))
+
+
+def _meta_row(story: Story) -> dict[str, Any]:
+    return {"story_id": story.id, "changes": curation.changes(story), "significance": curation.significance(story),
+            "generic": int(curation.generic(story)), "title": story.title}
+
+
+def ties(conn: Connection, in_force: Sequence[Edit]) -> dict[str, frozenset[str]]:
+    """The buckets each merge, split or rename ties together (transitively), by bucket; a
+    bucket no such edit touches is not in it."""
+    wanted = sorted({e for edit in in_force if edit.kind != "reject" for e in edit.events})
+    if not wanted:
+        return {}
+    bucket_of: dict[str, str] = {}
+    for chunk in (wanted[i:i + 500] for i in range(0, len(wanted), 500)):
+        rows = conn.execute(select(claims.c.event_id, claims.c.bucket).where(claims.c.event_id.in_(chunk)))
+        bucket_of.update((event_id, bucket) for event_id, bucket in rows)
+    groups: list[frozenset[str]] = []
+    for edit in in_force:
+        found = frozenset(bucket_of[e] for e in edit.events if e in bucket_of)
+        if edit.kind == "reject" or not found:
+            continue
+        joined = [g for g in groups if g & found]
+        groups = [g for g in groups if not g & found] + [found.union(*joined)]
+    return {b: g for g in groups for b in g}
+
+
+def edits_in_force(conn: Connection) -> list[Edit]:
+    """The edits not undone, in the order they were made."""
+    query = select(edits).where(edits.c.undone_at.is_(None)).order_by(edits.c.id)
+    return [edit_from_row(r) for r in conn.execute(query).mappings()]
+
+
+def rejected_events(conn: Connection) -> set[str]:
+    """The events a reject edit in force says are false: no claim of any story, in no export."""
+    return {e for edit in edits_in_force(conn) if edit.kind == "reject" for e in edit.events}
+
+
+def edit_from_row(row: Any) -> Edit:
+    payload = dict(row["payload"] or {})
+    return Edit(id=row["id"], kind=row["kind"], events=tuple(row["targets"]), who=row["who"], at=row["at"],
+                title=payload.get("title"), reason=payload.get("reason"), stories=tuple(payload.get("stories", ())),
+                undone_at=row["undone_at"])
+
+
 def _claim_state(row: Any) -> tuple[Any, ...]:
     return row["story_id"], row["seq"], row["status"], row["change"], row["conflict"]
 
 
 def _bucket_reports(conn: Connection, bucket: str) -> list[linking.Report]:
+    """The reports of one bucket's claims."""
+    return _group_reports(conn, frozenset({bucket})).get(bucket, [])
+
+
+def _group_reports(conn: Connection, group: frozenset[str]) -> dict[str, list[linking.Report]]:
+    """The reports of the claims of these buckets, by bucket."""
     query = (
-        select(events, articles.c.published, articles.c.outlet, articles.c.url)
+        select(events, articles.c.published, articles.c.outlet, articles.c.url, claims.c.bucket)
         .select_from(claims.join(events, events.c.id == claims.c.event_id).join(articles, articles.c.id == events.c.article_id))
-        .where(claims.c.bucket == bucket)
+        .where(claims.c.bucket.in_(sorted(group)))
     )
     rows = conn.execute(query).mappings().all()
-    return [
-        linking.Report(ev, r["article_id"], r["published"], r["outlet"], r["url"])
-        for ev, r in zip(events_from_rows(conn, rows), rows, strict=True)
-    ]
+    out: dict[str, list[linking.Report]] = {}
+    for ev, r in zip(events_from_rows(conn, rows), rows, strict=True):
+        out.setdefault(r["bucket"], []).append(linking.Report(ev, r["article_id"], r["published"], r["outlet"], r["url"]))
+    return out
 
 
 def _story_row(story: Story, bucket: str) -> dict[str, Any]:
@@ -374,6 +467,36 @@ def _story_row(story: Story, bucket: str) -> dict[str, Any]:
     }
 
 
+# what a story list selects: the stories with what `story_meta` adds (a story built before that
+# table existed has no row there: its significance is then counted without status changes)
+STORY_FROM = stories.outerjoin(story_meta, story_meta.c.story_id == stories.c.id)
+SIGNIFICANCE = func.coalesce(story_meta.c.significance, stories.c.articles + stories.c.sources)
+HIDDEN = or_(stories.c.claims <= 1, func.coalesce(story_meta.c.generic, 0) == 1)
+STORY_COLUMNS = (stories, story_meta.c.title.label("curated_title"), SIGNIFICANCE.label("significance"),
+                 HIDDEN.label("hidden"))
+
+
+def story_select() -> Select[Any]:
+    """Stories with their significance, hidden flag and curated title (`story_from_row`)."""
+    return select(*STORY_COLUMNS).select_from(STORY_FROM)
+
+
+def listing_order(listing: curation.Listing) -> tuple[Any, ...]:
+    """The ORDER BY of a story list: significance (then latest update, then id), or latest."""
+    latest = (stories.c.updated.desc().nulls_last(), stories.c.articles.desc(), stories.c.id)
+    if listing.order == "latest":
+        return latest
+    return SIGNIFICANCE.desc(), stories.c.updated.desc().nulls_last(), stories.c.id
+
+
+def listing_conditions(listing: curation.Listing) -> list[ColumnElement[bool]]:
+    """What a story list leaves out: hidden stories (unless all), fewer than `min_articles`."""
+    found: list[ColumnElement[bool]] = [] if listing.all else [not_(HIDDEN)]
+    if listing.min_articles > 1:
+        found.append(stories.c.articles >= listing.min_articles)
+    return found
+
+
 def story_from_row(row: Any, story_claims: Sequence[Claim] = ()) -> Story:
     date = None
     if row["date_precision"] is not None:
@@ -384,16 +507,35 @@ def story_from_row(row: Any, story_claims: Sequence[Claim] = ()) -> Story:
         conflict=bool(row["conflict"]), claims=tuple(story_claims), date=date, articles=row["articles"],
         updated=row["updated"], first_published=row["first_published"], n_claims=row["claims"],
         reach=Reach(row["articles"], row["outlets"], row["sources"], row["claims"]),
+        title=row.get("curated_title"), significance=int(row.get("significance") or 0),
+        hidden=bool(row.get("hidden")),
     )
 
 
 def list_stories(
     engine: Engine, status: str | None = None, since: dt.date | None = None, actor: str | None = None,
-    limit: int | None = None,
+    limit: int | None = None, listing: curation.Listing = curation.EVERY,
 ) -> list[Story]:
-    """Stories (without their claims), latest first: `status` is the current status, `since`
-    the latest claim's publication date, `actor` a participant (`stories.actor_matches`)."""
-    query = select(stories).order_by(stories.c.updated.desc().nulls_last(), stories.c.articles.desc(), stories.c.id)
+    """Stories (without their claims) as `listing` chooses and orders them (by default every
+    story, latest first): `status` is the current status, `since` the latest claim's
+    publication date, `actor` a participant (`stories.actor_matches`)."""
+    return _listed(engine, status, since, actor, listing, limit)
+
+
+def count_hidden(engine: Engine, status: str | None = None, since: dt.date | None = None,
+                 actor: str | None = None, listing: curation.Listing = curation.SHOWN) -> int:
+    """How many stories that match the filters `listing` leaves out as hidden."""
+    if listing.all:
+        return 0
+    return len(_listed(engine, status, since, actor, curation.Listing(True, listing.min_articles, listing.order),
+                       None, hidden_only=True))
+
+
+def _listed(engine: Engine, status: str | None, since: dt.date | None, actor: str | None,
+            listing: curation.Listing, limit: int | None, hidden_only: bool = False) -> list[Story]:
+    query = story_select().where(*listing_conditions(listing)).order_by(*listing_order(listing))
+    if hidden_only:
+        query = query.where(HIDDEN)
     if status is not None:
         query = query.where(stories.c.status == status)
     if since is not None:
@@ -413,7 +555,7 @@ def load_story(engine: Engine, story_id: str) -> Story | None:
     if len(story_id) < 4:
         return None
     with engine.connect() as conn:
-        rows = conn.execute(select(stories).where(stories.c.id.startswith(story_id, autoescape=True)).limit(2)).mappings().all()
+        rows = conn.execute(story_select().where(stories.c.id.startswith(story_id, autoescape=True)).limit(2)).mappings().all()
         if len(rows) != 1:
             return None
         query = (
@@ -468,7 +610,8 @@ def reach_of_row(row: Any) -> Reach | None:
 def iter_stored_events(engine: Engine, status: str | None = None, since: dt.date | None = None,
                        actor: str | None = None, batch: int = 500) -> Iterator[StoredEvent]:
     """Every stored event with its context, in publication order then text order; filters as
-    for stories, on the event (its status, its article's date, its actors and recipients)."""
+    for stories, on the event (its status, its article's date, its actors and recipients). An
+    event rejected by an edit (`storyline event reject`) is left out: it stays stored, marked."""
     query = (
         select(events, articles.c.published, articles.c.outlet, articles.c.url, articles.c.title,
                claims.c.story_id, claims.c.status.label("claim_status"), claims.c.change, *REACH_COLUMNS)
@@ -482,9 +625,12 @@ def iter_stored_events(engine: Engine, status: str | None = None, since: dt.date
     if since is not None:
         query = query.where(articles.c.published >= since)
     with engine.connect() as conn:
+        rejected = rejected_events(conn)
         result = conn.execute(query).mappings()
         while rows := result.fetchmany(batch):
             for ev, r in zip(events_from_rows(conn, rows), rows, strict=True):
+                if ev.id in rejected:
+                    continue
                 if actor is None or any(linking.actor_matches(actor, a) for a in ev.actors + ev.recipients):
                     yield StoredEvent(ev, r["article_id"], r["published"], r["outlet"], r["url"], r["title"],
                                       r["story_id"], r["claim_status"], r["change"], reach_of_row(r))

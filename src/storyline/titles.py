@@ -5,7 +5,8 @@
 participants, type, place, date and status) and the words from `data/stories.toml` `[titles]`;
 a part the story lacks is left out. The title is a function of the story alone, so the same
 reports in any order give the same title, and it is computed where a story is shown (the CLI,
-the JSON, the API and the pages), never stored.
+the JSON, the API and the pages), never stored; only a title a person gave (a rename edit,
+`storyline.curation`) is stored, and then shown instead.
 """
 from __future__ import annotations
 
@@ -99,7 +100,10 @@ def status_text(story: Story) -> str:
 
 
 def title(story: Story) -> str:
-    """The story's one-line title (see the module docstring)."""
+    """The story's one-line title (see the module docstring); a curated title (`storyline
+    story rename`) when the story has one."""
+    if story.title:
+        return story.title
     what = words().types.get(story.type, story.type.lower())
     who = participants_text(story.participants)
     head = f"{who} {what}" if who else what[:1].upper() + what[1:]

@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from .. import output, store
-from ..model import ArticleResult, ContentKind
+from .. import edits, output, store
+from ..curation import ORDERS, Listing
+from ..model import ArticleResult, ContentKind, Edit
 from .context import AppContext, context
 from .errors import ApiError
 from .forms import FORM_TYPES, form_upload, same_origin
@@ -32,15 +35,20 @@ from .schemas import (
     ArticleIn,
     ArticleResultOut,
     ArticleRowOut,
+    EditOut,
     ErrorOut,
     ListedEventOut,
+    MergeIn,
     PageOut,
+    RejectIn,
     RejectionOut,
+    RenameIn,
+    SplitIn,
     StatsOut,
     StatusName,
     StoredArticleOut,
     StoryDetailOut,
-    StoryOut,
+    StoryPageOut,
     UrlListOut,
 )
 from .uploads import Upload, parse_date, url_list
@@ -64,6 +72,7 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")]
 TEXT_TYPES = ("text/plain", "text/html")
 ID_HELP = "Id, or a unique prefix of 4+ characters"
+API_USER = "api"  # who makes an edit through the API when the body does not say
 ACCEPTED = ["application/json", *FORM_TYPES, *TEXT_TYPES]
 
 
@@ -81,18 +90,29 @@ def stats(request: Request) -> JSONResponse:
     return JSONResponse(counts(context(request).engine))
 
 
-@router.get("/stories", tags=["stories"], summary="List stories, latest update first", response_model=None,
-            responses=_doc(PageOut[StoryOut]))
+OrderName = Literal["significance", "latest"]
+assert get_args(OrderName) == ORDERS
+
+
+@router.get("/stories", tags=["stories"], summary="List stories, most significant first", response_model=None,
+            description="Significance: distinct sources + articles + status changes; ties: latest update, then id. "
+                        "Stories resting on one claim or with only generic participants are hidden (counted in "
+                        "`hidden`) unless `all=true`.",
+            responses=_doc(StoryPageOut))
 def list_stories(
     request: Request,
     q: Annotated[str | None, Query(description="Words in participants' names or countries, the type or the "
                                               "place")] = None,
     status: Annotated[StatusName | None, Query(description="Current status")] = None,
     since: Annotated[dt.date | None, Query(description="Updated on or after (YYYY-MM-DD)")] = None,
+    all: Annotated[bool, Query(description="Also the hidden stories (one claim, generic participants)")] = False,
+    min_articles: Annotated[int, Query(ge=1, le=1_000_000, description="Only stories in this many articles or more")] = 1,
+    order: Annotated[OrderName, Query(description="significance, or latest (latest update first)")] = "significance",
     limit: Limit = 50, offset: Offset = 0,
 ) -> JSONResponse:
-    page = story_page(context(request).engine, StoryFilters(q, status, since), limit, offset)
-    return JSONResponse(page_dict(page, [output.story_dict(s) for s in page.items]))
+    filters = StoryFilters(q, status, since, Listing(all, min_articles, order))
+    page = story_page(context(request).engine, filters, limit, offset)
+    return JSONResponse({**page_dict(page, [output.story_dict(s) for s in page.items]), "hidden": page.hidden})
 
 
 @router.get("/stories/{story_id}", tags=["stories"], summary="A story with its claims (timeline) and status history",
@@ -102,6 +122,62 @@ def get_story(request: Request, story_id: Annotated[str, Path(description=ID_HEL
     if found is None:
         raise ApiError(404, "not_found", f"story {story_id!r}: not in the store (or the prefix is ambiguous)")
     return JSONResponse(output.story_dict(found, claims=True))
+
+
+# ---------------------------------------------------------------- curation
+EDIT_ERRORS: dict[int | str, dict[str, Any]] = {
+    200: {"model": EditOut}, **ERRORS,
+    403: UPLOAD_ERRORS[403],
+    422: {"model": ErrorOut, "description": "An edit that cannot be made (`invalid_edit`), bad parameters "
+                                            "(`validation_error`)"},
+    503: {"model": ErrorOut, "description": "The store is read-only (`read_only_store`)"},
+}
+
+
+def _edit(request: Request, make: Callable[[Engine], Edit]) -> JSONResponse:
+    """Make an edit (the same-origin check first, as for every write); an id that names
+    nothing is a 404, an edit that cannot be made a 422."""
+    same_origin(request)
+    try:
+        return JSONResponse(output.edit_dict(make(context(request).engine)))
+    except edits.EditError as exc:
+        raise ApiError(404 if exc.missing else 422, "not_found" if exc.missing else "invalid_edit", str(exc)) from None
+
+
+@router.post("/stories/{story_id}/merge", tags=["curation"], response_model=None, responses=EDIT_ERRORS,
+             summary="Merge stories into this one: their claims are one story, also after new articles and relinks")
+def merge_stories(request: Request, story_id: Annotated[str, Path(description=ID_HELP)], body: MergeIn) -> JSONResponse:
+    return _edit(request, lambda engine: edits.merge(engine, [story_id, *body.stories], body.by or API_USER))
+
+
+@router.post("/stories/{story_id}/split", tags=["curation"], response_model=None, responses=EDIT_ERRORS,
+             summary="Split claims off a story: they are a story of their own")
+def split_story(request: Request, story_id: Annotated[str, Path(description=ID_HELP)], body: SplitIn) -> JSONResponse:
+    return _edit(request, lambda engine: edits.split(engine, story_id, body.claims, body.by or API_USER))
+
+
+@router.post("/stories/{story_id}/rename", tags=["curation"], response_model=None, responses=EDIT_ERRORS,
+             summary="Give a story a title of your own")
+def rename_story(request: Request, story_id: Annotated[str, Path(description=ID_HELP)], body: RenameIn) -> JSONResponse:
+    return _edit(request, lambda engine: edits.rename(engine, story_id, body.title, body.by or API_USER))
+
+
+@router.post("/events/{event_id}/reject", tags=["curation"], response_model=None, responses=EDIT_ERRORS,
+             summary="Reject a false event: no claim of any story, left out of lists and exports (kept, marked)")
+def reject_event(request: Request, event_id: Annotated[str, Path(description=ID_HELP)], body: RejectIn) -> JSONResponse:
+    return _edit(request, lambda engine: edits.reject(engine, event_id, body.reason, body.by or API_USER))
+
+
+@router.get("/edits", tags=["curation"], summary="The curation edits, oldest first", response_model=None,
+            responses={200: {"model": list[EditOut]}})
+def list_edits(request: Request) -> JSONResponse:
+    return JSONResponse([output.edit_dict(e) for e in edits.list_edits(context(request).engine)])
+
+
+@router.post("/edits/{edit_id}/undo", tags=["curation"], response_model=None, responses=EDIT_ERRORS,
+             summary="Undo an edit: the stories are rebuilt as if it had never been made")
+def undo_edit(request: Request, edit_id: Annotated[int, Path(ge=1, le=2**62)]) -> JSONResponse:
+    return _edit(request, lambda engine: edits.undo(engine, edit_id))
 
 
 @router.get("/events", tags=["events"], summary="List events with filters, newest publication first",

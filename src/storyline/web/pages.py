@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -10,6 +11,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from .. import alerts, sources, store
+from ..curation import ORDERS, SHOWN, Listing
 from ..errors import StorylineError
 from ..model import STATUSES, Alert
 from .context import AppContext, context
@@ -66,11 +68,26 @@ def home() -> Response:
 def stories_page(request: Request) -> Response:
     params = request.query_params
     filters = StoryFilters((params.get("q") or "").strip() or None, _choice(params.get("status"), STATUSES, "status"),
-                           parse_date(params.get("since"), "since"))
+                           parse_date(params.get("since"), "since"), _listing(request))
     limit, offset = _paging(request)
     page = story_page(context(request).engine, filters, limit, offset)
+    every = {**filters.as_params(), "all": "true"}
     return _render(request, "stories.html", page=page, filters=filters, params=filters.as_params(), limit=limit,
-                   default_limit=PAGE)
+                   default_limit=PAGE, show_all=f"/stories?{urlencode(every)}")
+
+
+def _listing(request: Request) -> Listing:
+    """The story list's options, as the API takes them: `all`, `min_articles`, `order`."""
+    params = request.query_params
+    shown = (params.get("all") or "").lower() in ("true", "1", "yes", "on")
+    order = _choice(params.get("order"), ORDERS, "order") or SHOWN.order
+    try:
+        least = int(params.get("min_articles") or SHOWN.min_articles)
+    except ValueError:
+        raise ApiError(422, "validation_error", "min_articles must be a whole number") from None
+    if not 1 <= least <= 1_000_000:
+        raise ApiError(422, "validation_error", "min_articles must be 1–1000000")
+    return Listing(shown, least, order)
 
 
 @router.get("/stories/{story_id}")

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Engine, Text, and_, cast, exists, func, literal, or_, select
 
 from .. import store
+from ..curation import SHOWN, Listing
 from ..model import Story
 from ..store import REACH_COLUMNS, StoredEvent, articles, claims, event_actors, events, reach_of_row, stories
 from ..text import fold
@@ -61,12 +62,28 @@ class StoryFilters:
     text: str | None = None         # words in participants (name or country), type or place
     status: str | None = None
     since: dt.date | None = None    # last update on or after
+    listing: Listing = SHOWN        # hidden ones too (`all`), `min_articles`, `order`
 
     def as_params(self) -> dict[str, str]:
         out = {k: v for k, v in (("q", self.text), ("status", self.status)) if v}
         if self.since:
             out["since"] = self.since.isoformat()
-        return out
+        return out | listing_params(self.listing)
+
+
+def listing_params(listing: Listing) -> dict[str, str]:
+    """The query parameters of a story list's options that differ from the default."""
+    out = {"all": "true"} if listing.all else {}
+    if listing.min_articles != SHOWN.min_articles:
+        out["min_articles"] = str(listing.min_articles)
+    if listing.order != SHOWN.order:
+        out["order"] = listing.order
+    return out
+
+
+@dataclass(frozen=True)
+class StoryPage(Page[Story]):
+    hidden: int = 0                 # stories matching the filters that the listing hides
 
 
 @dataclass(frozen=True)
@@ -123,8 +140,11 @@ def _event_conditions(f: EventFilters) -> list[ColumnElement[bool]]:
 
 
 def event_page(engine: Engine, filters: EventFilters, limit: int, offset: int) -> Page[StoredEvent]:
-    """Events matching `filters`, newest publication first, then article and text order."""
-    conditions = _event_conditions(filters)
+    """Events matching `filters`, newest publication first, then article and text order; not
+    those rejected by an edit (they stay stored, marked)."""
+    with engine.connect() as conn:
+        rejected = sorted(store.rejected_events(conn))
+    conditions = _event_conditions(filters) + ([events.c.id.not_in(rejected)] if rejected else [])
     base = (
         select(events, articles.c.published, articles.c.outlet, articles.c.url, articles.c.title,
                claims.c.story_id, claims.c.status.label("claim_status"), claims.c.change, *REACH_COLUMNS)
@@ -180,24 +200,29 @@ def _story_conditions(f: StoryFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def story_page(engine: Engine, filters: StoryFilters, limit: int, offset: int) -> Page[Story]:
-    """Stories (without claims), latest update first, as `store.list_stories` orders them."""
+def story_page(engine: Engine, filters: StoryFilters, limit: int, offset: int) -> StoryPage:
+    """Stories (without claims) as `filters.listing` chooses and orders them (as
+    `store.list_stories` does), with how many it hides."""
     conditions = _story_conditions(filters)
-    query = (select(stories).where(*conditions)
-             .order_by(stories.c.updated.desc().nulls_last(), stories.c.articles.desc(), stories.c.id)
-             .limit(limit).offset(offset))
-    count = select(func.count()).select_from(stories).where(*conditions)
+    shown = [*conditions, *store.listing_conditions(filters.listing)]
+    query = store.story_select().where(*shown).order_by(*store.listing_order(filters.listing)).limit(limit).offset(offset)
+    every = [*conditions, *store.listing_conditions(replace(filters.listing, all=True))]
     with engine.connect() as conn:
-        total = int(conn.execute(count).scalar() or 0)
+        total = int(conn.execute(_count(shown)).scalar() or 0)
+        hidden = 0 if filters.listing.all else int(conn.execute(_count(every)).scalar() or 0) - total
         rows = conn.execute(query).mappings().all()
-    return Page([store.story_from_row(r) for r in rows], total, limit, offset)
+    return StoryPage([store.story_from_row(r) for r in rows], total, limit, offset, hidden)
+
+
+def _count(conditions: Sequence[ColumnElement[bool]]) -> Any:
+    return select(func.count()).select_from(store.STORY_FROM).where(*conditions)
 
 
 def stories_by_id(engine: Engine, story_ids: Sequence[str]) -> list[Story]:
     """The given stories (without claims), latest update first."""
     if not story_ids:
         return []
-    query = (select(stories).where(stories.c.id.in_(list(story_ids)))
+    query = (store.story_select().where(stories.c.id.in_(list(story_ids)))
              .order_by(stories.c.updated.desc().nulls_last(), stories.c.articles.desc(), stories.c.id))
     with engine.connect() as conn:
         return [store.story_from_row(r) for r in conn.execute(query).mappings()]

@@ -232,6 +232,46 @@ class PageOut(_Out, Generic[T]):
     offset: int
 
 
+class StoryPageOut(PageOut[StoryOut]):
+    hidden: int = Field(description="Stories matching the filters that are hidden (one claim, or only generic "
+                                    "participants): `all=true` shows them")
+
+
+class EditOut(_Out):
+    id: int
+    kind: str = Field(description="merge, split, rename or reject")
+    events: list[str] = Field(description="The event ids the edit is anchored on (they survive relinking)")
+    stories: list[str] = Field(description="The story ids it was given, as they were then")
+    title: str | None
+    reason: str | None
+    who: str
+    at: str
+    undone_at: str | None
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    by: str | None = Field(None, max_length=256, description="Who makes the edit [default: api]")
+
+
+class MergeIn(_In):
+    stories: list[str] = Field(min_length=1, description="The stories merged into this one (ids or prefixes)")
+
+
+class SplitIn(_In):
+    claims: list[str] = Field(min_length=1, description="The claims (event ids or prefixes) that are a story of "
+                                                        "their own")
+
+
+class RenameIn(_In):
+    title: str = Field(min_length=1, max_length=300, description="The story's title (one line)")
+
+
+class RejectIn(_In):
+    reason: str | None = Field(None, max_length=1000, description="Why the event is false")
+
+
 class RejectionOut(_Out):
     source: str
     code: str

@@ -274,3 +274,32 @@ def test_acting_during_an_attack_is_not_attacking(nlp: Language) -> None:
 ])
 def test_the_source_of_a_promised_act_is_its_recipient(nlp: Language, text: str, lemma: str, recipient: str) -> None:
     assert recipient in sides(nlp, text, lemma)[1]
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("Ukraine condemned the Russian invasion.", "condemn", ({"UKR"}, {"RUS"})),
+    ("Chile criticized Peru's decision to close the border.", "criticize", ({"CHL"}, {"PER"})),
+    ("The Kremlin criticized the decision by Finland to join the alliance.", "criticize", ({"RUS"}, {"FIN"})),
+    ("Poland will reject the German proposal.", "reject", ({"POL"}, {"DEU"})),
+    ("Egypt welcomed the Saudi offer on Monday.", "welcome", ({"EGY"}, {"SAU"})),
+    ("Canada has imposed tariffs on Mexican steel.", "tariff", ({"CAN"}, {"MEX"})),
+    ("Vietnam came out in favor of Malaysia's bid.", "come", ({"VNM"}, {"MYS"})),
+    ("Norway voted in favour of Kenya.", "vote", ({"NOR"}, {"KEN"})),
+])
+def test_a_deed_or_good_names_whom_it_belongs_to(nlp: Language, text: str, lemma: str, expected: Sides) -> None:
+    assert sides(nlp, text, lemma) == expected
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("Rebels attacked Kenyan civilians.", "attack", "CVL"),   # people are no one's deed
+    ("The militia killed Syrian villagers.", "kill", "CVL"),
+])
+def test_people_are_not_read_as_their_country(nlp: Language, text: str, lemma: str, expected: str) -> None:
+    doc = nlp(text)
+    actors, lex = resolve_actors(doc, None), lexicon()
+    trigger = next(t for s in doc.sents for t in find_triggers(s, lex, actors) if t.token.lemma_.lower() == lemma)
+    assert {a.sector for a in participants(trigger, actors, lex)[1]} <= {expected}
+
+
+def test_an_event_without_an_actor_is_not_completed_from_an_owner(nlp: Language) -> None:
+    assert sides(nlp, "The Iranian proposal was rejected.", "reject") == (set(), set())

@@ -609,6 +609,28 @@ def _role_tokens(trigger: Trigger, slot: str, carried: Slots) -> tuple[Token, ..
     return tokens
 
 
+def _owners(targets: Iterable[Token], actors: ActorIndex, lex: Lexicon) -> list[Token]:
+    """Whose a target that names nobody is: "condemned the Russian invasion", "rejected Peru's
+    proposal", "criticized the decision by Chile", "tariffs on Mexican steel", "backed Smith's
+    nomination". A deed, a plan or a good stands for the party it belongs to: its possessor, its
+    "by" agent, or a name or nationality modifying it. A bare noun's "of" ("in favour of X", "in
+    support of X's bid") names whom the phrase is for."""
+    out: list[Token] = []
+    for target in targets:
+        if actors.at(target.i) is not None or target.pos_ not in ("NOUN", "PROPN"):
+            continue
+        bare = not any(c.dep_ in ("det", "poss") for c in target.children)
+        for child in target.children:
+            if child.dep_ in ("poss", "amod", "compound", "nmod") and actors.at(child.i) is not None:
+                out.append(child)
+            elif child.dep_ == "prep" and (child.lower_ == "by" or bare and child.lower_ == "of"):
+                objects = [g for g in child.children if g.dep_ == "pobj"]
+                out.extend(g for g in objects if actors.at(g.i) is not None)
+                if bare and child.lower_ == "of":
+                    out.extend(_owners([g for g in objects if actors.at(g.i) is None], actors, lex))
+    return _expand(out)
+
+
 def carrier_preps(noun: Token, lex: Lexicon) -> Slots:
     """The prepositional objects of the verb that carries a nominal event, read as the noun's
     own: "imposed sanctions on X" are sanctions on X, "held talks with X" talks with X,
@@ -731,8 +753,12 @@ def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[li
     what is read around the trigger fills a side still empty (`_implicit`)."""
     sides: dict[str, list[Actor]] = {"actor": [], "recipient": []}
     carried = carrier_preps(trigger.token, lex) if trigger.pattern.pos == "NOUN" else {}
+    targets: list[Token] = []
     for slot, role in _roles(trigger.pattern):
-        found = slot_actors(_role_tokens(trigger, slot, carried), actors, lex, modifier=slot == "compound")
+        tokens = _role_tokens(trigger, slot, carried)
+        found = slot_actors(tokens, actors, lex, modifier=slot == "compound")
+        if role == "recipient" and slot != "compound":
+            targets.extend(tokens)
         if role == "pooled":
             if not sides["actor"] and found:
                 sides["actor"].append(found.pop(0))
@@ -746,6 +772,8 @@ def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[li
         agent, patient = _implicit(trigger, lex)
         sides["actor"] = sides["actor"] or slot_actors(agent, actors, lex)
         sides["recipient"] = sides["recipient"] or slot_actors(patient, actors, lex)
+    if sides["actor"] and not sides["recipient"]:
+        sides["recipient"] = slot_actors(_owners(targets, actors, lex), actors, lex, modifier=True)
     actor_side = _unique(sides["actor"])
     keys = {(a.name, a.country) for a in actor_side}
     return actor_side, [a for a in _unique(sides["recipient"]) if (a.name, a.country) not in keys]

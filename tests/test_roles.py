@@ -303,3 +303,27 @@ def test_people_are_not_read_as_their_country(nlp: Language, text: str, lemma: s
 
 def test_an_event_without_an_actor_is_not_completed_from_an_owner(nlp: Language) -> None:
     assert sides(nlp, "The Iranian proposal was rejected.", "reject") == (set(), set())
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("President Ruto and Ugandan leader Yoweri Museveni met on Monday.", "meet", {"KEN", "UGA"}),
+    ("President Lula and Argentine leader Javier Milei have met once.", "meet", {"BRA", "ARG"}),
+    ("Chancellor Scholz and French President Emmanuel Macron visited Kyiv.", "visit", {"DEU", "FRA", "UKR"}),
+    ("Along with Lula, Petro travelled to Caracas.", "travel", {"COL", "BRA", "VEN"}),
+    ("Macron, along with Scholz, visited Kyiv.", "visit", {"FRA", "DEU", "UKR"}),
+])
+def test_coordinated_and_accompanying_names_all_take_part(nlp: Language, text: str, lemma: str, expected: set[str]) -> None:
+    assert pooled(sides(nlp, text, lemma)) == expected
+
+
+@pytest.mark.parametrize(("text", "lemma", "actors"), [
+    ("Together with Germany, France condemned the coup.", "condemn", {"FRA", "DEU"}),
+    ("Alongside Japan, South Korea will criticize the decision.", "criticize", {"KOR", "JPN"}),
+    ("Chile, together with Peru, denounced the vote.", "denounce", {"CHL", "PER"}),
+])
+def test_who_acts_along_with_the_subject_is_an_actor(nlp: Language, text: str, lemma: str, actors: set[str]) -> None:
+    assert sides(nlp, text, lemma)[0] == actors
+
+
+def test_a_partner_met_with_is_no_companion(nlp: Language) -> None:
+    assert sides(nlp, "Kenya met with Uganda on Friday.", "meet") == ({"KEN"}, {"UGA"})

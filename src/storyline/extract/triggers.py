@@ -234,7 +234,11 @@ def _object_excluded(pattern: Pattern, slots: Slots) -> bool:
 
 # ---------------------------------------------------------------- verb slots
 def verb_slots(verb: Token) -> Slots:
-    slots: Slots = {"subj": _expand(subject_of(verb)), "obj": _expand(object_of(verb))}
+    subjects = _expand(subject_of(verb))
+    if subjects:
+        companions = _companions(verb) + [c for t in subjects for c in _companions(t)]
+        subjects += [t for t in _expand(companions) if t not in subjects]
+    slots: Slots = {"subj": subjects, "obj": _expand(object_of(verb))}
     for child in verb.children:
         _add_child(slots, child)
     if verb.dep_ in ("amod", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
@@ -246,6 +250,25 @@ def verb_slots(verb: Token) -> Slots:
         slots.setdefault("prep:with", []).extend(partners)
     slots["prep_obj"] = [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"][:1]
     return slots
+
+
+def _companions(head: Token) -> list[Token]:
+    """Who acts with the subject: "Along with Peru, Chile protested", "Kenya, together with
+    Uganda, signed", "alongside Japan, Korea condemned": the object of "along with", "together
+    with" or "alongside" on the verb or on its subject does what the subject does."""
+    out: list[Token] = []
+    for prep in (c for c in head.children if c.dep_ == "prep"):
+        if prep.lower_ == "along":
+            prep = next((c for c in prep.children if c.dep_ == "prep" and c.lower_ == "with"), prep)
+        elif prep.lower_ != "alongside" and not _together_with(prep):
+            continue
+        if prep.lower_ != "along":
+            out.extend(g for g in prep.children if g.dep_ == "pobj")
+    return out
+
+
+def _together_with(prep: Token) -> bool:
+    return prep.lower_ == "with" and any(c.dep_ == "advmod" and c.lower_ == "together" for c in prep.children)
 
 
 def _nested_partners(verb: Token) -> list[Token]:
@@ -455,14 +478,29 @@ def _expand(tokens: Iterable[Token | None] | Token | None) -> list[Token]:
         out.append(token)
         out.extend(c for c in token.conjuncts if c not in out)
         out.extend(c for c in _folded_conjuncts(token) if c not in out)
+        out.extend(c for a in _named_title(token) for c in a.conjuncts if c not in out)
     return out
 
 
+def _named_title(token: Token) -> list[Token]:
+    """ "Chancellor Scholz and President Macron met": the parser may make the name an apposition
+    of its title, so the next name is coordinated with the apposition, not the title."""
+    return [c for c in token.children if c.dep_ == "appos" and c.i == token.i + 1]
+
+
 def _folded_conjuncts(token: Token) -> list[Token]:
-    """ "President A and Prime Minister B met": the parser sometimes folds the first of two
-    coordinated names into a modifier of the second (A an `nmod` carrying the "and"); such a
-    modifier is a conjunct."""
-    return [c for c in token.lefts if c.dep_ in ("nmod", "compound") and any(g.dep_ == "cc" for g in c.children)]
+    """ "President A and Prime Minister B met", "President A and Korean leader B met": the
+    parser sometimes folds the first of two coordinated names into a modifier of the second or
+    of its title (A an `nmod` carrying the "and"); such a modifier is a conjunct."""
+    found: list[Token] = []
+    stack = [c for c in token.lefts if c.dep_ in ("nmod", "compound", "amod")]
+    while stack:
+        left = stack.pop()
+        if left.dep_ in ("nmod", "compound") and any(g.dep_ == "cc" for g in left.children):
+            found.append(left)
+        else:
+            stack.extend(c for c in left.lefts if c.dep_ in ("nmod", "compound"))
+    return sorted(found, key=lambda t: t.i)
 
 
 # ---------------------------------------------------------------- noun slots

@@ -455,3 +455,21 @@ def test_a_place_the_story_names_is_no_ones_nationality(nlp):
     does not make anyone Kenyan."""
     doc, index = resolve(nlp, "Tom Sample travelled to Kenya and met farmers in Kenyan villages.", dt.date(2019, 5, 1))
     assert names(mention_of(doc, index, "Tom Sample")) == ["Tom Sample|None|None"]
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    ("The Chinese commerce ministry criticized the tariffs.", "commerce ministry", "Ministry of Commerce of China|CHN|GOV"),
+    ("Kenya's health ministry warned of an outbreak.", "health ministry", "Ministry of Health of Kenya|KEN|GOV"),
+    ("Brazil's Ministry of Justice opened an inquiry.", "Ministry of Justice", "Ministry of Justice of Brazil|BRA|GOV"),
+    ("Japan's Ministry of Economy, Trade and Industry issued rules.", "Industry",
+     "Ministry of Economy, Trade and Industry of Japan|JPN|GOV"),
+    ("The Peruvian energy ministry will publish the figures.", "energy ministry", "Ministry of Energy of Peru|PER|GOV"),
+])
+def test_a_ministry_named_by_its_portfolio_is_the_states(nlp, text: str, phrase: str, expected: str) -> None:
+    doc, index = resolve(nlp, text)
+    assert names(mention_of(doc, index, phrase)) == [expected]
+
+
+def test_a_portfolio_stops_before_a_country(nlp) -> None:
+    doc, index = resolve(nlp, "Kenya's Ministry of Health, Uganda and Tanzania met on Monday.")
+    assert names(mention_of(doc, index, "Uganda")) == ["Uganda|UGA|GOV"]

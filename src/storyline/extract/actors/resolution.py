@@ -39,7 +39,7 @@ from .discourse import (
     touch,
 )
 from .index import MentionKind
-from .mentions import HYPHENS, POSS, POSS_ENDS, Chunk, Item, View
+from .mentions import HYPHENS, PORTFOLIO_HEADS, POSS, POSS_ENDS, Chunk, Item, View
 from .records import Kind, OrgRec, PartyRec, PersonRec, RegionRec, TitleRec
 
 
@@ -338,9 +338,7 @@ def _org_noun(state: State, chunk: Chunk, rec: TitleRec, ctx: Context) -> Result
     country = ctx.country or (ctx.org.country if ctx.org else None)
     if country is None:
         return None
-    last = chunk.items[-1]
-    words = name_text(state.v, last).split()
-    label = " ".join(w if w[:1].isupper() else w.capitalize() for w in words)
+    label = _org_label(name_text(state.v, chunk.items[-1]).split(), rec)
     name = f"{label} of {state.gaz.countries.get(country, country)}" if country != "XXX" else label
     key = "#orgnoun:" + name
     ref = state.by_name.get(key)
@@ -349,6 +347,14 @@ def _org_noun(state: State, chunk: Chunk, rec: TitleRec, ctx: Context) -> Result
         state.by_name[key] = ref
     kind: MentionKind = "metonym" if rec.sector in ("GOV", "MIL") else "name"
     return emit(state, _span(chunk), [ref], kind)
+
+
+def _org_label(words: list[str], rec: TitleRec) -> str:
+    """The institution's name in English's official order: "commerce ministry" is the "Ministry
+    of Commerce" (a title of its own, "Foreign Ministry", keeps its words)."""
+    if rec.phrase in PORTFOLIO_HEADS and len(words) > 1 and words[-1].lower() == rec.phrase:
+        words = [words[-1], "of", *words[:-1]]
+    return " ".join(w if w[:1].isupper() or w in ("of", "and", "the", "for") else w.capitalize() for w in words)
 
 
 def _country_noun(state: State, chunk: Chunk, rec: TitleRec, ctx: Context) -> Result | None:

@@ -473,3 +473,21 @@ def test_a_ministry_named_by_its_portfolio_is_the_states(nlp, text: str, phrase:
 def test_a_portfolio_stops_before_a_country(nlp) -> None:
     doc, index = resolve(nlp, "Kenya's Ministry of Health, Uganda and Tanzania met on Monday.")
     assert names(mention_of(doc, index, "Uganda")) == ["Uganda|UGA|GOV"]
+
+
+@pytest.mark.parametrize("text, day, phrase, expected", [
+    ("The United States and Japan signed a pact. Abe met Trump in Tokyo.", dt.date(2024, 5, 10), "Trump",
+     "Donald Trump|USA|GOV"),
+    ("Japan and France agreed on a plan. Macron thanked Abe for it.", dt.date(2022, 1, 10), "Abe",
+     "Shinzo Abe|JPN|GOV"),
+])
+def test_a_surname_out_of_office_is_its_last_holder_in_a_story_of_that_country(
+        nlp, text: str, day: dt.date, phrase: str, expected: str) -> None:
+    doc, index = resolve(nlp, text, day)
+    assert names(mention_of(doc, index, phrase)) == [expected]
+
+
+def test_a_surname_out_of_office_in_a_story_of_another_country_stays_unknown(nlp) -> None:
+    doc, index = resolve(nlp, "Kenya and Uganda agreed on a plan. Abe thanked Ruto for it.", dt.date(2022, 1, 10))
+    found = mention_of(doc, index, "Abe")
+    assert found is None or "Shinzo Abe|JPN|GOV" not in names(found)

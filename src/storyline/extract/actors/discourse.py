@@ -329,7 +329,28 @@ def short_person(state: State, item: Item, pos: int, titled: bool = False) -> Re
     active = [p for p in people if p.active(state.day)]
     if len(active) == 1:
         return person_ref(state, active[0])
-    return person_ref(state, people[0]) if titled and len(people) == 1 else None
+    if titled and len(people) == 1:
+        return person_ref(state, people[0])
+    former = _former_holder(state, people) if not active else None
+    return person_ref(state, former) if former is not None else None
+
+
+def _former_holder(state: State, people: list[PersonRec]) -> PersonRec | None:
+    """A surname none of whose holders is in office: the one who left office last before the
+    article ("Trump" in 2023, "Clinton" in 2015: Hillary, not Bill), when the article already
+    speaks of that person's country (a surname alone is too weak a clue otherwise)."""
+    day = state.day
+    if day is None:
+        return None
+    seen = state.countries | {r.country for r in state.refs if r.country}
+    ended = [(max(r.end for r in p.roles if r.end is not None and r.end <= day), p) for p in people
+             if p.country in seen and any(r.end is not None and r.end <= day for r in p.roles)]
+    if not ended:
+        return None
+    ended.sort(key=lambda pair: pair[0], reverse=True)
+    if len(ended) > 1 and ended[0][0] == ended[1][0]:
+        return None
+    return ended[0][1]
 
 
 def name_text(v: View, item: Item) -> str:

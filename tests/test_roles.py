@@ -327,3 +327,26 @@ def test_who_acts_along_with_the_subject_is_an_actor(nlp: Language, text: str, l
 
 def test_a_partner_met_with_is_no_companion(nlp: Language) -> None:
     assert sides(nlp, "Kenya met with Uganda on Friday.", "meet") == ({"KEN"}, {"UGA"})
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("Democratic Senator and former governor Jane Doe criticized Kenya.", "criticize", ["Jane Doe"]),
+    ("Conservative MP and former minister John Roe praised Chile.", "praise", ["John Roe"]),
+])
+def test_a_title_coordinated_before_a_name_is_no_second_actor(nlp: Language, text: str, lemma: str, expected: list[str]) -> None:
+    doc = nlp(text)
+    actors, lex = resolve_actors(doc, None), lexicon()
+    trigger = next(t for s in doc.sents for t in find_triggers(s, lex, actors) if t.token.lemma_.lower() == lemma)
+    assert [a.name for a in participants(trigger, actors, lex)[0]] == expected
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("Canada will withdraw Canadian soldiers from Mali.", "withdraw", ({"CAN"}, {"MLI"})),
+    ("Egypt vowed to withdraw Egyptian troops from Yemen.", "vow", ({"EGY"}, {"YEM"})),
+])
+def test_own_troops_moved_are_the_means_not_the_recipient(nlp: Language, text: str, lemma: str, expected: Sides) -> None:
+    assert sides(nlp, text, lemma) == expected
+
+
+def test_troops_attacked_are_recipients(nlp: Language) -> None:
+    assert sides(nlp, "Russian troops attacked Ukrainian soldiers.", "attack") == ({"RUS"}, {"UKR"})

@@ -25,7 +25,8 @@ _SCHEMA = Table({
     }), required=True),
     "verbs": Table({"motion": _WORDS, "not_participant": _WORDS, "aiming": _WORDS, "attendance_preps": _WORDS},
                    required=True),
-    "types": Table(dict.fromkeys(("request", "charge", "addressee", "infinitive_target", "attended"), _WORDS), required=True),
+    "types": Table(dict.fromkeys(("request", "charge", "addressee", "infinitive_target", "attended", "own_forces"), _WORDS),
+                   required=True),
     "names": Table({"not_actor_labels": _WORDS}, required=True),
 })
 

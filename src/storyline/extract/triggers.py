@@ -11,7 +11,7 @@ Slots are mapped to actors through the `ActorIndex`, and to roles by the pattern
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -812,6 +812,29 @@ def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[li
         sides["recipient"] = sides["recipient"] or slot_actors(patient, actors, lex)
     if sides["actor"] and not sides["recipient"]:
         sides["recipient"] = slot_actors(_owners(targets, actors, lex), actors, lex, modifier=True)
-    actor_side = _unique(sides["actor"])
+    actor_side = _named_once(_unique(sides["actor"]))
     keys = {(a.name, a.country) for a in actor_side}
-    return actor_side, [a for a in _unique(sides["recipient"]) if (a.name, a.country) not in keys]
+    recipients = [a for a in _unique(sides["recipient"]) if (a.name, a.country) not in keys]
+    if trigger.pattern.type in role_rules().types["own_forces"]:
+        own = {a.country for a in actor_side}
+        recipients = [a for a in recipients if not (a.name.startswith("~") and a.sector == "MIL" and a.country in own)]
+    return actor_side, _named_once(recipients)
+
+
+def _named_once(side: list[Actor]) -> list[Actor]:
+    """ "Democratic Senator and former prosecutor Jane Doe criticized it": a title for one person
+    ("~senator") beside a named actor of the same country on the same side is that person's
+    title, coordinated before her name, not somebody else."""
+    titles = gazetteer().titles
+
+    def one_person_title(actor: Actor) -> bool:
+        noun = alias_key(actor.name[1:]) if actor.name.startswith("~") else ""
+        rec = titles.get(noun) if noun else None
+        return rec is not None and rec.person and alias_key(rec.phrase) == noun
+
+    named = [a for a in side if not a.name.startswith("~")]
+    spare = [a for a in side if one_person_title(a) and any(n.country in (None, a.country) for n in named)]
+    if not spare:
+        return side
+    country = spare[0].country  # the title's country is the person's when her name gave none
+    return [replace(a, country=country) if a.country is None and a in named else a for a in side if a not in spare]

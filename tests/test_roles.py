@@ -350,3 +350,45 @@ def test_own_troops_moved_are_the_means_not_the_recipient(nlp: Language, text: s
 
 def test_troops_attacked_are_recipients(nlp: Language) -> None:
     assert sides(nlp, "Russian troops attacked Ukrainian soldiers.", "attack") == ({"RUS"}, {"UKR"})
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("The talks failed when Lavrov refused a demand by Blinken to halt the strikes.", "demand", ({"USA"}, {"RUS"})),
+    ("Egypt rejected a request by Israel to open the crossing.", "request", ({"ISR"}, {"EGY"})),
+    ("Chile will ignore the demand from Peru.", "demand", ({"PER"}, {"CHL"})),
+])
+def test_who_answers_a_request_is_its_addressee(nlp: Language, text: str, lemma: str, expected: Sides) -> None:
+    assert sides(nlp, text, lemma) == expected
+
+
+@pytest.mark.parametrize(("text", "lemma", "subject"), [
+    ("The talks failed when Lavrov refused a demand by Blinken to halt the strikes.", "halt", ["Lavrov"]),
+    ("Egypt rejected a request by Israel to open the crossing.", "open", ["Egypt"]),
+    ("Kenya's demand to halt the strikes went unanswered.", "halt", []),
+])
+def test_who_is_asked_to_act_is_not_who_asks(nlp: Language, text: str, lemma: str, subject: list[str]) -> None:
+    doc = nlp(text)
+    verb = next(t for t in doc if t.lemma_.lower() == lemma)
+    assert [t.text for t in verb_slots(verb)["subj"]] == subject
+
+
+@pytest.mark.parametrize(("text", "lemma", "actor"), [
+    ("Iran has denied any involvement in the bombing of the embassy.", "bombing", "IRN"),
+    ("Kenya denied any role in the attack on the convoy.", "attack", "KEN"),
+    ("Serbia admitted its role in the raid.", "raid", "SRB"),
+])
+def test_who_has_a_part_in_a_deed_does_it(nlp: Language, text: str, lemma: str, actor: str) -> None:
+    assert sides(nlp, text, lemma)[0] == {actor}
+
+
+@pytest.mark.parametrize(("text", "lemma", "actor"), [
+    ("Indian Prime Minister Narendra Modi, on a visit to Paris, said both sides must compromise.", "visit", "IND"),
+    ("Chilean President Gabriel Boric, during a trip to Lima, praised the accord.", "trip", "CHL"),
+])
+def test_the_subject_a_visit_phrase_describes_makes_the_visit(nlp: Language, text: str, lemma: str, actor: str) -> None:
+    assert actor in sides(nlp, text, lemma)[0]
+
+
+def test_a_companion_of_the_controlling_verb_acts_too(nlp: Language) -> None:
+    text = "The leaders of Brazil and Chile have joined together with Peru in condemning Venezuela."
+    assert sides(nlp, text, "condemn") == ({"BRA", "CHL", "PER"}, {"VEN"})

@@ -236,7 +236,7 @@ def _object_excluded(pattern: Pattern, slots: Slots) -> bool:
 def verb_slots(verb: Token) -> Slots:
     subjects = _expand(subject_of(verb))
     if subjects:
-        companions = _companions(verb) + [c for t in subjects for c in _companions(t)]
+        companions = [c for v in _controlling(verb) for c in _companions(v)] + [c for t in subjects for c in _companions(t)]
         subjects += [t for t in _expand(companions) if t not in subjects]
     slots: Slots = {"subj": subjects, "obj": _expand(object_of(verb))}
     for child in verb.children:
@@ -265,6 +265,22 @@ def _companions(head: Token) -> list[Token]:
         if prep.lower_ != "along":
             out.extend(g for g in prep.children if g.dep_ == "pobj")
     return out
+
+
+def _controlling(verb: Token) -> list[Token]:
+    """The verb and those whose subject it shares: "joined together with Peru in condemning X"
+    (a clause under a preposition), "agreed along with Peru to sign" (an open complement)."""
+    chain = [verb]
+    while len(chain) < 4:
+        head = chain[-1].head
+        if chain[-1].dep_ == "pcomp" and head.dep_ == "prep":
+            head = head.head
+        elif chain[-1].dep_ not in ("xcomp", "advcl", "conj"):
+            break
+        if head.pos_ not in ("VERB", "AUX") or head in chain:
+            break
+        chain.append(head)
+    return chain
 
 
 def _together_with(prep: Token) -> bool:
@@ -376,9 +392,23 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
         return _shared_subject(verb.head, depth)
     if verb.dep_ in ("acomp", "oprd") and verb.head.pos_ in ("VERB", "AUX"):
         return _shared_subject(verb.head, depth)  # "Chile is willing to talk": willing, so Chile talks
+    if verb.dep_ == "acl" and verb.head.lemma_.lower() in OBJECT_CONTROL and _to_infinitive(verb):
+        return _addressee_of(verb.head) or _responder(verb.head)  # "a demand by X to halt": not X halts
     if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return owner_of(verb.head, depth + 1) if verb.dep_ == "acl" else verb.head
     return None
+
+
+def _responder(noun: Token) -> Token | None:
+    """Who answers what the noun addresses: the subject of a verb of answering it takes as
+    object ("X rejected the demand", "the invitation was accepted by X"; data/roles.toml
+    `responding`)."""
+    verb = noun.head
+    if noun.dep_ not in ("dobj", *PASSIVE_SUBJ) or verb.pos_ != "VERB":
+        return None
+    if verb.lemma_.lower() not in role_rules().responding_verbs:
+        return None
+    return subject_of(verb, 5)
 
 
 def _to_infinitive(verb: Token) -> bool:
@@ -535,8 +565,13 @@ def _hyphened(first: Token, second: Token) -> bool:
 def _host_noun(noun: Token) -> list[Token]:
     """ "Prime Minister Mahathir, on a visit to Tokyo": the person a phrase describes."""
     prep = noun.head
-    if noun.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in ("on", "during") and prep.head.pos_ == "PROPN":
+    if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in ("on", "during"):
+        return []
+    if prep.head.pos_ == "PROPN":
         return [prep.head]
+    subject = next((c for c in prep.head.children if c.dep_ in SUBJ), None) if prep.head.pos_ == "VERB" else None
+    if subject is not None and subject.i < prep.i < prep.head.i:
+        return _expand(subject)  # "Modi, on a visit to Paris, said": the parser hangs the phrase on the verb
     return []
 
 
@@ -774,7 +809,7 @@ def _infinitive_target(noun: Token, event_type: str) -> list[Token]:
     return out
 
 
-def _implicit(trigger: Trigger, lex: Lexicon) -> tuple[list[Token], list[Token]]:
+def _implicit(trigger: Trigger, lex: Lexicon, actors: ActorIndex) -> tuple[list[Token], list[Token]]:
     """Participants read around the trigger where its own slots name nobody: for a nominal
     event those who go to it or are its reason, the agent and object of a verb applying it
     ("hit Y with sanctions"), the target of its infinitive; for any, the addressee of a demand."""
@@ -782,7 +817,24 @@ def _implicit(trigger: Trigger, lex: Lexicon) -> tuple[list[Token], list[Token]]
     if trigger.pattern.pos != "NOUN":
         return [], _addressee(token, kind)
     agent, patient = _instrument(token, lex)
-    return attendees(token, lex, kind) or agent, _infinitive_target(token, kind) or patient or _addressee(token, kind)
+    asks = token.lemma_.lower() in OBJECT_CONTROL or kind in role_rules().types["request"]
+    addressed = _expand(_responder(token)) if asks else []
+    return (_first_named(actors, attendees(token, lex, kind), agent, _involved(token)),
+            _first_named(actors, _infinitive_target(token, kind), patient, _addressee(token, kind), addressed))
+
+
+def _first_named(actors: ActorIndex, *candidates: list[Token]) -> list[Token]:
+    """The first list of tokens of which one names an actor."""
+    return next((c for c in candidates if any(actors.at(t.i) for t in c)), [])
+
+
+def _involved(noun: Token) -> list[Token]:
+    """ "X denied any involvement in the bombing", "X's role in the attack": who has a part in
+    the deed does it (data/roles.toml `involvement`)."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ not in ("in", "for") or prep.head.lemma_.lower() not in role_rules().involvement_nouns:
+        return []
+    return _expand(owner_of(prep.head))
 
 
 def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[list[Actor], list[Actor]]:
@@ -807,7 +859,7 @@ def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[li
     if not sides["actor"] and trigger.pattern.pos == "NOUN" and not explicit:
         sides["actor"].extend(slot_actors(trigger.slot("gov_subj"), actors, lex))
     if not sides["actor"] or not sides["recipient"]:
-        agent, patient = _implicit(trigger, lex)
+        agent, patient = _implicit(trigger, lex, actors)
         sides["actor"] = sides["actor"] or slot_actors(agent, actors, lex)
         sides["recipient"] = sides["recipient"] or slot_actors(patient, actors, lex)
     if sides["actor"] and not sides["recipient"]:

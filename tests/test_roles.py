@@ -392,3 +392,17 @@ def test_the_subject_a_visit_phrase_describes_makes_the_visit(nlp: Language, tex
 def test_a_companion_of_the_controlling_verb_acts_too(nlp: Language) -> None:
     text = "The leaders of Brazil and Chile have joined together with Peru in condemning Venezuela."
     assert sides(nlp, text, "condemn") == ({"BRA", "CHL", "PER"}, {"VEN"})
+
+
+@pytest.mark.parametrize(("text", "lemma", "name", "country"), [
+    ("Another Republican, Jim Example of Arizona, has criticized Kenya.", "criticize", "Jim Example", "USA"),
+    ("A Democrat, Senator Mary Sample, praised Chile.", "praise", "Mary Sample", "USA"),
+    ("Mary Sample, the Democrat from Ohio, praised Chile.", "praise", "Mary Sample", "USA"),
+    ("A Conservative, Tom Roe, condemned Peru.", "condemn", "Tom Roe", "GBR"),
+])
+def test_a_party_member_in_apposition_to_a_person_is_that_person(
+        nlp: Language, text: str, lemma: str, name: str, country: str) -> None:
+    doc = nlp(text)
+    actors, lex = resolve_actors(doc, None), lexicon()
+    trigger = next(t for s in doc.sents for t in find_triggers(s, lex, actors) if t.token.lemma_.lower() == lemma)
+    assert [(a.name, a.country) for a in participants(trigger, actors, lex)[0]] == [(name, country)]

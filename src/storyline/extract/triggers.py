@@ -614,8 +614,38 @@ def slot_actors(tokens: Iterable[Token], actors: ActorIndex, lex: Lexicon, modif
             found.extend(a for m in members if (mm := actors.at(m.i)) and not _thing(mm, m.doc) for a in mm.actors)
             continue
         if mention is not None and not _thing(mention, token.doc) and not (modifier and _in_text_name(mention)):
-            found.extend(mention.actors)
+            found.extend(_apposed(token, mention, actors))
     return _unique(found)
+
+
+def _person(mention: Mention, doc: Doc) -> bool:
+    return any(doc[i].ent_type_ == "PERSON" for i in range(mention.start, mention.end))
+
+
+def _member(mention: Mention, token: Token) -> bool:
+    """One member of a party named by it ("a Republican", "the Democrat"), not the party."""
+    party = all(a.sector in ("PTY", "OPP") for a in mention.actors)
+    return token.tag_ in ("NNP", "NN") and party and not _person(mention, token.doc)
+
+
+def _apposed(token: Token, mention: Mention, actors: ActorIndex) -> tuple[Actor, ...]:
+    """A party member and a person in apposition are one person of the party's country:
+    "another Republican, Jim Doe, said" is Jim Doe; "Mary Roe, the Democrat from Ohio", is
+    American."""
+    doc = token.doc
+    for child in (c for c in token.children if c.dep_ == "appos"):
+        other = actors.at(child.i)
+        if other is None or other is mention:
+            continue
+        if _member(mention, token) and _person(other, doc):
+            person, party = other, mention
+        elif _person(mention, doc) and _member(other, child):
+            person, party = mention, other
+        else:
+            continue
+        country = party.actors[0].country
+        return tuple(replace(a, country=country) if a.country is None else a for a in person.actors)
+    return mention.actors
 
 
 def _partitive(token: Token, lex: Lexicon) -> bool:

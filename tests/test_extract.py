@@ -421,3 +421,24 @@ def test_a_refused_demand_was_still_made(extractor: Extractor) -> None:
 ])
 def test_more_light_verbs_carry_their_events_subject(extractor: Extractor, text: str, kind: str, country: str) -> None:
     assert (kind, "occurred", country) in _kinds(events_of(extractor, text))
+
+
+@pytest.mark.parametrize(("text", "actor", "recipient"), [
+    ("Iran was hit with new U.S. sanctions on Friday, the ministry said on Saturday.", "USA", "IRN"),
+    ("Venezuela was slapped with Canadian tariffs last week, the ministry said on Monday.", "CAN", "VEN"),
+    ("Japan hit North Korea with sanctions on Friday, officials said on Saturday after talks.", "JPN", "PRK"),
+])
+def test_a_verb_applying_sanctions_is_one_event_whose_means_say_who_acts(
+        extractor: Extractor, text: str, actor: str, recipient: str) -> None:
+    found = [e for e in events_of(extractor, text) if e["type"] == "SANCTION"]
+    assert [([a["country"] for a in e["actors"]], [r["country"] for r in e["recipients"]]) for e in found] == [
+        ([actor], [recipient])]
+
+
+@pytest.mark.parametrize("text", [
+    "NAIROBI, Kenya (AP) — Jane Roe met John Doe on Tuesday to discuss trade and the border.",
+    "LIMA, Peru — Jane Roe met John Doe on Tuesday to discuss the border and trade routes.",
+])
+def test_the_dateline_is_not_the_subject(extractor: Extractor, text: str) -> None:
+    (event,) = [e for e in events_of(extractor, text) if e["type"] == "CONSULT"]
+    assert {a["name"] for a in event["actors"] + event["recipients"]} == {"Jane Roe", "John Doe"}

@@ -361,7 +361,7 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     passive = is_passive(verb)
     for child in verb.children:
         if child.dep_ in SUBJ or (child.dep_ in PASSIVE_SUBJ and verb.dep_ == "xcomp"):
-            return _antecedent(child)
+            return _antecedent(_past_dateline(child, verb))
         if child.dep_ == "agent" and (passive or verb.tag_ == "VBN"):
             return next((g for g in child.children if g.dep_ == "pobj"), None)
     if passive:
@@ -409,6 +409,21 @@ def _responder(noun: Token) -> Token | None:
     if verb.lemma_.lower() not in role_rules().responding_verbs:
         return None
     return subject_of(verb, 5)
+
+
+DASHES = ("—", "–", "--", "-")
+
+
+def _past_dateline(subject: Token, verb: Token) -> Token:
+    """ "NAIROBI, Kenya (AP) — Jane Doe met ...": the parser may take the dateline for the
+    subject and the real one for a second subject or its apposition; the subject is what
+    follows the dateline's dash."""
+    dash = next((t for t in subject.doc[subject.i:verb.i] if t.text in DASHES), None)
+    if dash is None or not subject.text.isupper() or len(subject.text) < 3:
+        return subject
+    after = [c for c in (*verb.children, *subject.children)
+             if c.i > dash.i and c.i < verb.i and c.dep_ in (*SUBJ, "appos", "conj")]
+    return after[-1] if after else subject
 
 
 def _to_infinitive(verb: Token) -> bool:
@@ -894,6 +909,9 @@ def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[li
         sides["recipient"] = sides["recipient"] or slot_actors(patient, actors, lex)
     if sides["actor"] and not sides["recipient"]:
         sides["recipient"] = slot_actors(_owners(targets, actors, lex), actors, lex, modifier=True)
+    if sides["recipient"] and not sides["actor"] and trigger.pattern.pos == "VERB" and is_passive(trigger.token):
+        # "Iran was hit with new U.S. sanctions": whose the means are, acted
+        sides["actor"] = slot_actors(_owners(trigger.slot("prep:with"), actors, lex), actors, lex, modifier=True)
     actor_side = _named_once(_unique(sides["actor"]))
     keys = {(a.name, a.country) for a in actor_side}
     recipients = [a for a in _unique(sides["recipient"]) if (a.name, a.country) not in keys]

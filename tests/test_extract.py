@@ -442,3 +442,22 @@ def test_a_verb_applying_sanctions_is_one_event_whose_means_say_who_acts(
 def test_the_dateline_is_not_the_subject(extractor: Extractor, text: str) -> None:
     (event,) = [e for e in events_of(extractor, text) if e["type"] == "CONSULT"]
     assert {a["name"] for a in event["actors"] + event["recipients"]} == {"Jane Roe", "John Doe"}
+
+
+@pytest.mark.parametrize(("text", "kind", "source"), [
+    ("Ruto was willing to meet Museveni at any time, according to The Associated Press.", "CONSULT", "Associated Press"),
+    ("Chile was ready to sign the accord with Peru, according to Reuters.", "SUPPORT", "Reuters"),
+    ("According to Reuters, Ruto met Museveni in Kampala on Friday to discuss the border.", "CONSULT", "Reuters"),
+])
+def test_according_to_on_the_main_clause_attributes_it(extractor: Extractor, text: str, kind: str, source: str) -> None:
+    found = [e for e in events_of(extractor, text) if e["type"] in (kind, "AGREE")]
+    assert found and all(e["attributed_to"] and e["attributed_to"]["name"] == source for e in found)
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ("The United Nations' food agency, WFP, says it stands ready to work with Kenya on the plan.", "World Food Programme"),
+    ("Its main ally, France, said on Monday that it would meet Mali's leaders next week.", "France"),
+])
+def test_a_reporter_named_in_apposition_is_the_source(extractor: Extractor, text: str, source: str) -> None:
+    found = [e for e in events_of(extractor, text) if e["type"] in ("AGREE", "COOPERATE", "CONSULT")]
+    assert found and all(e["attributed_to"] and e["attributed_to"]["name"] == source for e in found)

@@ -34,7 +34,10 @@ def find_report(trigger: Token, sent: Span, actors: ActorIndex, cues: Cues) -> R
     node = trigger
     for _ in range(10):
         head = node.head
-        if head.i == node.i or _adjunct_clause(node):
+        if head.i == node.i:
+            found = found or _according_to(node, actors)  # "X was ready to meet Y, according to Z"
+            break
+        if _adjunct_clause(node):
             break
         according = _according_to(node, actors)
         if according is not None:
@@ -95,9 +98,11 @@ def _source_of(verb: Token, actors: ActorIndex) -> Mention | None:
 
 
 def _subject_mention(verb: Token, actors: ActorIndex) -> Mention | None:
+    """The subject's mention, or its apposition's ("the UN's food agency, WFP, says")."""
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
-            mention = actors.at(child.i)
+            mention = actors.at(child.i) or next(
+                (m for a in child.children if a.dep_ == "appos" for m in [actors.at(a.i)] if m is not None), None)
             if mention is not None:
                 return mention
         if child.dep_ == "agent":

@@ -491,3 +491,17 @@ def test_a_surname_out_of_office_in_a_story_of_another_country_stays_unknown(nlp
     doc, index = resolve(nlp, "Kenya and Uganda agreed on a plan. Abe thanked Ruto for it.", dt.date(2022, 1, 10))
     found = mention_of(doc, index, "Abe")
     assert found is None or "Shinzo Abe|JPN|GOV" not in names(found)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The bill would punish Chile for its raid on Peru, the senator said on Monday.", "Chile|CHL|GOV"),
+    ("The plan rewards Kenya for its help, a spokesman said on Friday.", "Kenya|KEN|GOV"),
+])
+def test_its_never_stands_for_one_titled_person(nlp, text: str, expected: str) -> None:
+    doc, index = resolve(nlp, text)
+    assert names(mention_of(doc, index, "its")) == [expected]
+
+
+def test_it_stands_for_a_body_named_by_a_title(nlp) -> None:
+    doc, index = resolve(nlp, "The Kenyan delegation said it would stay another week.")
+    assert names(mention_of(doc, index, "it")) == ["~delegation|KEN|GOV"]

@@ -461,3 +461,13 @@ def test_according_to_on_the_main_clause_attributes_it(extractor: Extractor, tex
 def test_a_reporter_named_in_apposition_is_the_source(extractor: Extractor, text: str, source: str) -> None:
     found = [e for e in events_of(extractor, text) if e["type"] in ("AGREE", "COOPERATE", "CONSULT")]
     assert found and all(e["attributed_to"] and e["attributed_to"]["name"] == source for e in found)
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ("Kenya said in a statement that Uganda had attacked Kenyan troops near the border.", "Kenya"),
+    ("Chile said in a letter to the council that Peru had attacked a Chilean patrol boat.", "Chile"),
+    ("Chile said in a letter that Peru had attacked a Chilean patrol boat near the coast.", "Chile"),
+])
+def test_a_that_clause_hung_on_the_medium_is_still_reported(extractor: Extractor, text: str, source: str) -> None:
+    (event,) = [e for e in events_of(extractor, text) if e["type"] == "ASSAULT"]
+    assert event["attributed_to"] and event["attributed_to"]["name"] == source

@@ -406,3 +406,19 @@ def test_a_party_member_in_apposition_to_a_person_is_that_person(
     actors, lex = resolve_actors(doc, None), lexicon()
     trigger = next(t for s in doc.sents for t in find_triggers(s, lex, actors) if t.token.lemma_.lower() == lemma)
     assert [(a.name, a.country) for a in participants(trigger, actors, lex)[0]] == [(name, country)]
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("Canada sanctioned two Chinese firms accused of helping Russia.", "help", ({"CHN"}, {"RUS"})),
+    ("Three Iranian banks suspected of aiding Syria were fined.", "aid", ({"IRN"}, {"SYR"})),
+])
+def test_what_a_reduced_passive_accuses_the_noun_of_the_noun_does(nlp: Language, text: str, lemma: str, expected: Sides) -> None:
+    assert sides(nlp, text, lemma) == expected
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("Volodymyr Zelensky thanked Germany in a phone call with Olaf Scholz.", "call", {"UKR", "DEU"}),
+    ("Narendra Modi raised the issue in talks with Xi Jinping.", "talk", {"IND", "CHN"}),
+])
+def test_who_acts_in_a_meeting_attends_it(nlp: Language, text: str, lemma: str, expected: set[str]) -> None:
+    assert pooled(sides(nlp, text, lemma)) == expected

@@ -42,7 +42,8 @@ def find_report(trigger: Token, sent: Span, actors: ActorIndex, cues: Cues) -> R
         according = _according_to(node, actors)
         if according is not None:
             found = according
-        if head.lemma_.lower() in cues.reporting_verbs and node.dep_ in REPORT_DEPS and _introduces(head, node) \
+        if head.lemma_.lower() in cues.reporting_verbs and node.dep_ in REPORT_DEPS \
+                and (_introduces(head, node) or _content_of_medium(node, trigger)) \
                 and not (node is trigger and node.dep_ == "dobj"):
             source = _source_of(head, actors)
             if source is not None or found is None:
@@ -71,6 +72,15 @@ def _adjunct_clause(node: Token) -> bool:
 def _introduces(verb: Token, child: Token) -> bool:
     """The child is the reported content, not the reporter or a time/manner phrase."""
     return child.dep_ in ("ccomp", "parataxis", "xcomp", "dobj", "advcl", "conj") and child.i != verb.i
+
+
+def _content_of_medium(prep: Token, trigger: Token) -> bool:
+    """ "X said in a statement that ...", "X wrote in a letter that ...": the parser may hang
+    the that-clause on the medium; it is still what the verb reports."""
+    if prep.dep_ != "prep":
+        return False
+    return any(c.dep_ in ("acl", "ccomp", "relcl") and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+               and trigger in c.subtree for o in prep.children if o.dep_ == "pobj" for c in o.children)
 
 
 def _according_to(node: Token, actors: ActorIndex) -> Report | None:

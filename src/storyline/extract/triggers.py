@@ -447,6 +447,8 @@ def _prep_controller(prep: Token, depth: int) -> Token | None:
         found = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
         if found is not None:
             return found
+        if verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN"):
+            return verb.head  # "firms accused of helping X": the firms help
     return _shared_subject(verb, depth)
 
 

@@ -422,3 +422,12 @@ def test_what_a_reduced_passive_accuses_the_noun_of_the_noun_does(nlp: Language,
 ])
 def test_who_acts_in_a_meeting_attends_it(nlp: Language, text: str, lemma: str, expected: set[str]) -> None:
     assert pooled(sides(nlp, text, lemma)) == expected
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("The talks between Armenian and Azerbaijani officials ended without a deal.", "talk", {"ARM", "AZE"}),
+    ("U.S. and Chinese negotiators met in Geneva on Monday.", "meet", {"USA", "CHN"}),
+    ("Peruvian and Chilean diplomats will meet in Lima.", "meet", {"PER", "CHL"}),
+])
+def test_coordinated_nationalities_of_one_noun_are_two_groups(nlp: Language, text: str, lemma: str, expected: set[str]) -> None:
+    assert pooled(sides(nlp, text, lemma)) == expected

@@ -526,7 +526,15 @@ def _expand(tokens: Iterable[Token | None] | Token | None) -> list[Token]:
         out.extend(c for c in token.conjuncts if c not in out)
         out.extend(c for c in _folded_conjuncts(token) if c not in out)
         out.extend(c for a in _named_title(token) for c in a.conjuncts if c not in out)
+        out.extend(c for c in _coordinated_modifiers(token) if c not in out)
     return out
+
+
+def _coordinated_modifiers(token: Token) -> list[Token]:
+    """ "Armenian and Azerbaijani officials", "U.S. and Chinese negotiators": the first of two
+    coordinated nationality modifiers names a second party (the last one is the noun's own)."""
+    return [c for c in token.children if c.dep_ in ("amod", "compound", "nmod")
+            and any(g.dep_ == "cc" for g in c.children) and any(g.dep_ == "conj" for g in c.children)]
 
 
 def _named_title(token: Token) -> list[Token]:
@@ -625,6 +633,10 @@ def slot_actors(tokens: Iterable[Token], actors: ActorIndex, lex: Lexicon, modif
     found: list[Actor] = []
     for token in tokens:
         mention = actors.at(token.i)
+        shared = _shared_noun(token, mention, actors)
+        if shared:
+            found.extend(shared)
+            continue
         if mention is None and (token.lemma_.lower() in lex.group_nouns or _partitive(token, lex)):
             members = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                        for g in _expand([x for x in c.children if x.dep_ == "pobj"])]
@@ -663,6 +675,18 @@ def _apposed(token: Token, mention: Mention, actors: ActorIndex) -> tuple[Actor,
         country = party.actors[0].country
         return tuple(replace(a, country=country) if a.country is None else a for a in person.actors)
     return mention.actors
+
+
+def _shared_noun(token: Token, mention: Mention | None, actors: ActorIndex) -> list[Actor]:
+    """ "Russian and Ukrainian troops": the first nationality shares the noun's generic group
+    (Russian troops, not Russia)."""
+    if mention is None or token not in _coordinated_modifiers(token.head):
+        return []
+    group = actors.at(token.head.i)
+    if group is None or group is mention:
+        return []
+    countries = [a.country for a in mention.actors if a.country]
+    return [replace(a, country=c) for a in group.actors if a.name.startswith("~") for c in countries[:1]]
 
 
 def _partitive(token: Token, lex: Lexicon) -> bool:

@@ -431,3 +431,15 @@ def test_who_acts_in_a_meeting_attends_it(nlp: Language, text: str, lemma: str, 
 ])
 def test_coordinated_nationalities_of_one_noun_are_two_groups(nlp: Language, text: str, lemma: str, expected: set[str]) -> None:
     assert pooled(sides(nlp, text, lemma)) == expected
+
+
+def test_an_apposition_carrying_a_folded_name_is_the_second_party(nlp: Language) -> None:
+    """The parse the model gives some "President A and Korean leader B met" sentences: B's
+    title an apposition of "President", A a modifier of that title carrying the "and"."""
+    from storyline.extract.triggers import _expand
+
+    words = ["President", "Lula", "and", "Argentine", "leader", "Javier", "Milei", "met", "."]
+    heads = [7, 4, 1, 4, 0, 6, 4, 7, 7]
+    deps = ["nsubj", "nmod", "cc", "amod", "appos", "compound", "appos", "ROOT", "punct"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps)
+    assert {t.text for t in _expand(doc[0])} == {"President", "leader", "Lula"}

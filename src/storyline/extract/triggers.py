@@ -527,7 +527,19 @@ def _expand(tokens: Iterable[Token | None] | Token | None) -> list[Token]:
         out.extend(c for c in _folded_conjuncts(token) if c not in out)
         out.extend(c for a in _named_title(token) for c in a.conjuncts if c not in out)
         out.extend(c for c in _coordinated_modifiers(token) if c not in out)
+        out.extend(c for c in _folded_apposition(token) if c not in out)
     return out
+
+
+def _folded_apposition(token: Token) -> list[Token]:
+    """ "President A and Korean leader B met", parsed as "President" with the apposition
+    "leader B" that carries "A and" inside it: the apposition is the second party."""
+    found: list[Token] = []
+    for child in (c for c in token.children if c.dep_ == "appos"):
+        folded = _folded_conjuncts(child)
+        if folded:
+            found.extend([child, *folded])
+    return found
 
 
 def _coordinated_modifiers(token: Token) -> list[Token]:

@@ -505,3 +505,25 @@ def test_its_never_stands_for_one_titled_person(nlp, text: str, expected: str) -
 def test_it_stands_for_a_body_named_by_a_title(nlp) -> None:
     doc, index = resolve(nlp, "The Kenyan delegation said it would stay another week.")
     assert names(mention_of(doc, index, "it")) == ["~delegation|KEN|GOV"]
+
+
+@pytest.mark.parametrize("text, day, phrase, expected", [
+    ("The U.S. race is close. Mrs. Clinton criticized the plan on Monday.", dt.date(2016, 3, 1), "Clinton",
+     "Hillary Clinton|USA"),
+    ("The U.S. economy grew. Mr. Bush met the president of Mexico on Monday.", dt.date(2005, 3, 1), "Bush",
+     "George W. Bush|USA"),
+])
+def test_an_honorific_and_a_surname_name_the_famous_holder_of_a_country_in_the_story(
+        nlp, text: str, day: dt.date, phrase: str, expected: str) -> None:
+    doc, index = resolve(nlp, text, day)
+    assert [n.rsplit("|", 1)[0] for n in names(mention_of(doc, index, phrase))] == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "Kenya and Uganda held talks. Mr. Johnson met the Kenyan president in Nairobi.",
+    "Peru and Chile held talks. Mrs. Clinton, a local trader, met the Peruvian minister.",
+])
+def test_a_famous_surname_in_a_story_of_other_countries_is_someone_else(nlp, text: str) -> None:
+    doc, index = resolve(nlp, text, dt.date(2023, 5, 1))
+    found = mention_of(doc, index, "Johnson" if "Johnson" in text else "Clinton")
+    assert found is None or all(a.country not in ("GBR", "USA") for a in found.actors)

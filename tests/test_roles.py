@@ -443,3 +443,13 @@ def test_an_apposition_carrying_a_folded_name_is_the_second_party(nlp: Language)
     deps = ["nsubj", "nmod", "cc", "amod", "appos", "compound", "appos", "ROOT", "punct"]
     doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps)
     assert {t.text for t in _expand(doc[0])} == {"President", "leader", "Lula"}
+
+
+def test_of_two_subjects_the_one_nearest_the_verb_acts(nlp: Language) -> None:
+    """A heading run into the sentence gives the verb two subjects (the parse some articles get)."""
+    words = ["The", "stakes", "As", "envoy", ",", "Kenya", "failed", "to", "persuade", "Uganda", "."]
+    heads = [1, 6, 1, 2, 6, 6, 6, 8, 6, 8, 6]
+    deps = ["det", "nsubj", "prep", "pobj", "punct", "nsubj", "ROOT", "aux", "xcomp", "dobj", "punct"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps)
+    from storyline.extract.triggers import subject_of
+    assert subject_of(doc[8]).text == "Kenya"

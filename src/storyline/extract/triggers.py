@@ -359,9 +359,10 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     if depth > 6:
         return None
     passive = is_passive(verb)
+    subject = _nearest(verb, SUBJ + (PASSIVE_SUBJ if verb.dep_ == "xcomp" else ()))
+    if subject is not None:
+        return _antecedent(_past_dateline(subject, verb))
     for child in verb.children:
-        if child.dep_ in SUBJ or (child.dep_ in PASSIVE_SUBJ and verb.dep_ == "xcomp"):
-            return _antecedent(_past_dateline(child, verb))
         if child.dep_ == "agent" and (passive or verb.tag_ == "VBN"):
             return next((g for g in child.children if g.dep_ == "pobj"), None)
     if passive:
@@ -426,6 +427,13 @@ def _past_dateline(subject: Token, verb: Token) -> Token:
     return after[-1] if after else subject
 
 
+def _nearest(verb: Token, deps: tuple[str, ...]) -> Token | None:
+    """The verb's subject: two are a misparse (a heading or a dateline run into the sentence),
+    and the one nearest before the verb is it."""
+    subjects = [c for c in verb.children if c.dep_ in deps]
+    return max(subjects, key=lambda c: (c.i < verb.i, c.i)) if subjects else None
+
+
 def _to_infinitive(verb: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
@@ -455,18 +463,18 @@ def _prep_controller(prep: Token, depth: int) -> Token | None:
 def _shared_subject(verb: Token, depth: int) -> Token | None:
     """The grammatical subject, active or passive, that a coordinated or dependent clause
     shares with its head ("X was elected and met Y": X met Y)."""
-    for child in verb.children:
-        if child.dep_ in SUBJ + PASSIVE_SUBJ:
-            return _antecedent(child)
+    subject = _nearest(verb, SUBJ + PASSIVE_SUBJ)
+    if subject is not None:
+        return _antecedent(subject)
     if is_passive(verb) and verb.dep_ in ("conj", "advcl") and verb.head.pos_ in ("VERB", "AUX") and depth < 6:
         return _shared_subject(verb.head, depth + 1)
     return subject_of(verb, depth + 1)
 
 
 def _controller(head: Token, depth: int) -> Token | None:
-    for child in head.children:
-        if child.dep_ in SUBJ + PASSIVE_SUBJ:
-            return _antecedent(child)
+    subject = _nearest(head, SUBJ + PASSIVE_SUBJ)
+    if subject is not None:
+        return _antecedent(subject)
     if head.dep_ == "acl" and head.tag_ == "VBN" and head.head.pos_ in ("NOUN", "PROPN"):
         return head.head  # "Kim, expected to meet Trump": the noun the participle describes
     return subject_of(head, depth + 1)

@@ -527,3 +527,13 @@ def test_a_famous_surname_in_a_story_of_other_countries_is_someone_else(nlp, tex
     doc, index = resolve(nlp, text, dt.date(2023, 5, 1))
     found = mention_of(doc, index, "Johnson" if "Johnson" in text else "Clinton")
     assert found is None or all(a.country not in ("GBR", "USA") for a in found.actors)
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    ("The strike killed one Yemeni citizen, Anwar al-Example, in 2011.", "Example", "Anwar al-Example"),
+    ("Police arrested Anwar bin Example in Kuala Lumpur on Friday.", "Example", "Anwar bin Example"),
+])
+def test_a_given_name_before_a_particle_is_no_famous_persons(nlp, text: str, phrase: str, expected: str) -> None:
+    doc, index = resolve(nlp, text, dt.date(2024, 5, 1))
+    found = mention_of(doc, index, phrase)
+    assert found is not None and [a.name for a in found.actors] == [expected]

@@ -453,3 +453,11 @@ def test_of_two_subjects_the_one_nearest_the_verb_acts(nlp: Language) -> None:
     doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps)
     from storyline.extract.triggers import subject_of
     assert subject_of(doc[8]).text == "Kenya"
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("Kenya is opposed to the Ugandan plan.", "oppose", ({"KEN"}, {"UGA"})),
+    ("Egypt said it was opposed to the Israeli plan.", "oppose", ({"EGY"}, {"ISR"})),
+])
+def test_what_is_refused_with_to_is_the_recipient(nlp: Language, text: str, lemma: str, expected: Sides) -> None:
+    assert sides(nlp, text, lemma) == expected

@@ -243,7 +243,11 @@ def _name_at(v: View, gaz: Gazetteer, i: int) -> Item | None:
 def _name_goes_on(v: View, gaz: Gazetteer, j: int) -> bool:
     """Token j continues the person name before it (one PERSON entity) and no list knows it as
     anything but a surname: the name before it is a given name, not that surname's holder."""
-    if j >= len(v) or v.ent[j] != "PERSON" or v.doc[j].ent_iob_ != "I" or not _is_name_token(v, gaz, j):
+    if j >= len(v) or v.ent[j] != "PERSON" or v.doc[j].ent_iob_ != "I":
+        return False
+    if v.norm[j] in gaz.words["particles"] and not v.upper_initial(j):  # "Anwar al-Aulaqi", "Juan de la Cruz"
+        return True
+    if not _is_name_token(v, gaz, j):
         return False
     return all(e.kind == "short" for e in gaz.names.get(v.norm[j], ())) and v.norm[j] not in gaz.titles
 
@@ -423,6 +427,8 @@ def _extends_name(v: View, gaz: Gazetteer, j: int) -> bool:
     if _is_name_token(v, gaz, j) and all(e.kind == "short" for e in known) and v.norm[j] not in gaz.titles:
         return True
     joiner = v.text[j] in HYPHENS or v.norm[j] in gaz.words["particles"]
+    if joiner and j + 2 < len(v) and v.norm[j] in gaz.words["particles"] and v.text[j + 1] in HYPHENS:
+        return _is_name_token(v, gaz, j + 2)  # "al-Aulaqi" split as "al", "-", "Aulaqi"
     return joiner and j + 1 < len(v) and _is_name_token(v, gaz, j + 1)
 
 

@@ -537,3 +537,14 @@ def test_a_given_name_before_a_particle_is_no_famous_persons(nlp, text: str, phr
     doc, index = resolve(nlp, text, dt.date(2024, 5, 1))
     found = mention_of(doc, index, phrase)
     assert found is not None and [a.name for a in found.actors] == [expected]
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    ("The head of the International Atomic Energy Agency visited Kenya on Monday.", "head", "Rafael Grossi|XXX|IGO"),
+    ("The IAEA chief will travel to Chile next week.", "chief", "Rafael Grossi|XXX|IGO"),
+    ("The director-general of the World Health Organization praised Peru.", "director-general",
+     "Tedros Adhanom Ghebreyesus|XXX|IGO"),
+])
+def test_the_head_of_an_international_organisation_is_its_holder(nlp, text: str, phrase: str, expected: str) -> None:
+    doc, index = resolve(nlp, text, dt.date(2023, 5, 1))
+    assert names(mention_of(doc, index, phrase)) == [expected]

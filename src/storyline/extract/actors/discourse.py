@@ -494,6 +494,22 @@ def holder(state: State, rec: TitleRec, ctx: Context) -> Ref | None:
 
 
 
+_HEAD_WORDS = frozenset(("head", "chief", "director", "president", "chairman", "chairwoman", "leader",
+                         "secretary-general", "director-general", "high commissioner", "commissioner"))
+
+
+def org_head(state: State, rec: TitleRec, ctx: Context) -> Ref | None:
+    """ "the head of the IAEA", "the UN refugee chief": the one person whose role at the
+    article's date is the head of that international organisation (roles name the body)."""
+    org = ctx.org
+    if org is None or org.country != "XXX" or rec.head not in _HEAD_WORDS and fold(rec.phrase) not in _HEAD_WORDS:
+        return None
+    body = fold(org.name)
+    found = {p.name: p for p in state.gaz.by_country.get("XXX", ()) for r in p.holds(state.day)
+             if r.country == "XXX" and body in fold(r.title)}
+    return person_ref(state, next(iter(found.values()))) if len(found) == 1 else None
+
+
 def _span_actor(v: View, ref: Ref, start: int, end: int) -> Actor:
     if end - start > 1 and v.text[end - 1] in POSS:
         end -= 1

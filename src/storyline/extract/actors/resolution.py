@@ -28,6 +28,7 @@ from .discourse import (
     mod_country,
     name_ref,
     name_text,
+    org_head,
     org_ref,
     party_ref,
     person_ref,
@@ -206,6 +207,9 @@ def _person_description(state: State, chunk: Chunk, rec: TitleRec, ctx: Context)
     coordinated = chunk.start > 0 and (v.tag[chunk.start - 1] == "CC" or v.dep[chunk.head] == "conj")
     definite = possessed or chunk.det in ("the", "this", "that", "his", "her", "its") or (
         chunk.det == "" and not plural and v.text[chunk.head].islower() and not chunk.mods and coordinated)
+    head = org_head(state, rec, ctx) if not plural else None
+    if head is not None:
+        return emit(state, _span(chunk), [head], "description")
     if not plural and (definite or (chunk.det in ("a", "an") and "unique" in rec.flags and rec.person)):
         exclude = _conjuncts(state, chunk)
         fits = described(state, rec, ctx, chunk.start, exclude) or _described_group(state, rec, ctx, chunk.start)

@@ -461,3 +461,12 @@ def test_of_two_subjects_the_one_nearest_the_verb_acts(nlp: Language) -> None:
 ])
 def test_what_is_refused_with_to_is_the_recipient(nlp: Language, text: str, lemma: str, expected: Sides) -> None:
     assert sides(nlp, text, lemma) == expected
+
+
+@pytest.mark.parametrize(("text", "lemma", "expected"), [
+    ("Two Iranian officials targeted by U.S. sanctions met Russian diplomats.", "sanction", ({"USA"}, {"IRN"})),
+    ("Kenyan firms hit by the new Ugandan tariffs protested on Monday.", "tariff", ({"UGA"}, {"KEN"})),
+])
+def test_what_a_participle_of_aiming_describes_is_the_target_of_its_by_event(
+        nlp: Language, text: str, lemma: str, expected: Sides) -> None:
+    assert sides(nlp, text, lemma) == expected

@@ -911,7 +911,18 @@ def _implicit(trigger: Trigger, lex: Lexicon, actors: ActorIndex) -> tuple[list[
     asks = token.lemma_.lower() in OBJECT_CONTROL or kind in role_rules().types["request"]
     addressed = _expand(_responder(token)) if asks else []
     return (_first_named(actors, attendees(token, lex, kind), agent, _involved(token)),
-            _first_named(actors, _infinitive_target(token, kind), patient, _addressee(token, kind), addressed))
+            _first_named(actors, _infinitive_target(token, kind), patient, _addressee(token, kind), addressed,
+                         _aimed_by(token)))
+
+
+def _aimed_by(noun: Token) -> list[Token]:
+    """ "officials targeted by the sanctions", "firms hit by the tariffs": the noun a participle
+    of aiming describes is the target of its "by" event."""
+    agent = noun.head
+    verb = agent.head
+    if noun.dep_ != "pobj" or agent.dep_ != "agent" or verb.dep_ != "acl" or verb.head.pos_ not in ("NOUN", "PROPN"):
+        return []
+    return _expand(verb.head) if verb.lemma_.lower() in role_rules().aiming_verbs | {"hit"} else []
 
 
 def _first_named(actors: ActorIndex, *candidates: list[Token]) -> list[Token]:

@@ -470,3 +470,15 @@ def test_what_is_refused_with_to_is_the_recipient(nlp: Language, text: str, lemm
 def test_what_a_participle_of_aiming_describes_is_the_target_of_its_by_event(
         nlp: Language, text: str, lemma: str, expected: Sides) -> None:
     assert sides(nlp, text, lemma) == expected
+
+
+def test_acting_in_a_meeting_without_its_other_side_is_not_attending(nlp: Language) -> None:
+    text = "Kenya accused Uganda of cheating in the negotiations on the border."
+    doc = nlp(text)
+    actors, lex = resolve_actors(doc, None), lexicon()
+    meetings = [t for s in doc.sents for t in find_triggers(s, lex, actors) if t.token.lemma_.lower() == "negotiation"]
+    assert all(not participants(t, actors, lex)[0] for t in meetings)
+
+
+def test_a_crowd_going_to_a_rally_holds_it(nlp: Language) -> None:
+    assert sides(nlp, "Thousands of Kenyans were converging on Friday for a rally in Nairobi.", "rally")[0] == {"KEN"}

@@ -847,12 +847,18 @@ def attendees(noun: Token, lex: Lexicon, event_type: str = "") -> list[Token]:
     rules, lemma, word = role_rules(), verb.lemma_.lower(), prep.lower_
     if lemma in rules.motion_verbs and word in ("to", "for", "at"):
         return _expand([subject_of(verb), object_of(verb)])
-    if word in rules.attendance_preps and event_type in rules.types["attended"]:
+    if word in rules.attendance_preps and event_type in rules.types["attended"] and (word != "in" or _partnered(noun)):
         return _expand(_shared_subject(verb, 0))
     if word != "for" or _verb_types(verb, lex) & rules.types["request"] or lemma in rules.not_participant_verbs:
         return []
     found = object_of(verb)
     return _expand(found if found is not None else subject_of(verb))
+
+
+def _partnered(noun: Token) -> bool:
+    """ "in a call with Y", "in talks between Y and Z": a meeting named with its other side, the
+    only one "in" places the verb's subject at (not "accused X of cheating in the negotiations")."""
+    return any(c.dep_ == "prep" and c.lower_ in ("with", "between") for c in noun.children)
 
 
 def _planning_noun(noun: Token, lex: Lexicon) -> bool:
@@ -910,8 +916,8 @@ def _implicit(trigger: Trigger, lex: Lexicon, actors: ActorIndex) -> tuple[list[
     agent, patient = _instrument(token, lex)
     asks = token.lemma_.lower() in OBJECT_CONTROL or kind in role_rules().types["request"]
     addressed = _expand(_responder(token)) if asks else []
-    return (_first_named(actors, attendees(token, lex, kind), agent, _involved(token)),
-            _first_named(actors, _infinitive_target(token, kind), patient, _addressee(token, kind), addressed,
+    return (_first_named(actors, lex, attendees(token, lex, kind), agent, _involved(token)),
+            _first_named(actors, lex, _infinitive_target(token, kind), patient, _addressee(token, kind), addressed,
                          _aimed_by(token)))
 
 
@@ -925,9 +931,9 @@ def _aimed_by(noun: Token) -> list[Token]:
     return _expand(verb.head) if verb.lemma_.lower() in role_rules().aiming_verbs | {"hit"} else []
 
 
-def _first_named(actors: ActorIndex, *candidates: list[Token]) -> list[Token]:
-    """The first list of tokens of which one names an actor."""
-    return next((c for c in candidates if any(actors.at(t.i) for t in c)), [])
+def _first_named(actors: ActorIndex, lex: Lexicon, *candidates: list[Token]) -> list[Token]:
+    """The first list of tokens that names an actor ("thousands of Nigerians" included)."""
+    return next((c for c in candidates if c and slot_actors(c, actors, lex)), [])
 
 
 def _involved(noun: Token) -> list[Token]:

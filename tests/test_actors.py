@@ -455,3 +455,96 @@ def test_a_place_the_story_names_is_no_ones_nationality(nlp):
     does not make anyone Kenyan."""
     doc, index = resolve(nlp, "Tom Sample travelled to Kenya and met farmers in Kenyan villages.", dt.date(2019, 5, 1))
     assert names(mention_of(doc, index, "Tom Sample")) == ["Tom Sample|None|None"]
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    ("The Chinese commerce ministry criticized the tariffs.", "commerce ministry", "Ministry of Commerce of China|CHN|GOV"),
+    ("Kenya's health ministry warned of an outbreak.", "health ministry", "Ministry of Health of Kenya|KEN|GOV"),
+    ("Brazil's Ministry of Justice opened an inquiry.", "Ministry of Justice", "Ministry of Justice of Brazil|BRA|GOV"),
+    ("Japan's Ministry of Economy, Trade and Industry issued rules.", "Industry",
+     "Ministry of Economy, Trade and Industry of Japan|JPN|GOV"),
+    ("The Peruvian energy ministry will publish the figures.", "energy ministry", "Ministry of Energy of Peru|PER|GOV"),
+])
+def test_a_ministry_named_by_its_portfolio_is_the_states(nlp, text: str, phrase: str, expected: str) -> None:
+    doc, index = resolve(nlp, text)
+    assert names(mention_of(doc, index, phrase)) == [expected]
+
+
+def test_a_portfolio_stops_before_a_country(nlp) -> None:
+    doc, index = resolve(nlp, "Kenya's Ministry of Health, Uganda and Tanzania met on Monday.")
+    assert names(mention_of(doc, index, "Uganda")) == ["Uganda|UGA|GOV"]
+
+
+@pytest.mark.parametrize("text, day, phrase, expected", [
+    ("The United States and Japan signed a pact. Abe met Trump in Tokyo.", dt.date(2024, 5, 10), "Trump",
+     "Donald Trump|USA|GOV"),
+    ("Japan and France agreed on a plan. Macron thanked Abe for it.", dt.date(2022, 1, 10), "Abe",
+     "Shinzo Abe|JPN|GOV"),
+])
+def test_a_surname_out_of_office_is_its_last_holder_in_a_story_of_that_country(
+        nlp, text: str, day: dt.date, phrase: str, expected: str) -> None:
+    doc, index = resolve(nlp, text, day)
+    assert names(mention_of(doc, index, phrase)) == [expected]
+
+
+def test_a_surname_out_of_office_in_a_story_of_another_country_stays_unknown(nlp) -> None:
+    doc, index = resolve(nlp, "Kenya and Uganda agreed on a plan. Abe thanked Ruto for it.", dt.date(2022, 1, 10))
+    found = mention_of(doc, index, "Abe")
+    assert found is None or "Shinzo Abe|JPN|GOV" not in names(found)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The bill would punish Chile for its raid on Peru, the senator said on Monday.", "Chile|CHL|GOV"),
+    ("The plan rewards Kenya for its help, a spokesman said on Friday.", "Kenya|KEN|GOV"),
+])
+def test_its_never_stands_for_one_titled_person(nlp, text: str, expected: str) -> None:
+    doc, index = resolve(nlp, text)
+    assert names(mention_of(doc, index, "its")) == [expected]
+
+
+def test_it_stands_for_a_body_named_by_a_title(nlp) -> None:
+    doc, index = resolve(nlp, "The Kenyan delegation said it would stay another week.")
+    assert names(mention_of(doc, index, "it")) == ["~delegation|KEN|GOV"]
+
+
+@pytest.mark.parametrize("text, day, phrase, expected", [
+    ("The U.S. race is close. Mrs. Clinton criticized the plan on Monday.", dt.date(2016, 3, 1), "Clinton",
+     "Hillary Clinton|USA"),
+    ("The U.S. economy grew. Mr. Bush met the president of Mexico on Monday.", dt.date(2005, 3, 1), "Bush",
+     "George W. Bush|USA"),
+])
+def test_an_honorific_and_a_surname_name_the_famous_holder_of_a_country_in_the_story(
+        nlp, text: str, day: dt.date, phrase: str, expected: str) -> None:
+    doc, index = resolve(nlp, text, day)
+    assert [n.rsplit("|", 1)[0] for n in names(mention_of(doc, index, phrase))] == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "Kenya and Uganda held talks. Mr. Johnson met the Kenyan president in Nairobi.",
+    "Peru and Chile held talks. Mrs. Clinton, a local trader, met the Peruvian minister.",
+])
+def test_a_famous_surname_in_a_story_of_other_countries_is_someone_else(nlp, text: str) -> None:
+    doc, index = resolve(nlp, text, dt.date(2023, 5, 1))
+    found = mention_of(doc, index, "Johnson" if "Johnson" in text else "Clinton")
+    assert found is None or all(a.country not in ("GBR", "USA") for a in found.actors)
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    ("The strike killed one Yemeni citizen, Anwar al-Example, in 2011.", "Example", "Anwar al-Example"),
+    ("Police arrested Anwar bin Example in Kuala Lumpur on Friday.", "Example", "Anwar bin Example"),
+])
+def test_a_given_name_before_a_particle_is_no_famous_persons(nlp, text: str, phrase: str, expected: str) -> None:
+    doc, index = resolve(nlp, text, dt.date(2024, 5, 1))
+    found = mention_of(doc, index, phrase)
+    assert found is not None and [a.name for a in found.actors] == [expected]
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    ("The head of the International Atomic Energy Agency visited Kenya on Monday.", "head", "Rafael Grossi|XXX|IGO"),
+    ("The IAEA chief will travel to Chile next week.", "chief", "Rafael Grossi|XXX|IGO"),
+    ("The director-general of the World Health Organization praised Peru.", "director-general",
+     "Tedros Adhanom Ghebreyesus|XXX|IGO"),
+])
+def test_the_head_of_an_international_organisation_is_its_holder(nlp, text: str, phrase: str, expected: str) -> None:
+    doc, index = resolve(nlp, text, dt.date(2023, 5, 1))
+    assert names(mention_of(doc, index, phrase)) == [expected]

@@ -421,3 +421,53 @@ def test_a_refused_demand_was_still_made(extractor: Extractor) -> None:
 ])
 def test_more_light_verbs_carry_their_events_subject(extractor: Extractor, text: str, kind: str, country: str) -> None:
     assert (kind, "occurred", country) in _kinds(events_of(extractor, text))
+
+
+@pytest.mark.parametrize(("text", "actor", "recipient"), [
+    ("Iran was hit with new U.S. sanctions on Friday, the ministry said on Saturday.", "USA", "IRN"),
+    ("Venezuela was slapped with Canadian tariffs last week, the ministry said on Monday.", "CAN", "VEN"),
+    ("Japan hit North Korea with sanctions on Friday, officials said on Saturday after talks.", "JPN", "PRK"),
+])
+def test_a_verb_applying_sanctions_is_one_event_whose_means_say_who_acts(
+        extractor: Extractor, text: str, actor: str, recipient: str) -> None:
+    found = [e for e in events_of(extractor, text) if e["type"] == "SANCTION"]
+    assert [([a["country"] for a in e["actors"]], [r["country"] for r in e["recipients"]]) for e in found] == [
+        ([actor], [recipient])]
+
+
+@pytest.mark.parametrize("text", [
+    "NAIROBI, Kenya (AP) — Jane Roe met John Doe on Tuesday to discuss trade and the border.",
+    "LIMA, Peru — Jane Roe met John Doe on Tuesday to discuss the border and trade routes.",
+])
+def test_the_dateline_is_not_the_subject(extractor: Extractor, text: str) -> None:
+    (event,) = [e for e in events_of(extractor, text) if e["type"] == "CONSULT"]
+    assert {a["name"] for a in event["actors"] + event["recipients"]} == {"Jane Roe", "John Doe"}
+
+
+@pytest.mark.parametrize(("text", "kind", "source"), [
+    ("Ruto was willing to meet Museveni at any time, according to The Associated Press.", "CONSULT", "Associated Press"),
+    ("Chile was ready to sign the accord with Peru, according to Reuters.", "SUPPORT", "Reuters"),
+    ("According to Reuters, Ruto met Museveni in Kampala on Friday to discuss the border.", "CONSULT", "Reuters"),
+])
+def test_according_to_on_the_main_clause_attributes_it(extractor: Extractor, text: str, kind: str, source: str) -> None:
+    found = [e for e in events_of(extractor, text) if e["type"] in (kind, "AGREE")]
+    assert found and all(e["attributed_to"] and e["attributed_to"]["name"] == source for e in found)
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ("The United Nations' food agency, WFP, says it stands ready to work with Kenya on the plan.", "World Food Programme"),
+    ("Its main ally, France, said on Monday that it would meet Mali's leaders next week.", "France"),
+])
+def test_a_reporter_named_in_apposition_is_the_source(extractor: Extractor, text: str, source: str) -> None:
+    found = [e for e in events_of(extractor, text) if e["type"] in ("AGREE", "COOPERATE", "CONSULT")]
+    assert found and all(e["attributed_to"] and e["attributed_to"]["name"] == source for e in found)
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ("Kenya said in a statement that Uganda had attacked Kenyan troops near the border.", "Kenya"),
+    ("Chile said in a letter to the council that Peru had attacked a Chilean patrol boat.", "Chile"),
+    ("Chile said in a letter that Peru had attacked a Chilean patrol boat near the coast.", "Chile"),
+])
+def test_a_that_clause_hung_on_the_medium_is_still_reported(extractor: Extractor, text: str, source: str) -> None:
+    (event,) = [e for e in events_of(extractor, text) if e["type"] == "ASSAULT"]
+    assert event["attributed_to"] and event["attributed_to"]["name"] == source

@@ -141,9 +141,11 @@ def _is_definite(trigger: Trigger) -> bool:
 def _sentence_events(sent: Span, ctx: Context, earlier: Sequence[Event]) -> Iterable[tuple[Trigger, Event]]:
     triggers = list(islice(find_triggers(sent, ctx.lex, ctx.actors), MAX_TRIGGERS))
     consumed = {obj.i for t in triggers if t.pattern.obj_lemmas for obj in t.slot("obj")}
+    consumed |= {means.i for t in triggers for slot, _, _ in t.pattern.slot_words for means in t.slot(slot)
+                 if any(p.type == t.pattern.type for p in ctx.lex.candidates(means.lemma_.lower(), "NOUN"))}
     for trigger in triggers:
         if trigger.pattern.pos == "NOUN" and trigger.token.i in consumed:
-            continue  # "signed an agreement": the agreement is the signing's object, one event
+            continue  # "signed an agreement", "hit X with sanctions": the noun is the verb's object or means, one event
         report = find_report(trigger.token, sent, ctx.actors, ctx.cues)
         actors, recipients = participants(trigger, ctx.actors, ctx.lex)
         if trigger.pattern.reporter_is_actor and report is not None and report.source is not None:

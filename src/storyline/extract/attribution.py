@@ -34,12 +34,16 @@ def find_report(trigger: Token, sent: Span, actors: ActorIndex, cues: Cues) -> R
     node = trigger
     for _ in range(10):
         head = node.head
-        if head.i == node.i or _adjunct_clause(node):
+        if head.i == node.i:
+            found = found or _according_to(node, actors)  # "X was ready to meet Y, according to Z"
+            break
+        if _adjunct_clause(node):
             break
         according = _according_to(node, actors)
         if according is not None:
             found = according
-        if head.lemma_.lower() in cues.reporting_verbs and node.dep_ in REPORT_DEPS and _introduces(head, node) \
+        if head.lemma_.lower() in cues.reporting_verbs and node.dep_ in REPORT_DEPS \
+                and (_introduces(head, node) or _content_of_medium(node, trigger)) \
                 and not (node is trigger and node.dep_ == "dobj"):
             source = _source_of(head, actors)
             if source is not None or found is None:
@@ -70,6 +74,15 @@ def _introduces(verb: Token, child: Token) -> bool:
     return child.dep_ in ("ccomp", "parataxis", "xcomp", "dobj", "advcl", "conj") and child.i != verb.i
 
 
+def _content_of_medium(prep: Token, trigger: Token) -> bool:
+    """ "X said in a statement that ...", "X wrote in a letter that ...": the parser may hang
+    the that-clause on the medium; it is still what the verb reports."""
+    if prep.dep_ != "prep":
+        return False
+    return any(c.dep_ in ("acl", "ccomp", "relcl") and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+               and trigger in c.subtree for o in prep.children if o.dep_ == "pobj" for c in o.children)
+
+
 def _according_to(node: Token, actors: ActorIndex) -> Report | None:
     for child in node.children:
         if child.dep_ == "prep" and child.lower_ == "according":
@@ -95,9 +108,11 @@ def _source_of(verb: Token, actors: ActorIndex) -> Mention | None:
 
 
 def _subject_mention(verb: Token, actors: ActorIndex) -> Mention | None:
+    """The subject's mention, or its apposition's ("the UN's food agency, WFP, says")."""
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
-            mention = actors.at(child.i)
+            mention = actors.at(child.i) or next(
+                (m for a in child.children if a.dep_ == "appos" for m in [actors.at(a.i)] if m is not None), None)
             if mention is not None:
                 return mention
         if child.dep_ == "agent":

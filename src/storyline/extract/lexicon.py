@@ -109,6 +109,7 @@ class Lexicon:
     group_nouns: frozenset[str] = frozenset()
     particle_verbs: frozenset[str] = frozenset()
     partitives: frozenset[str] = frozenset()
+    people: frozenset[str] = frozenset()   # the words of [classes.person]: nouns for people
     phrases: tuple[Phrase, ...] = ()
     polarity: Mapping[str, frozenset[str]] = field(default_factory=dict)
     _finder: list[tuple[Vocab, PhraseFinder]] = field(default_factory=list, init=False, repr=False)
@@ -241,6 +242,7 @@ def build_lexicon(text: str, name: str = "events.toml") -> Lexicon:
         group_nouns=frozenset(verbs.get("group_nouns", [])),
         particle_verbs=frozenset(verbs.get("particle_verbs", [])),
         partitives=frozenset(verbs.get("partitives", [])),
+        people=_class_members(raw.get("classes", {}), ["person"])[0],
         phrases=tuple(Phrase(word, pos, split(word)) for word, pos in by_key if len(split(word)) > 1),
         polarity=MappingProxyType({k: frozenset(v) for k, v in raw.get("polarity", {}).items()}),
     )

@@ -23,9 +23,11 @@ _SCHEMA = Table({
         "role": Key(str, required=True, choices=frozenset(ROLES)),
         "types": _WORDS,
     }), required=True),
-    "verbs": Table({"motion": _WORDS, "not_participant": _WORDS, "aiming": _WORDS, "attendance_preps": _WORDS},
+    "verbs": Table({"motion": _WORDS, "not_participant": _WORDS, "aiming": _WORDS, "attendance_preps": _WORDS,
+                    "responding": _WORDS}, required=True),
+    "nouns": Table({"involvement": _WORDS}, required=True),
+    "types": Table(dict.fromkeys(("request", "charge", "addressee", "infinitive_target", "attended", "own_forces"), _WORDS),
                    required=True),
-    "types": Table(dict.fromkeys(("request", "charge", "addressee", "infinitive_target", "attended"), _WORDS), required=True),
     "names": Table({"not_actor_labels": _WORDS}, required=True),
 })
 
@@ -39,6 +41,8 @@ class RoleRules:
     not_participant_verbs: frozenset[str]
     aiming_verbs: frozenset[str]
     attendance_preps: frozenset[str]
+    responding_verbs: frozenset[str]
+    involvement_nouns: frozenset[str]
     not_actor_labels: frozenset[str]
     types: dict[str, frozenset[str]]   # request, charge, addressee, infinitive_target: event types
 
@@ -72,6 +76,7 @@ def build_role_rules(text: str, name: str = NAME) -> RoleRules:
         prepositions={k: tuple(v) for k, v in by_type.items()},
         motion_verbs=frozenset(verbs["motion"]), not_participant_verbs=frozenset(verbs["not_participant"]),
         aiming_verbs=frozenset(verbs["aiming"]), attendance_preps=frozenset(verbs["attendance_preps"]),
+        responding_verbs=frozenset(verbs["responding"]), involvement_nouns=frozenset(raw["nouns"]["involvement"]),
         not_actor_labels=frozenset(names["not_actor_labels"]),
         types={kind: frozenset(found) for kind, found in raw["types"].items()},
     )

@@ -11,7 +11,7 @@ Slots are mapped to actors through the `ActorIndex`, and to roles by the pattern
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -234,7 +234,11 @@ def _object_excluded(pattern: Pattern, slots: Slots) -> bool:
 
 # ---------------------------------------------------------------- verb slots
 def verb_slots(verb: Token) -> Slots:
-    slots: Slots = {"subj": _expand(subject_of(verb)), "obj": _expand(object_of(verb))}
+    subjects = _expand(subject_of(verb))
+    if subjects:
+        companions = [c for v in _controlling(verb) for c in _companions(v)] + [c for t in subjects for c in _companions(t)]
+        subjects += [t for t in _expand(companions) if t not in subjects]
+    slots: Slots = {"subj": subjects, "obj": _expand(object_of(verb))}
     for child in verb.children:
         _add_child(slots, child)
     if verb.dep_ in ("amod", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
@@ -246,6 +250,41 @@ def verb_slots(verb: Token) -> Slots:
         slots.setdefault("prep:with", []).extend(partners)
     slots["prep_obj"] = [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"][:1]
     return slots
+
+
+def _companions(head: Token) -> list[Token]:
+    """Who acts with the subject: "Along with Peru, Chile protested", "Kenya, together with
+    Uganda, signed", "alongside Japan, Korea condemned": the object of "along with", "together
+    with" or "alongside" on the verb or on its subject does what the subject does."""
+    out: list[Token] = []
+    for prep in (c for c in head.children if c.dep_ == "prep"):
+        if prep.lower_ == "along":
+            prep = next((c for c in prep.children if c.dep_ == "prep" and c.lower_ == "with"), prep)
+        elif prep.lower_ != "alongside" and not _together_with(prep):
+            continue
+        if prep.lower_ != "along":
+            out.extend(g for g in prep.children if g.dep_ == "pobj")
+    return out
+
+
+def _controlling(verb: Token) -> list[Token]:
+    """The verb and those whose subject it shares: "joined together with Peru in condemning X"
+    (a clause under a preposition), "agreed along with Peru to sign" (an open complement)."""
+    chain = [verb]
+    while len(chain) < 4:
+        head = chain[-1].head
+        if chain[-1].dep_ == "pcomp" and head.dep_ == "prep":
+            head = head.head
+        elif chain[-1].dep_ not in ("xcomp", "advcl", "conj"):
+            break
+        if head.pos_ not in ("VERB", "AUX") or head in chain:
+            break
+        chain.append(head)
+    return chain
+
+
+def _together_with(prep: Token) -> bool:
+    return prep.lower_ == "with" and any(c.dep_ == "advmod" and c.lower_ == "together" for c in prep.children)
 
 
 def _nested_partners(verb: Token) -> list[Token]:
@@ -320,9 +359,10 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     if depth > 6:
         return None
     passive = is_passive(verb)
+    subject = _nearest(verb, SUBJ + (PASSIVE_SUBJ if verb.dep_ == "xcomp" else ()))
+    if subject is not None:
+        return _antecedent(_past_dateline(subject, verb))
     for child in verb.children:
-        if child.dep_ in SUBJ or (child.dep_ in PASSIVE_SUBJ and verb.dep_ == "xcomp"):
-            return _antecedent(child)
         if child.dep_ == "agent" and (passive or verb.tag_ == "VBN"):
             return next((g for g in child.children if g.dep_ == "pobj"), None)
     if passive:
@@ -353,9 +393,45 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
         return _shared_subject(verb.head, depth)
     if verb.dep_ in ("acomp", "oprd") and verb.head.pos_ in ("VERB", "AUX"):
         return _shared_subject(verb.head, depth)  # "Chile is willing to talk": willing, so Chile talks
+    if verb.dep_ == "acl" and verb.head.lemma_.lower() in OBJECT_CONTROL and _to_infinitive(verb):
+        return _addressee_of(verb.head) or _responder(verb.head)  # "a demand by X to halt": not X halts
     if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return owner_of(verb.head, depth + 1) if verb.dep_ == "acl" else verb.head
     return None
+
+
+def _responder(noun: Token) -> Token | None:
+    """Who answers what the noun addresses: the subject of a verb of answering it takes as
+    object ("X rejected the demand", "the invitation was accepted by X"; data/roles.toml
+    `responding`)."""
+    verb = noun.head
+    if noun.dep_ not in ("dobj", *PASSIVE_SUBJ) or verb.pos_ != "VERB":
+        return None
+    if verb.lemma_.lower() not in role_rules().responding_verbs:
+        return None
+    return subject_of(verb, 5)
+
+
+DASHES = ("—", "–", "--", "-")
+
+
+def _past_dateline(subject: Token, verb: Token) -> Token:
+    """ "NAIROBI, Kenya (AP) — Jane Doe met ...": the parser may take the dateline for the
+    subject and the real one for a second subject or its apposition; the subject is what
+    follows the dateline's dash."""
+    dash = next((t for t in subject.doc[subject.i:verb.i] if t.text in DASHES), None)
+    if dash is None or not subject.text.isupper() or len(subject.text) < 3:
+        return subject
+    after = [c for c in (*verb.children, *subject.children)
+             if c.i > dash.i and c.i < verb.i and c.dep_ in (*SUBJ, "appos", "conj")]
+    return after[-1] if after else subject
+
+
+def _nearest(verb: Token, deps: tuple[str, ...]) -> Token | None:
+    """The verb's subject: two are a misparse (a heading or a dateline run into the sentence),
+    and the one nearest before the verb is it."""
+    subjects = [c for c in verb.children if c.dep_ in deps]
+    return max(subjects, key=lambda c: (c.i < verb.i, c.i)) if subjects else None
 
 
 def _to_infinitive(verb: Token) -> bool:
@@ -379,24 +455,26 @@ def _prep_controller(prep: Token, depth: int) -> Token | None:
         found = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
         if found is not None:
             return found
+        if verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN"):
+            return verb.head  # "firms accused of helping X": the firms help
     return _shared_subject(verb, depth)
 
 
 def _shared_subject(verb: Token, depth: int) -> Token | None:
     """The grammatical subject, active or passive, that a coordinated or dependent clause
     shares with its head ("X was elected and met Y": X met Y)."""
-    for child in verb.children:
-        if child.dep_ in SUBJ + PASSIVE_SUBJ:
-            return _antecedent(child)
+    subject = _nearest(verb, SUBJ + PASSIVE_SUBJ)
+    if subject is not None:
+        return _antecedent(subject)
     if is_passive(verb) and verb.dep_ in ("conj", "advcl") and verb.head.pos_ in ("VERB", "AUX") and depth < 6:
         return _shared_subject(verb.head, depth + 1)
     return subject_of(verb, depth + 1)
 
 
 def _controller(head: Token, depth: int) -> Token | None:
-    for child in head.children:
-        if child.dep_ in SUBJ + PASSIVE_SUBJ:
-            return _antecedent(child)
+    subject = _nearest(head, SUBJ + PASSIVE_SUBJ)
+    if subject is not None:
+        return _antecedent(subject)
     if head.dep_ == "acl" and head.tag_ == "VBN" and head.head.pos_ in ("NOUN", "PROPN"):
         return head.head  # "Kim, expected to meet Trump": the noun the participle describes
     return subject_of(head, depth + 1)
@@ -455,14 +533,49 @@ def _expand(tokens: Iterable[Token | None] | Token | None) -> list[Token]:
         out.append(token)
         out.extend(c for c in token.conjuncts if c not in out)
         out.extend(c for c in _folded_conjuncts(token) if c not in out)
+        out.extend(c for a in _named_title(token) for c in a.conjuncts if c not in out)
+        out.extend(c for c in _coordinated_modifiers(token) if c not in out)
+        out.extend(c for c in _folded_apposition(token) if c not in out)
     return out
 
 
+def _folded_apposition(token: Token) -> list[Token]:
+    """ "President A and Korean leader B met", parsed as "President" with the apposition
+    "leader B" that carries "A and" inside it: the apposition is the second party."""
+    found: list[Token] = []
+    for child in (c for c in token.children if c.dep_ == "appos"):
+        folded = _folded_conjuncts(child)
+        if folded:
+            found.extend([child, *folded])
+    return found
+
+
+def _coordinated_modifiers(token: Token) -> list[Token]:
+    """ "Armenian and Azerbaijani officials", "U.S. and Chinese negotiators": the first of two
+    coordinated nationality modifiers names a second party (the last one is the noun's own)."""
+    return [c for c in token.children if c.dep_ in ("amod", "compound", "nmod")
+            and any(g.dep_ == "cc" for g in c.children) and any(g.dep_ == "conj" for g in c.children)]
+
+
+def _named_title(token: Token) -> list[Token]:
+    """ "Chancellor Scholz and President Macron met": the parser may make the name an apposition
+    of its title, so the next name is coordinated with the apposition, not the title."""
+    return [c for c in token.children if c.dep_ == "appos" and c.i == token.i + 1]
+
+
 def _folded_conjuncts(token: Token) -> list[Token]:
-    """ "President A and Prime Minister B met": the parser sometimes folds the first of two
-    coordinated names into a modifier of the second (A an `nmod` carrying the "and"); such a
-    modifier is a conjunct."""
-    return [c for c in token.lefts if c.dep_ in ("nmod", "compound") and any(g.dep_ == "cc" for g in c.children)]
+    """ "President A and Prime Minister B met", "President A and Korean leader B met": the
+    parser sometimes folds the first of two coordinated names into a modifier of the second or
+    of its title (A an `nmod` carrying the "and"); such a modifier is a conjunct."""
+    found: list[Token] = []
+    stack = [c for c in token.lefts if c.dep_ in ("nmod", "compound", "amod")]
+    while stack:
+        left = stack.pop()
+        if left.dep_ in ("nmod", "compound") and any(g.dep_ == "cc" for g in left.children):
+            found.append(left)
+        else:
+            stack.extend(c for c in left.lefts if c.dep_ in ("nmod", "compound"))
+    return sorted(found, key=lambda t: t.i)
 
 
 # ---------------------------------------------------------------- noun slots
@@ -497,8 +610,13 @@ def _hyphened(first: Token, second: Token) -> bool:
 def _host_noun(noun: Token) -> list[Token]:
     """ "Prime Minister Mahathir, on a visit to Tokyo": the person a phrase describes."""
     prep = noun.head
-    if noun.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in ("on", "during") and prep.head.pos_ == "PROPN":
+    if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in ("on", "during"):
+        return []
+    if prep.head.pos_ == "PROPN":
         return [prep.head]
+    subject = next((c for c in prep.head.children if c.dep_ in SUBJ), None) if prep.head.pos_ == "VERB" else None
+    if subject is not None and subject.i < prep.i < prep.head.i:
+        return _expand(subject)  # "Modi, on a visit to Paris, said": the parser hangs the phrase on the verb
     return []
 
 
@@ -535,14 +653,60 @@ def slot_actors(tokens: Iterable[Token], actors: ActorIndex, lex: Lexicon, modif
     found: list[Actor] = []
     for token in tokens:
         mention = actors.at(token.i)
+        shared = _shared_noun(token, mention, actors)
+        if shared:
+            found.extend(shared)
+            continue
         if mention is None and (token.lemma_.lower() in lex.group_nouns or _partitive(token, lex)):
             members = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                        for g in _expand([x for x in c.children if x.dep_ == "pobj"])]
             found.extend(a for m in members if (mm := actors.at(m.i)) and not _thing(mm, m.doc) for a in mm.actors)
             continue
         if mention is not None and not _thing(mention, token.doc) and not (modifier and _in_text_name(mention)):
-            found.extend(mention.actors)
+            found.extend(_apposed(token, mention, actors))
     return _unique(found)
+
+
+def _person(mention: Mention, doc: Doc) -> bool:
+    return any(doc[i].ent_type_ == "PERSON" for i in range(mention.start, mention.end))
+
+
+def _member(mention: Mention, token: Token) -> bool:
+    """One member of a party named by it ("a Republican", "the Democrat"), not the party."""
+    party = all(a.sector in ("PTY", "OPP") for a in mention.actors)
+    return token.tag_ in ("NNP", "NN") and party and not _person(mention, token.doc)
+
+
+def _apposed(token: Token, mention: Mention, actors: ActorIndex) -> tuple[Actor, ...]:
+    """A party member and a person in apposition are one person of the party's country:
+    "another Republican, Jim Doe, said" is Jim Doe; "Mary Roe, the Democrat from Ohio", is
+    American."""
+    doc = token.doc
+    for child in (c for c in token.children if c.dep_ == "appos"):
+        other = actors.at(child.i)
+        if other is None or other is mention:
+            continue
+        if _member(mention, token) and _person(other, doc):
+            person, party = other, mention
+        elif _person(mention, doc) and _member(other, child):
+            person, party = mention, other
+        else:
+            continue
+        country = party.actors[0].country
+        return tuple(replace(a, country=country) if a.country is None else a for a in person.actors)
+    return mention.actors
+
+
+def _shared_noun(token: Token, mention: Mention | None, actors: ActorIndex) -> list[Actor]:
+    """ "Russian and Ukrainian troops": the first nationality shares the noun's generic group
+    (Russian troops, not Russia)."""
+    if mention is None or token not in _coordinated_modifiers(token.head):
+        return []
+    group = actors.at(token.head.i)
+    if group is None or group is mention:
+        return []
+    countries = [a.country for a in mention.actors if a.country]
+    return [replace(a, country=c) for a in group.actors if a.name.startswith("~") for c in countries[:1]]
 
 
 def _partitive(token: Token, lex: Lexicon) -> bool:
@@ -609,6 +773,28 @@ def _role_tokens(trigger: Trigger, slot: str, carried: Slots) -> tuple[Token, ..
     return tokens
 
 
+def _owners(targets: Iterable[Token], actors: ActorIndex, lex: Lexicon) -> list[Token]:
+    """Whose a target that names nobody is: "condemned the Russian invasion", "rejected Peru's
+    proposal", "criticized the decision by Chile", "tariffs on Mexican steel", "backed Smith's
+    nomination". A deed, a plan or a good stands for the party it belongs to: its possessor, its
+    "by" agent, or a name or nationality modifying it. A bare noun's "of" ("in favour of X", "in
+    support of X's bid") names whom the phrase is for."""
+    out: list[Token] = []
+    for target in targets:
+        if actors.at(target.i) is not None or target.pos_ not in ("NOUN", "PROPN"):
+            continue
+        bare = not any(c.dep_ in ("det", "poss") for c in target.children)
+        for child in target.children:
+            if child.dep_ in ("poss", "amod", "compound", "nmod") and actors.at(child.i) is not None:
+                out.append(child)
+            elif child.dep_ == "prep" and (child.lower_ == "by" or bare and child.lower_ == "of"):
+                objects = [g for g in child.children if g.dep_ == "pobj"]
+                out.extend(g for g in objects if actors.at(g.i) is not None)
+                if bare and child.lower_ == "of":
+                    out.extend(_owners([g for g in objects if actors.at(g.i) is None], actors, lex))
+    return _expand(out)
+
+
 def carrier_preps(noun: Token, lex: Lexicon) -> Slots:
     """The prepositional objects of the verb that carries a nominal event, read as the noun's
     own: "imposed sanctions on X" are sanctions on X, "held talks with X" talks with X,
@@ -661,12 +847,18 @@ def attendees(noun: Token, lex: Lexicon, event_type: str = "") -> list[Token]:
     rules, lemma, word = role_rules(), verb.lemma_.lower(), prep.lower_
     if lemma in rules.motion_verbs and word in ("to", "for", "at"):
         return _expand([subject_of(verb), object_of(verb)])
-    if word in rules.attendance_preps and event_type in rules.types["attended"]:
+    if word in rules.attendance_preps and event_type in rules.types["attended"] and (word != "in" or _partnered(noun)):
         return _expand(_shared_subject(verb, 0))
     if word != "for" or _verb_types(verb, lex) & rules.types["request"] or lemma in rules.not_participant_verbs:
         return []
     found = object_of(verb)
     return _expand(found if found is not None else subject_of(verb))
+
+
+def _partnered(noun: Token) -> bool:
+    """ "in a call with Y", "in talks between Y and Z": a meeting named with its other side, the
+    only one "in" places the verb's subject at (not "accused X of cheating in the negotiations")."""
+    return any(c.dep_ == "prep" and c.lower_ in ("with", "between") for c in noun.children)
 
 
 def _planning_noun(noun: Token, lex: Lexicon) -> bool:
@@ -714,7 +906,7 @@ def _infinitive_target(noun: Token, event_type: str) -> list[Token]:
     return out
 
 
-def _implicit(trigger: Trigger, lex: Lexicon) -> tuple[list[Token], list[Token]]:
+def _implicit(trigger: Trigger, lex: Lexicon, actors: ActorIndex) -> tuple[list[Token], list[Token]]:
     """Participants read around the trigger where its own slots name nobody: for a nominal
     event those who go to it or are its reason, the agent and object of a verb applying it
     ("hit Y with sanctions"), the target of its infinitive; for any, the addressee of a demand."""
@@ -722,7 +914,35 @@ def _implicit(trigger: Trigger, lex: Lexicon) -> tuple[list[Token], list[Token]]
     if trigger.pattern.pos != "NOUN":
         return [], _addressee(token, kind)
     agent, patient = _instrument(token, lex)
-    return attendees(token, lex, kind) or agent, _infinitive_target(token, kind) or patient or _addressee(token, kind)
+    asks = token.lemma_.lower() in OBJECT_CONTROL or kind in role_rules().types["request"]
+    addressed = _expand(_responder(token)) if asks else []
+    return (_first_named(actors, lex, attendees(token, lex, kind), agent, _involved(token)),
+            _first_named(actors, lex, _infinitive_target(token, kind), patient, _addressee(token, kind), addressed,
+                         _aimed_by(token)))
+
+
+def _aimed_by(noun: Token) -> list[Token]:
+    """ "officials targeted by the sanctions", "firms hit by the tariffs": the noun a participle
+    of aiming describes is the target of its "by" event."""
+    agent = noun.head
+    verb = agent.head
+    if noun.dep_ != "pobj" or agent.dep_ != "agent" or verb.dep_ != "acl" or verb.head.pos_ not in ("NOUN", "PROPN"):
+        return []
+    return _expand(verb.head) if verb.lemma_.lower() in role_rules().aiming_verbs | {"hit"} else []
+
+
+def _first_named(actors: ActorIndex, lex: Lexicon, *candidates: list[Token]) -> list[Token]:
+    """The first list of tokens that names an actor ("thousands of Nigerians" included)."""
+    return next((c for c in candidates if c and slot_actors(c, actors, lex)), [])
+
+
+def _involved(noun: Token) -> list[Token]:
+    """ "X denied any involvement in the bombing", "X's role in the attack": who has a part in
+    the deed does it (data/roles.toml `involvement`)."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ not in ("in", "for") or prep.head.lemma_.lower() not in role_rules().involvement_nouns:
+        return []
+    return _expand(owner_of(prep.head))
 
 
 def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[list[Actor], list[Actor]]:
@@ -731,8 +951,12 @@ def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[li
     what is read around the trigger fills a side still empty (`_implicit`)."""
     sides: dict[str, list[Actor]] = {"actor": [], "recipient": []}
     carried = carrier_preps(trigger.token, lex) if trigger.pattern.pos == "NOUN" else {}
+    targets: list[Token] = []
     for slot, role in _roles(trigger.pattern):
-        found = slot_actors(_role_tokens(trigger, slot, carried), actors, lex, modifier=slot == "compound")
+        tokens = _role_tokens(trigger, slot, carried)
+        found = slot_actors(tokens, actors, lex, modifier=slot == "compound")
+        if role == "recipient" and slot != "compound":
+            targets.extend(tokens)
         if role == "pooled":
             if not sides["actor"] and found:
                 sides["actor"].append(found.pop(0))
@@ -743,9 +967,37 @@ def participants(trigger: Trigger, actors: ActorIndex, lex: Lexicon) -> tuple[li
     if not sides["actor"] and trigger.pattern.pos == "NOUN" and not explicit:
         sides["actor"].extend(slot_actors(trigger.slot("gov_subj"), actors, lex))
     if not sides["actor"] or not sides["recipient"]:
-        agent, patient = _implicit(trigger, lex)
+        agent, patient = _implicit(trigger, lex, actors)
         sides["actor"] = sides["actor"] or slot_actors(agent, actors, lex)
         sides["recipient"] = sides["recipient"] or slot_actors(patient, actors, lex)
-    actor_side = _unique(sides["actor"])
+    if sides["actor"] and not sides["recipient"]:
+        sides["recipient"] = slot_actors(_owners(targets, actors, lex), actors, lex, modifier=True)
+    if sides["recipient"] and not sides["actor"] and trigger.pattern.pos == "VERB" and is_passive(trigger.token):
+        # "Iran was hit with new U.S. sanctions": whose the means are, acted
+        sides["actor"] = slot_actors(_owners(trigger.slot("prep:with"), actors, lex), actors, lex, modifier=True)
+    actor_side = _named_once(_unique(sides["actor"]))
     keys = {(a.name, a.country) for a in actor_side}
-    return actor_side, [a for a in _unique(sides["recipient"]) if (a.name, a.country) not in keys]
+    recipients = [a for a in _unique(sides["recipient"]) if (a.name, a.country) not in keys]
+    if trigger.pattern.type in role_rules().types["own_forces"]:
+        own = {a.country for a in actor_side}
+        recipients = [a for a in recipients if not (a.name.startswith("~") and a.sector == "MIL" and a.country in own)]
+    return actor_side, _named_once(recipients)
+
+
+def _named_once(side: list[Actor]) -> list[Actor]:
+    """ "Democratic Senator and former prosecutor Jane Doe criticized it": a title for one person
+    ("~senator") beside a named actor of the same country on the same side is that person's
+    title, coordinated before her name, not somebody else."""
+    titles = gazetteer().titles
+
+    def one_person_title(actor: Actor) -> bool:
+        noun = alias_key(actor.name[1:]) if actor.name.startswith("~") else ""
+        rec = titles.get(noun) if noun else None
+        return rec is not None and rec.person and alias_key(rec.phrase) == noun
+
+    named = [a for a in side if not a.name.startswith("~")]
+    spare = [a for a in side if one_person_title(a) and any(n.country in (None, a.country) for n in named)]
+    if not spare:
+        return side
+    country = spare[0].country  # the title's country is the person's when her name gave none
+    return [replace(a, country=country) if a.country is None and a in named else a for a in side if a not in spare]

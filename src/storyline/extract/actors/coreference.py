@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .discourse import HE, IT, SUBJ, THEY, Ref, Result, State, emit, refs_at
+from .gazetteer import alias_key
 from .quotes import speaker
 
 Accept = Callable[[Ref], bool]  # which referents a pronoun may stand for
@@ -122,12 +123,19 @@ def _it_pronoun(state: State, i: int) -> list[Ref]:
         return []
 
     def accept(r: Ref) -> bool:
-        return r.kind in ("country", "org") or (r.kind == "group" and not r.noun.endswith("s"))
+        return r.kind in ("country", "org") or (r.kind == "group" and not r.noun.endswith("s") and not _one_person(state, r))
 
     if v.norm[i] == "it" and v.lemma[v.head[i]] in words["inert_verbs"]:
         return _governing(state, i, accept)  # "Moscow said it was ready", not "It was a mistake"
     return (_governing(state, i, accept) or _recent(state, i, accept, 0, True)
             or _previous_subjects(state, i, accept) or _recent(state, i, accept, 1))
+
+
+def _one_person(state: State, ref: Ref) -> bool:
+    """A generic named by a title of one person ("the senator", "a spokesman"): "it" and "its"
+    never stand for it, as they do for a body ("the delegation", "the army")."""
+    recs = [state.gaz.titles.get(alias_key(t)) for t in ref.titles]
+    return any(rec is not None and rec.person for rec in recs)
 
 
 def _they_pronoun(state: State, i: int) -> list[Ref]:

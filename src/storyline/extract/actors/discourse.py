@@ -329,7 +329,33 @@ def short_person(state: State, item: Item, pos: int, titled: bool = False) -> Re
     active = [p for p in people if p.active(state.day)]
     if len(active) == 1:
         return person_ref(state, active[0])
-    return person_ref(state, people[0]) if titled and len(people) == 1 else None
+    if titled and len(people) == 1 and (people[0].active(state.day) or people[0].country in _seen_countries(state)):
+        return person_ref(state, people[0])  # "Mr. Johnson" in a story of Kenya is not Boris Johnson
+    former = _former_holder(state, people) if not active else None
+    return person_ref(state, former) if former is not None else None
+
+
+def _seen_countries(state: State) -> set[str]:
+    """The countries the story has named so far, as places, actors or people's countries."""
+    return state.countries | {r.country for r in state.refs if r.country}
+
+
+def _former_holder(state: State, people: list[PersonRec]) -> PersonRec | None:
+    """A surname none of whose holders is in office: the one who left office last before the
+    article ("Trump" in 2023, "Clinton" in 2015: Hillary, not Bill), when the article already
+    speaks of that person's country (a surname alone is too weak a clue otherwise)."""
+    day = state.day
+    if day is None:
+        return None
+    seen = _seen_countries(state)
+    ended = [(max(r.end for r in p.roles if r.end is not None and r.end <= day), p) for p in people
+             if p.country in seen and any(r.end is not None and r.end <= day for r in p.roles)]
+    if not ended:
+        return None
+    ended.sort(key=lambda pair: pair[0], reverse=True)
+    if len(ended) > 1 and ended[0][0] == ended[1][0]:
+        return None
+    return ended[0][1]
 
 
 def name_text(v: View, item: Item) -> str:
@@ -356,7 +382,23 @@ def name_ref(state: State, item: Item, ctx: Context, pos: int, titled: bool = Fa
         return found
     if item.kind != "unknown" and not item.kinds & PERSONISH:
         return None
-    return _new_person(state, item, text, ctx, titled)
+    famous = _addressed_by_surname(state, text, ctx)
+    return person_ref(state, famous) if famous is not None else _new_person(state, item, text, ctx, titled)
+
+
+def _addressed_by_surname(state: State, text: str, ctx: Context) -> PersonRec | None:
+    """ "Mrs. Clinton", "Mr. Bush" named first by honorific and surname: the one gazetteer
+    person of that family name and gender, of a country the story speaks of, in office at the
+    time or the last to leave office."""
+    words = fold(text).split()
+    if len(words) != 1 or ctx.gender not in ("m", "f"):
+        return None
+    seen = _seen_countries(state)
+    fits = [p for p in state.gaz.family.get(words[0], ()) if p.gender == ctx.gender and p.country in seen]
+    active = [p for p in fits if p.roles and p.holds(state.day)] if state.day else []
+    if len(active) == 1:
+        return active[0]
+    return _former_holder(state, fits) if fits and not active else None
 
 
 @lru_cache(maxsize=1)
@@ -450,6 +492,22 @@ def holder(state: State, rec: TitleRec, ctx: Context) -> Ref | None:
         return None
     return person_ref(state, max(found, key=lambda t: t[0])[1])
 
+
+
+_HEAD_WORDS = frozenset(("head", "chief", "director", "president", "chairman", "chairwoman", "leader",
+                         "secretary-general", "director-general", "high commissioner", "commissioner"))
+
+
+def org_head(state: State, rec: TitleRec, ctx: Context) -> Ref | None:
+    """ "the head of the IAEA", "the UN refugee chief": the one person whose role at the
+    article's date is the head of that international organisation (roles name the body)."""
+    org = ctx.org
+    if org is None or org.country != "XXX" or rec.head not in _HEAD_WORDS and fold(rec.phrase) not in _HEAD_WORDS:
+        return None
+    body = fold(org.name)
+    found = {p.name: p for p in state.gaz.by_country.get("XXX", ()) for r in p.holds(state.day)
+             if r.country == "XXX" and body in fold(r.title)}
+    return person_ref(state, next(iter(found.values()))) if len(found) == 1 else None
 
 
 def _span_actor(v: View, ref: Ref, start: int, end: int) -> Actor:

@@ -68,6 +68,7 @@ class Gazetteer:
     lower_starts: frozenset[str] = frozenset()
     title_starts: frozenset[str] = frozenset()
     given: dict[str, tuple[PersonRec, ...]] = field(default_factory=dict)
+    family: dict[str, tuple[PersonRec, ...]] = field(default_factory=dict)   # by the last word of the name
     by_country: dict[str, tuple[PersonRec, ...]] = field(default_factory=dict)
 
     def at_war(self, country: str | None, day: dt.date | None) -> bool:
@@ -264,6 +265,7 @@ def gazetteer() -> Gazetteer:
         lower_starts=frozenset(_first_piece(e.alias) for e in entries if not e.upper),
         title_starts=frozenset(_first_piece(p) for rec in titles.values() for p in (rec.phrase, _plural_of(rec.phrase))),
         given=_group(persons, lambda p: {fold(p.name).split()[0]}),
+        family=_group(persons, lambda p: {fold(p.name).replace("-", " ").split()[-1]} if len(p.name.split()) > 1 else set()),
         by_country=_group(persons, lambda p: {r.country for r in p.roles}),
     )
 

@@ -243,7 +243,11 @@ def _name_at(v: View, gaz: Gazetteer, i: int) -> Item | None:
 def _name_goes_on(v: View, gaz: Gazetteer, j: int) -> bool:
     """Token j continues the person name before it (one PERSON entity) and no list knows it as
     anything but a surname: the name before it is a given name, not that surname's holder."""
-    if j >= len(v) or v.ent[j] != "PERSON" or v.doc[j].ent_iob_ != "I" or not _is_name_token(v, gaz, j):
+    if j >= len(v) or v.ent[j] != "PERSON" or v.doc[j].ent_iob_ != "I":
+        return False
+    if v.norm[j] in gaz.words["particles"] and not v.upper_initial(j):  # "Anwar al-Aulaqi", "Juan de la Cruz"
+        return True
+    if not _is_name_token(v, gaz, j):
         return False
     return all(e.kind == "short" for e in gaz.names.get(v.norm[j], ())) and v.norm[j] not in gaz.titles
 
@@ -258,6 +262,46 @@ def _title_at(v: View, gaz: Gazetteer, forms: Sequence[str], i: int) -> Item | N
     if v.tag[end - 1] not in _NOUN_TAGS and not v.text[end - 1].endswith("."):
         return None
     return Item(i, end, "title", title=gaz.titles[key])
+
+
+# Institutions named by their portfolio: "the commerce ministry", "the Ministry of Justice",
+# "the Department of Homeland Security" (English puts the portfolio before the head or after "of").
+PORTFOLIO_HEADS = frozenset(("ministry", "department"))
+
+
+def _portfolio_before(v: View, gaz: Gazetteer, i: int) -> Item | None:
+    """ "the commerce ministry", "China's trade and industry ministry": common nouns
+    compounded onto a bare ministry or department make one institution title."""
+    k = i
+    while k < len(v) and v.tag[k] in _NOUN_TAGS | {"CC"} and v.norm[k] not in PORTFOLIO_HEADS and k - i < 4:
+        if v.tag[k] != "CC" and (v.dep[k] != "compound" or not v.text[k].isalpha() or v.ent[k] in ("GPE", "NORP")):
+            return None
+        k += 1
+    if k == i or k >= len(v) or v.norm[k] not in PORTFOLIO_HEADS or v.tag[i] == "CC":
+        return None
+    head = _title_at(v, gaz, v.norm, k)
+    if head is None or head.end != k + 1 or any(not (k <= v.head[j] <= k) for j in range(i, k) if v.tag[j] != "CC"):
+        return None
+    return Item(i, k + 1, "title", title=head.title)
+
+
+def _portfolio_after(v: View, gaz: Gazetteer, title: Item) -> Item:
+    """ "the Ministry of Commerce", "the Department of Homeland Security", "the Ministry of
+    Economy, Trade and Industry": the portfolio after "of" belongs to the title (it is no place
+    and no person)."""
+    end = title.end
+    if end + 1 >= len(v) or v.norm[end] != "of":
+        return title
+    j = end + 1
+    while j < len(v) and (v.tag[j] in _NOUN_TAGS or v.norm[j] in ("and", ",") and j + 1 < len(v) and v.tag[j + 1] in _NOUN_TAGS):
+        if v.ent[j] in ("GPE", "NORP", "PERSON") or not (v.text[j].isalpha() or v.text[j] == ","):
+            break
+        if any(e.kind in ("country", "capital", "demonym", "person") for e in gaz.names.get(v.norm[j], ())):
+            break
+        j += 1
+    while j > end + 1 and v.norm[j - 1] in ("and", ","):
+        j -= 1
+    return replace(title, end=j) if j > end + 1 else title
 
 
 def _minor_at(v: View, gaz: Gazetteer, i: int) -> Item | None:
@@ -341,6 +385,10 @@ def tag_items(v: View, gaz: Gazetteer) -> list[Item]:
         upper = v.text[i][:1].isupper()
         name = _name_at(v, gaz, i) if (upper or norm in gaz.lower_starts) and norm in gaz.name_prefixes else None
         title = _title_at(v, gaz, v.norm, i) if norm in gaz.title_starts else None
+        if title is None and name is None:
+            title = _portfolio_before(v, gaz, i)
+        if title is not None and title.title is not None and title.title.phrase in PORTFOLIO_HEADS:
+            title = _portfolio_after(v, gaz, title)
         best = name if name and (not title or name.end >= title.end) else title
         if best is None and "-" in v.text[i]:
             best = _hyphen_parts(v, gaz, i)
@@ -379,6 +427,8 @@ def _extends_name(v: View, gaz: Gazetteer, j: int) -> bool:
     if _is_name_token(v, gaz, j) and all(e.kind == "short" for e in known) and v.norm[j] not in gaz.titles:
         return True
     joiner = v.text[j] in HYPHENS or v.norm[j] in gaz.words["particles"]
+    if joiner and j + 2 < len(v) and v.norm[j] in gaz.words["particles"] and v.text[j + 1] in HYPHENS:
+        return _is_name_token(v, gaz, j + 2)  # "al-Aulaqi" split as "al", "-", "Aulaqi"
     return joiner and j + 1 < len(v) and _is_name_token(v, gaz, j + 1)
 
 

@@ -28,6 +28,7 @@ from .discourse import (
     mod_country,
     name_ref,
     name_text,
+    org_head,
     org_ref,
     party_ref,
     person_ref,
@@ -39,7 +40,7 @@ from .discourse import (
     touch,
 )
 from .index import MentionKind
-from .mentions import HYPHENS, POSS, POSS_ENDS, Chunk, Item, View
+from .mentions import HYPHENS, PORTFOLIO_HEADS, POSS, POSS_ENDS, Chunk, Item, View
 from .records import Kind, OrgRec, PartyRec, PersonRec, RegionRec, TitleRec
 
 
@@ -206,6 +207,9 @@ def _person_description(state: State, chunk: Chunk, rec: TitleRec, ctx: Context)
     coordinated = chunk.start > 0 and (v.tag[chunk.start - 1] == "CC" or v.dep[chunk.head] == "conj")
     definite = possessed or chunk.det in ("the", "this", "that", "his", "her", "its") or (
         chunk.det == "" and not plural and v.text[chunk.head].islower() and not chunk.mods and coordinated)
+    head = org_head(state, rec, ctx) if not plural else None
+    if head is not None:
+        return emit(state, _span(chunk), [head], "description")
     if not plural and (definite or (chunk.det in ("a", "an") and "unique" in rec.flags and rec.person)):
         exclude = _conjuncts(state, chunk)
         fits = described(state, rec, ctx, chunk.start, exclude) or _described_group(state, rec, ctx, chunk.start)
@@ -338,9 +342,7 @@ def _org_noun(state: State, chunk: Chunk, rec: TitleRec, ctx: Context) -> Result
     country = ctx.country or (ctx.org.country if ctx.org else None)
     if country is None:
         return None
-    last = chunk.items[-1]
-    words = name_text(state.v, last).split()
-    label = " ".join(w if w[:1].isupper() else w.capitalize() for w in words)
+    label = _org_label(name_text(state.v, chunk.items[-1]).split(), rec)
     name = f"{label} of {state.gaz.countries.get(country, country)}" if country != "XXX" else label
     key = "#orgnoun:" + name
     ref = state.by_name.get(key)
@@ -349,6 +351,14 @@ def _org_noun(state: State, chunk: Chunk, rec: TitleRec, ctx: Context) -> Result
         state.by_name[key] = ref
     kind: MentionKind = "metonym" if rec.sector in ("GOV", "MIL") else "name"
     return emit(state, _span(chunk), [ref], kind)
+
+
+def _org_label(words: list[str], rec: TitleRec) -> str:
+    """The institution's name in English's official order: "commerce ministry" is the "Ministry
+    of Commerce" (a title of its own, "Foreign Ministry", keeps its words)."""
+    if rec.phrase in PORTFOLIO_HEADS and len(words) > 1 and words[-1].lower() == rec.phrase:
+        words = [words[-1], "of", *words[:-1]]
+    return " ".join(w if w[:1].isupper() or w in ("of", "and", "the", "for") else w.capitalize() for w in words)
 
 
 def _country_noun(state: State, chunk: Chunk, rec: TitleRec, ctx: Context) -> Result | None:

@@ -44,6 +44,8 @@ def _chain_status(trigger: Token, cues: Cues) -> str | None:
             break
         if _is_question(node, cues):
             break  # "a reporter asked whether the minister would visit": no condition on the visit
+        if node.dep_ == "relcl" and head.lower_ in cues.occasion_nouns and node.tag_ in ("VBP", "VBZ"):
+            return "hypothetical"  # "won't be the last time he meets her", "the next time they meet"
         if node.dep_ in ("relcl", "advcl") and _finite(node):
             # "Peru, which has urged talks, would ...", "warned when the bill was rejected", "will
             # meet after the envoys met": a finite relative or adverbial clause states its own
@@ -209,6 +211,8 @@ def _governor_status(head: Token, node: Token, cues: Cues) -> str | None:
         return "cancelled"  # "refused to meet him"
     if node.dep_ in SUBJECTS and particles & cues.begin_particles:
         return _clause_modality(head, cues)  # "clashes broke out": the event begins ("pulled out of talks" ends them)
+    if node.dep_ == "nsubj" and lemma in cues.ending_verbs:
+        return _clause_modality(head, cues)  # "the summit ended abruptly", "talks broke off": held, then over
     if lemma in cues.needs_particle and not particles & cues.cancel_particles:
         if lemma == "call" and particles & {"for", "on", "upon"}:
             return "hypothetical"

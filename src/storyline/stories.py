@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -56,6 +57,7 @@ class Rules:
     separate_modes: frozenset[str]
     min_participants: int
     partner_max_chars: int
+    state_sides: frozenset[str]
     ignore_sectors: frozenset[str]
     generic_prefix: str
     max_gap: dt.timedelta
@@ -63,6 +65,7 @@ class Rules:
     anchor_statuses: frozenset[str]
     anchor_max_days: int
     anchor_slack: dt.timedelta
+    place_max_km: float
     lifecycle: tuple[str, ...]
     future_occurred: str
     ongoing_max_days: int
@@ -79,9 +82,11 @@ SCHEMA = Table({
     }, other=Key(str), required=True),
     "modes": Table({"separate": _WORDS}, required=True),
     "participants": Table({"min": Key(int, required=True), "partner_max_chars": Key(int, required=True), "ignore_sectors": _WORDS,
+                           "state_sides": _WORDS,
                            "generic_prefix": Key(str, required=True)}, required=True),
     "time": Table({"max_gap_days": Key(int, required=True), "anchor_precisions": _WORDS, "anchor_statuses": _WORDS,
-                   "anchor_max_days": Key(int, required=True), "anchor_slack_days": Key(int, required=True)},
+                   "anchor_max_days": Key(int, required=True), "anchor_slack_days": Key(int, required=True),
+                   "place_max_km": Key(int, required=True)},
                   required=True),
     "status": Table({"lifecycle": _WORDS, "future_occurred": Key(str, required=True),
                      "ongoing_max_days": Key(int, required=True),
@@ -105,6 +110,7 @@ def rules() -> Rules:
         symmetric=frozenset(fam["symmetric"]["names"]), canonical=dict(fam["canonical"]),
         separate_modes=frozenset(raw["modes"]["separate"]),
         min_participants=raw["participants"]["min"], partner_max_chars=raw["participants"]["partner_max_chars"],
+        state_sides=frozenset(raw["participants"]["state_sides"]),
         ignore_sectors=frozenset(raw["participants"]["ignore_sectors"]),
         generic_prefix=raw["participants"]["generic_prefix"],
         max_gap=dt.timedelta(days=raw["time"]["max_gap_days"]),
@@ -112,6 +118,7 @@ def rules() -> Rules:
         anchor_statuses=frozenset(raw["time"]["anchor_statuses"]),
         anchor_max_days=raw["time"]["anchor_max_days"],
         anchor_slack=dt.timedelta(days=raw["time"]["anchor_slack_days"]),
+        place_max_km=float(raw["time"]["place_max_km"]),
         lifecycle=tuple(raw["status"]["lifecycle"]), future_occurred=raw["status"]["future_occurred"],
         ongoing_max_days=raw["status"]["ongoing_max_days"],
         conflicts=frozenset(frozenset(pair) for pair in raw["status"]["conflicts"]),
@@ -173,6 +180,8 @@ def bucket_key(event: Event, article_events: Sequence[Event] = ()) -> str:
     keys = participant_keys(event)
     if len(keys) == 1 and len(keys) < rules().min_participants:
         keys = partner(event, keys[0], article_events) or keys
+    elif len(keys) == 2 and _countries_only(keys) and family(event.type, event.cameo) in rules().state_sides:
+        keys = leaders(event, keys, article_events) or keys
     basis = "\n".join(keys) if len(keys) >= rules().min_participants else f"event:{event.id}"
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:24]
 
@@ -199,6 +208,27 @@ def partner(event: Event, key: str, article_events: Sequence[Event]) -> tuple[st
     if best is None or best[1] > rules().partner_max_chars:
         return None
     return best[3]
+
+
+def leaders(event: Event, keys: tuple[str, ...], article_events: Sequence[Event]) -> tuple[str, ...] | None:
+    """The people who stand for two states in the nearest event of the same family of the
+    article between one person of each, however far: "the US–North Korea
+    summit" joins the Trump–Kim summit where its article names them. Only for the families of
+    `state_sides` (a summit's sides are its leaders); a country is not merged with its leader
+    in general, and never across articles."""
+    fam, countries = family(event.type, event.cameo), sorted(_country_of(k) for k in keys)
+    best: tuple[int, int, tuple[str, ...]] | None = None
+    for other in article_events:
+        pair = participant_keys(other)
+        if other.id == event.id or len(pair) != 2 or family(other.type, other.cameo) != fam:
+            continue
+        people = not any(_is_country(k) or k.startswith(rules().generic_prefix) for k in pair)
+        if not people or sorted(_country_of(k) for k in pair) != countries:
+            continue
+        rank = (abs(other.evidence.start - event.evidence.start), other.evidence.start, pair)
+        if best is None or rank < best:
+            best = rank
+    return best[2] if best is not None else None
 
 
 def _side_of(key: str, pair: tuple[str, ...]) -> bool:
@@ -333,7 +363,7 @@ class Held:
 
     start: dt.date
     end: dt.date
-    country: str | None
+    place: Place | None
     members: tuple[Report, ...]
 
 
@@ -348,8 +378,37 @@ def _is_anchor(report: Report) -> bool:
     return sharp and (report.published is None or date.end <= report.published)  # over when reported
 
 
-def _country(report: Report) -> str | None:
-    return report.event.location.country if report.event.location else None
+def _place_of(report: Report) -> Place | None:
+    return report.event.location
+
+
+def same_place(a: Place | None, b: Place | None) -> bool:
+    """Two places of one happening: either unknown; else the same country; else, where one has
+    no country (a region across a border: a demilitarized zone, a strait, a border crossing),
+    within `place_max_km` of each other by their coordinates (the gazetteer gives them), or
+    with the same name when coordinates are missing."""
+    if a is None or b is None:
+        return True
+    if a.country and b.country:
+        return a.country == b.country
+    if a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None:
+        return _km(a.lat, a.lon, b.lat, b.lon) <= rules().place_max_km
+    return fold(a.name, ascii_only=True) == fold(b.name, ascii_only=True)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _better(a: Place | None, b: Place | None) -> Place | None:
+    """The place an occurrence keeps: the first known, unless only the other has a country."""
+    if a is None or (not a.country and b is not None and b.country):
+        return b
+    return a
 
 
 def _span(report: Report) -> tuple[dt.date, dt.date]:
@@ -366,32 +425,36 @@ def _held(anchors: Sequence[Report]) -> list[Held]:
     9999, can overflow."""
     out: list[Held] = []
     for report in sorted(anchors, key=lambda r: (*_span(r), r.event.id)):
-        (start, end), country = _span(report), _country(report)
+        (start, end), place = _span(report), _place_of(report)
         last = out[-1] if out else None
-        if last is not None and start - last.end <= rules().anchor_slack and (country is None or last.country in (None, country)):
-            out[-1] = Held(last.start, max(last.end, end), last.country or country, last.members + (report,))
+        if last is not None and start - last.end <= rules().anchor_slack and same_place(place, last.place):
+            out[-1] = Held(last.start, max(last.end, end), _better(last.place, place), last.members + (report,))
         else:
-            out.append(Held(start, end, country, (report,)))
+            out.append(Held(start, end, place, (report,)))
     return out
 
 
 def _target(report: Report, held: Sequence[Held]) -> int | None:
     """The occurrence a report is about: the one its date falls in; else, for a plan, the next
-    one after the report, for an occurrence or denial, the latest before it."""
-    date, country, gap = report.event.date, _country(report), rules().max_gap
+    one after the report, for an occurrence or denial, the latest before it (for an undated one,
+    the next one when none was held within `max_gap_days` before it)."""
+    date, place, gap = report.event.date, _place_of(report), rules().max_gap
     if date is not None and date.start is not None and date.end is not None:
         for i, h in enumerate(held):
-            if h.start <= date.end and date.start <= h.end and (country is None or h.country in (None, country)):
+            if h.start <= date.end and date.start <= h.end and same_place(place, h.place):
                 return i
     when = report.said or report.published
     if when is None:
         return None
-    here = [i for i, h in enumerate(held) if country is None or h.country in (None, country)]  # one place
+    here = [i for i, h in enumerate(held) if same_place(place, h.place)]  # one place
+    future = [i for i in here if held[i].end >= when and held[i].start - when <= gap]
     if implied_status(report) in ("occurred", "denied"):
         slack = rules().anchor_slack
         past = [i for i in here if held[i].start - when <= slack and when - held[i].end <= gap]
-        return past[-1] if past else None
-    future = [i for i in here if held[i].end >= when and held[i].start - when <= gap]
+        # none held lately: an undated report of it "held" before the next one is talk of that
+        # one ("the summit" in a preview; `_not_yet` makes it a plan)
+        undated = date is None or date.start is None
+        return past[-1] if past else (future[0] if future and undated else None)
     return future[0] if future else None
 
 
@@ -431,9 +494,9 @@ def _held_later(report: Report, held: Sequence[Held]) -> bool:
     """A report that a happening was called off on a date is a time slot of its own only when
     no occurrence at its place was held within `max_gap_days` after it: otherwise it was the
     plan of that occurrence, called off and then revived."""
-    date, country = report.event.date, _country(report)
+    date, place = report.event.date, _place_of(report)
     assert date is not None and date.start is not None and date.end is not None  # an anchor's
-    return any(h.end >= date.start and h.start - date.end <= rules().max_gap and (country is None or h.country in (None, country))
+    return any(h.end >= date.start and h.start - date.end <= rules().max_gap and same_place(place, h.place)
                for h in held)
 
 

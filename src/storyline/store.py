@@ -282,20 +282,40 @@ def link_pending(engine: Engine) -> list[str]:
         return _link_pending(conn)
 
 
+_BUCKETS_PER_QUERY = 400
+
+
 def _link_pending(conn: Connection) -> list[str]:
+    """Rebuild every bucket with unlinked claims; the claims of many buckets are read in one
+    query (a query per bucket cost more than linking itself)."""
     buckets = sorted(conn.execute(select(claims.c.bucket).where(claims.c.story_id.is_(None)).distinct()).scalars())
-    linked = [bucket for bucket in buckets if _build_bucket(conn, bucket) is not None]
+    linked: list[str] = []
+    for chunk in (buckets[i:i + _BUCKETS_PER_QUERY] for i in range(0, len(buckets), _BUCKETS_PER_QUERY)):
+        reports = _read_buckets(conn, chunk)
+        linked += [bucket for bucket in chunk
+                   if _build_bucket(conn, bucket, None if reports is None else reports.get(bucket, [])) is not None]
     if len(linked) < len(buckets):
         log.warning("stories of %d bucket(s) not linked (see above); their claims stay pending and are tried "
                     "again on the next run", len(buckets) - len(linked))
     return linked
 
 
-def _build_bucket(conn: Connection, bucket: str) -> list[Story] | None:
+def _read_buckets(conn: Connection, buckets: Sequence[str]) -> dict[str, list[linking.Report]] | None:
+    """`_reports_of_buckets`, or None when a row cannot be read: each bucket is then read on its
+    own, so that one bad row holds back its bucket only."""
+    try:
+        return _reports_of_buckets(conn, buckets)
+    except SQLAlchemyError:
+        raise
+    except Exception:  # noqa: BLE001 - read again bucket by bucket, where the bad one is logged
+        return None
+
+
+def _build_bucket(conn: Connection, bucket: str, reports: Sequence[linking.Report] | None) -> list[Story] | None:
     """`rebuild`, or None when the bucket's claims cannot be read or linked (logged). A database
     error is not the bucket's fault and is raised."""
     try:
-        return rebuild(conn, bucket)
+        return rebuild(conn, bucket, reports)
     except SQLAlchemyError:
         raise
     except Exception as exc:  # noqa: BLE001 - one bucket must never stop every later run
@@ -325,9 +345,10 @@ def _article(conn: Connection, article_id: str) -> Article:
     return article_from_row(conn.execute(select(articles).where(articles.c.id == article_id)).mappings().one())
 
 
-def rebuild(conn: Connection, bucket: str) -> list[Story]:
-    """Replace the stories of one bucket by those built from all of its claims."""
-    built = linking.build(_bucket_reports(conn, bucket))
+def rebuild(conn: Connection, bucket: str, reports: Sequence[linking.Report] | None = None) -> list[Story]:
+    """Replace the stories of one bucket by those built from all of its claims (`reports`, when
+    the caller has read them)."""
+    built = linking.build(_bucket_reports(conn, bucket) if reports is None else reports)
     conn.execute(delete(stories).where(stories.c.bucket == bucket))
     if built:
         conn.execute(insert(stories), [_story_row(s, bucket) for s in built])
@@ -349,16 +370,21 @@ def _claim_state(row: Any) -> tuple[Any, ...]:
 
 
 def _bucket_reports(conn: Connection, bucket: str) -> list[linking.Report]:
+    return _reports_of_buckets(conn, [bucket]).get(bucket, [])
+
+
+def _reports_of_buckets(conn: Connection, buckets: Sequence[str]) -> dict[str, list[linking.Report]]:
+    """The reports of the claims of the given buckets, by bucket."""
     query = (
-        select(events, articles.c.published, articles.c.outlet, articles.c.url)
+        select(events, claims.c.bucket, articles.c.published, articles.c.outlet, articles.c.url)
         .select_from(claims.join(events, events.c.id == claims.c.event_id).join(articles, articles.c.id == events.c.article_id))
-        .where(claims.c.bucket == bucket)
+        .where(claims.c.bucket.in_(buckets))
     )
     rows = conn.execute(query).mappings().all()
-    return [
-        linking.Report(ev, r["article_id"], r["published"], r["outlet"], r["url"])
-        for ev, r in zip(events_from_rows(conn, rows), rows, strict=True)
-    ]
+    out: dict[str, list[linking.Report]] = {}
+    for ev, r in zip(events_from_rows(conn, rows), rows, strict=True):
+        out.setdefault(r["bucket"], []).append(linking.Report(ev, r["article_id"], r["published"], r["outlet"], r["url"]))
+    return out
 
 
 def _story_row(story: Story, bucket: str) -> dict[str, Any]:

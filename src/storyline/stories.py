@@ -159,6 +159,7 @@ def participant_key(actor: Actor) -> str | None:
     return f"{name_key(actor.name)}/{actor.country or ''}"
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """A name as linking compares it: folded, hyphens, dots and spacing variants made one
     ("Kim Jong-un", "Kim Jong Un" and "KIM JONG UN" are one person; "J.D. Vance" = "J. D. Vance")."""
@@ -240,6 +241,7 @@ def _country_of(key: str) -> str:
     return key.rsplit("/", 1)[-1]
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_country(key: str) -> bool:
     """A participant that is a country itself ("North Korea", "the United States")."""
     name, _, code = key.rpartition("/")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import itertools
 import json
 import random
 import sys
@@ -66,6 +67,7 @@ class World:
     countries: list[tuple[Actor, Place]]
     people: list[Actor]
     happenings: list[Happening]
+    weights: list[float]
 
     @classmethod
     def make(cls, seed: int, n_countries: int = 80, n_people: int = 2000) -> World:
@@ -77,12 +79,12 @@ class World:
             countries.append((Actor(name + "ia", code, "GOV"),
                               Place(name + " City", code, rng.uniform(-50, 60), rng.uniform(-120, 150))))
         people = [Actor(_name(rng, 2), countries[rng.randrange(n_countries)][0].country, "GOV") for _ in range(n_people)]
-        return cls(rng, countries, people, [])
+        return cls(rng, countries, people, [], list(itertools.accumulate(1 / (rank + 1) for rank in range(n_people))))
 
     def person(self) -> Actor:
-        """A person, the famous far more often than the others (Zipf)."""
-        rank = min(int(self.rng.paretovariate(1.1)) - 1, len(self.people) - 1)
-        return self.people[rank]
+        """A person, the famous far more often than the others (Zipf: the n-th most famous is
+        named in proportion to 1/n, so the first is in about one report in eight)."""
+        return self.rng.choices(self.people, cum_weights=self.weights)[0]
 
     def country(self, actor: Actor) -> Actor:
         return next(c for c, _ in self.countries if c.country == actor.country)

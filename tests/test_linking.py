@@ -167,3 +167,26 @@ def test_stories_do_not_depend_on_the_order_of_reports() -> None:
         random.Random(seed).shuffle(shuffled)
         got = [(s.id, [(c.event_id, c.status, c.change) for c in s.claims]) for s in stories.build(shuffled)]
         assert got == expected
+
+
+def test_a_one_sided_directed_claim_joins_the_lane_where_its_side_acts() -> None:
+    pair = report(event("p", "occurred", kind="ACCUSE"), D(2031, 3, 1), "one")
+    lone = report(event("l", "occurred", (LEE,), kind="ACCUSE"), D(2031, 3, 1), "one")            # "Lee accused ..."
+    state = report(event("s", "occurred", (("United States", "USA"),), kind="ACCUSE"), D(2031, 3, 2), "two")
+    assert stories_of([pair, lone, state]) == [["l", "p", "s"]]
+    # the role decides: Lee accusing joins Lee's accusation of Moreau, not Moreau's of Lee
+    back = report(event("b", "occurred", (MOREAU, LEE), kind="ACCUSE"), D(2031, 3, 2), "three")
+    assert stories_of([pair, lone, back]) == [["b"], ["l", "p"]]
+    other = report(event("o", "occurred", (MOREAU,), kind="ACCUSE"), D(2031, 3, 1), "one")      # Moreau accuses: other role
+    assert ["o"] in stories_of([pair, other])
+
+
+def test_a_generic_member_of_a_government_stands_for_its_state() -> None:
+    uk = stories.participant_key(Actor("United Kingdom", "GBR", "GOV"))
+    assert stories.participant_key(Actor("~diplomats", "GBR", "GOV")) == uk
+    assert stories.participant_key(Actor("~officials", "GBR", "GOV")) == uk
+    assert stories.participant_key(Actor("~soldiers", "GBR", "MIL")) != uk     # an army is not the state
+    assert stories.participant_key(Actor("~officials", None, "GOV")) is None   # nobody
+    expelled = event("x", "occurred", (("Norway", "NOR"), ("~diplomats", "GBR")), kind="SANCTION")
+    states = event("y", "occurred", (("Norway", "NOR"), ("United Kingdom", "GBR")), kind="SANCTION")
+    assert stories.bucket_key(expelled) == stories.bucket_key(states)

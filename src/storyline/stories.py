@@ -58,6 +58,7 @@ class Rules:
     min_participants: int
     partner_max_chars: int
     state_sides: frozenset[str]
+    state_sectors: frozenset[str]
     ignore_sectors: frozenset[str]
     generic_prefix: str
     max_gap: dt.timedelta
@@ -82,7 +83,7 @@ SCHEMA = Table({
     }, other=Key(str), required=True),
     "modes": Table({"separate": _WORDS}, required=True),
     "participants": Table({"min": Key(int, required=True), "partner_max_chars": Key(int, required=True), "ignore_sectors": _WORDS,
-                           "state_sides": _WORDS,
+                           "state_sides": _WORDS, "state_sectors": _WORDS,
                            "generic_prefix": Key(str, required=True)}, required=True),
     "time": Table({"max_gap_days": Key(int, required=True), "anchor_precisions": _WORDS, "anchor_statuses": _WORDS,
                    "anchor_max_days": Key(int, required=True), "anchor_slack_days": Key(int, required=True),
@@ -111,6 +112,7 @@ def rules() -> Rules:
         separate_modes=frozenset(raw["modes"]["separate"]),
         min_participants=raw["participants"]["min"], partner_max_chars=raw["participants"]["partner_max_chars"],
         state_sides=frozenset(raw["participants"]["state_sides"]),
+        state_sectors=frozenset(raw["participants"]["state_sectors"]),
         ignore_sectors=frozenset(raw["participants"]["ignore_sectors"]),
         generic_prefix=raw["participants"]["generic_prefix"],
         max_gap=dt.timedelta(days=raw["time"]["max_gap_days"]),
@@ -150,11 +152,15 @@ class Report:
 # ---------------------------------------------------------------- participants and buckets
 def participant_key(actor: Actor) -> str | None:
     """Who an actor is, for linking: name and country; a generic actor is its country and
-    sector; None for an actor that identifies nobody."""
+    sector, and a generic member of a government (`state_sectors`: "officials", "diplomats")
+    its state; None for an actor that identifies nobody."""
     r = rules()
     if actor.sector in r.ignore_sectors:
         return None
     if actor.name.startswith(r.generic_prefix):
+        state = country_table().get(actor.country or "") if actor.sector in r.state_sectors else None
+        if state is not None:
+            return f"{name_key(state[0])}/{actor.country}"  # "British diplomats" expelled: the United Kingdom
         return f"{r.generic_prefix}{actor.country}/{actor.sector}" if actor.country else None
     return f"{name_key(actor.name)}/{actor.country or ''}"
 
@@ -355,7 +361,34 @@ def lanes(reports: Sequence[Report]) -> dict[tuple[str, ...], list[Report]]:
     out: dict[tuple[str, ...], list[Report]] = {}
     for report in reports:
         out.setdefault(_lane(report, meetings), []).append(report)
+    return _join_one_sided(out)
+
+
+def _join_one_sided(found: dict[tuple[str, ...], list[Report]]) -> dict[tuple[str, ...], list[Report]]:
+    """A directed report that names one side only ("Lee accused ...", linked to the pair through
+    its article) joins the lane of the same family and mode where that side acts (or is acted
+    on) in the same role, when there is exactly one such lane: the other side is the one its
+    article names. A country counts as the side of its person."""
+    full = [lane for lane in found if lane[2] and lane[3]]
+    out: dict[tuple[str, ...], list[Report]] = {}
+    for lane in sorted(found):
+        fam, mode, actors, recipients = lane
+        target = lane
+        if bool(actors) != bool(recipients):
+            role, side = (2, actors) if actors else (3, recipients)
+            fits = [f for f in full if f[:2] == (fam, mode) and _same_side(side, f[role])]
+            target = fits[0] if len(fits) == 1 else lane
+        out.setdefault(target, []).extend(found[lane])
     return out
+
+
+def _same_side(side: str, other: str) -> bool:
+    """Two lane sides (newline-joined participant keys) are one: equal, or one country
+    standing for a side of its people."""
+    if side == other:
+        return True
+    keys = other.split("\n")
+    return _is_country(side) and all(_country_of(k) == _country_of(side) and not _is_country(k) for k in keys)
 
 
 # ---------------------------------------------------------------- happenings in time

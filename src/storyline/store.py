@@ -292,8 +292,13 @@ def _link_pending(conn: Connection) -> list[str]:
     linked: list[str] = []
     for chunk in (buckets[i:i + _BUCKETS_PER_QUERY] for i in range(0, len(buckets), _BUCKETS_PER_QUERY)):
         reports = _read_buckets(conn, chunk)
-        linked += [bucket for bucket in chunk
-                   if _build_bucket(conn, bucket, None if reports is None else reports.get(bucket, [])) is not None]
+        if reports is None:
+            linked += [bucket for bucket in chunk if _build_bucket(conn, bucket, None) is not None]
+            continue
+        built = {bucket: found for bucket in chunk
+                 if (found := _built(bucket, reports.get(bucket, []))) is not None}
+        _replace_stories(conn, built)
+        linked += list(built)
     if len(linked) < len(buckets):
         log.warning("stories of %d bucket(s) not linked (see above); their claims stay pending and are tried "
                     "again on the next run", len(buckets) - len(linked))
@@ -309,6 +314,41 @@ def _read_buckets(conn: Connection, buckets: Sequence[str]) -> dict[str, list[li
         raise
     except Exception:  # noqa: BLE001 - read again bucket by bucket, where the bad one is logged
         return None
+
+
+def _built(bucket: str, reports: Sequence[linking.Report]) -> list[Story] | None:
+    """The stories of a bucket's reports, or None when they cannot be linked (logged)."""
+    try:
+        return linking.build(reports)
+    except Exception as exc:  # noqa: BLE001 - one bucket must never stop every later run
+        log.warning("stories of bucket %s not linked: %s: %s", bucket, type(exc).__name__, exc)
+        return None
+
+
+def _replace_stories(conn: Connection, built: dict[str, list[Story]]) -> None:
+    """`rebuild`'s writes for many buckets at once: their stories replaced, and their claims'
+    story, place and status updated where they changed."""
+    if not built:
+        return
+    names = list(built)
+    conn.execute(delete(stories).where(stories.c.bucket.in_(names)))
+    rows = [_story_row(story, bucket) for bucket, found in built.items() for story in found]
+    if rows:
+        conn.execute(insert(stories), rows)
+    old = {r["event_id"]: r for r in conn.execute(select(claims).where(claims.c.bucket.in_(names))).mappings()}
+    _update_claims(conn, [story for found in built.values() for story in found], old)
+
+
+def _update_claims(conn: Connection, built: Sequence[Story], old: dict[str, Any]) -> None:
+    changed = [
+        {"eid": c.event_id, "story_id": s.id, "seq": seq, "status": c.status, "change": c.change, "conflict": int(c.conflict)}
+        for s in built for seq, c in enumerate(s.claims)
+        if _claim_state(old[c.event_id]) != (s.id, seq, c.status, c.change, int(c.conflict))
+    ]
+    if changed:
+        conn.execute(update(claims).where(claims.c.event_id == bindparam("eid")).values(
+            story_id=bindparam("story_id"), seq=bindparam("seq"), status=bindparam("status"),
+            change=bindparam("change"), conflict=bindparam("conflict")), changed)
 
 
 def _build_bucket(conn: Connection, bucket: str, reports: Sequence[linking.Report] | None) -> list[Story] | None:
@@ -333,16 +373,18 @@ def relink(engine: Engine) -> int:
 def _relink(conn: Connection) -> int:
     conn.execute(delete(stories))
     conn.execute(delete(claims))
-    for article_id in conn.execute(select(articles.c.id).order_by(articles.c.id)).scalars().all():
-        article = _article(conn, article_id)
-        rows = conn.execute(select(events).where(events.c.article_id == article_id).order_by(events.c.seq)).mappings().all()
-        _insert_claims(conn, article, events_from_rows(conn, rows))
+    ids = conn.execute(select(articles.c.id).order_by(articles.c.id)).scalars().all()
+    for chunk in (ids[i:i + _BUCKETS_PER_QUERY] for i in range(0, len(ids), _BUCKETS_PER_QUERY)):
+        found = {r["id"]: article_from_row(r) for r in conn.execute(select(articles).where(articles.c.id.in_(chunk))).mappings()}
+        rows = conn.execute(select(events).where(events.c.article_id.in_(chunk))
+                            .order_by(events.c.article_id, events.c.seq)).mappings().all()
+        by_article: dict[str, list[Event]] = {}
+        for ev, row in zip(events_from_rows(conn, rows), rows, strict=True):
+            by_article.setdefault(row["article_id"], []).append(ev)
+        for article_id in chunk:
+            _insert_claims(conn, found[article_id], by_article.get(article_id, []))
     _link_pending(conn)
     return int(conn.execute(select(func.count()).select_from(stories)).scalar() or 0)
-
-
-def _article(conn: Connection, article_id: str) -> Article:
-    return article_from_row(conn.execute(select(articles).where(articles.c.id == article_id)).mappings().one())
 
 
 def rebuild(conn: Connection, bucket: str, reports: Sequence[linking.Report] | None = None) -> list[Story]:
@@ -353,15 +395,7 @@ def rebuild(conn: Connection, bucket: str, reports: Sequence[linking.Report] | N
     if built:
         conn.execute(insert(stories), [_story_row(s, bucket) for s in built])
     old = {r["event_id"]: r for r in conn.execute(select(claims).where(claims.c.bucket == bucket)).mappings()}
-    changed = [
-        {"eid": c.event_id, "story_id": s.id, "seq": seq, "status": c.status, "change": c.change, "conflict": int(c.conflict)}
-        for s in built for seq, c in enumerate(s.claims)
-        if _claim_state(old[c.event_id]) != (s.id, seq, c.status, c.change, int(c.conflict))
-    ]
-    if changed:
-        conn.execute(update(claims).where(claims.c.event_id == bindparam("eid")).values(
-            story_id=bindparam("story_id"), seq=bindparam("seq"), status=bindparam("status"),
-            change=bindparam("change"), conflict=bindparam("conflict")), changed)
+    _update_claims(conn, built, old)
     return built
 
 

@@ -6,9 +6,10 @@ outlet. The time of the statement ("a U.S. official said Tuesday") is the event'
 never re-reads an article, and imports no NLP. Linking runs in two steps:
 
 1. `bucket_key(event)`: the participants of the event after actor resolution (names and
-   countries; generic actors as their country and sector). It depends on the event alone, so a
-   new article only touches the buckets of its own events; an event with fewer than two
-   participants is a bucket, and a story, of its own.
+   countries; generic actors as their country and sector) and its family of types
+   (`bucket_family`). It depends on the event and its article alone, so a new article only
+   touches the buckets of its own events; an event with fewer than two participants (none
+   taken from its article) is a bucket, and a story, of its own.
 2. `build(reports)`: the reports of one bucket split into stories, by family of event type
    (a planned and a held meeting are one happening), direction (for directed types), mode
    class (a phone call is not the meeting it prepares) and time: occurrences dated within a
@@ -59,6 +60,7 @@ class Rules:
     partner_max_chars: int
     state_sides: frozenset[str]
     state_sectors: frozenset[str]
+    bucket_together: frozenset[str]
     ignore_sectors: frozenset[str]
     generic_prefix: str
     max_gap: dt.timedelta
@@ -79,6 +81,7 @@ SCHEMA = Table({
     "families": Table({
         "meeting_as": Table({"type": Key(str, required=True), "statuses": _WORDS}, required=True),
         "symmetric": Table({"names": _WORDS}, required=True),
+        "bucket_together": Table({"names": _WORDS}, required=True),
         "canonical": Table(other=Key(str), required=True),
     }, other=Key(str), required=True),
     "modes": Table({"separate": _WORDS}, required=True),
@@ -110,6 +113,7 @@ def rules() -> Rules:
         meeting_as_type=fam["meeting_as"]["type"], meeting_as_statuses=frozenset(fam["meeting_as"]["statuses"]),
         symmetric=frozenset(fam["symmetric"]["names"]), canonical=dict(fam["canonical"]),
         separate_modes=frozenset(raw["modes"]["separate"]),
+        bucket_together=frozenset(fam["bucket_together"]["names"]),
         min_participants=raw["participants"]["min"], partner_max_chars=raw["participants"]["partner_max_chars"],
         state_sides=frozenset(raw["participants"]["state_sides"]),
         state_sectors=frozenset(raw["participants"]["state_sectors"]),
@@ -189,8 +193,18 @@ def bucket_key(event: Event, article_events: Sequence[Event] = ()) -> str:
         keys = partner(event, keys[0], article_events) or keys
     elif len(keys) == 2 and _countries_only(keys) and family(event.type, event.cameo) in rules().state_sides:
         keys = leaders(event, keys, article_events) or keys
-    basis = "\n".join(keys) if len(keys) >= rules().min_participants else f"event:{event.id}"
+    linked = len(keys) >= rules().min_participants
+    basis = "\n".join((*keys, f"#{bucket_family(event)}")) if linked else f"event:{event.id}"
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:24]
+
+
+def bucket_family(event: Event) -> str:
+    """The part of the bucket key that the type gives: its family, or the group of families
+    that can be one happening (`bucket_together`: an announced meeting coded AGREE). Lanes never
+    join reports of families apart, so buckets split by family lose nothing, and a pair in the
+    news every day (whose bucket each run rebuilds whole) is rebuilt a family at a time."""
+    fam = family(event.type, event.cameo)
+    return "+".join(sorted(rules().bucket_together)) if fam in rules().bucket_together else fam
 
 
 def partner(event: Event, key: str, article_events: Sequence[Event]) -> tuple[str, ...] | None:

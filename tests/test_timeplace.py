@@ -214,6 +214,9 @@ def test_modality_reaches_only_its_own_clause(extractor: Extractor, text: str, k
     ("The meeting between Ruto and Museveni broke off early on Friday.", "occurred"),
     ("Talks between Lula and Petro concluded on Monday without a deal.", "occurred"),
     ("The Lula-Petro summit in Brasilia ended in failure on Thursday.", "occurred"),
+    # a happening "without" which another ended did not take place
+    ("Ruto left Kampala on Friday without a meeting with Museveni.", "cancelled"),
+    ("Lula returned from Bogota on Monday without a meeting with Petro.", "cancelled"),
     # ... while calling it off, or its end to come, are not
     ("Lula cancelled the summit with Petro on Monday.", "cancelled"),
     ("Talks between Ruto and Museveni will end on Friday.", "planned"),

@@ -179,9 +179,11 @@ def _is_negated_noun(noun: Token) -> bool:
 
 def _noun_status(noun: Token, cues: Cues) -> str | None:
     """ "the planned summit", "a would-be meeting" (the modifier may be hyphenated); "there was
-    no meeting" (denied), "there will be no talks" (cancelled)."""
+    no meeting" (denied), "there will be no talks", "ended without a deal" (cancelled)."""
     if any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children):
         return "denied" if noun.head.tag_ in ("VBD", "VBN") and not _modal(noun.head) else "cancelled"
+    if noun.dep_ == "pobj" and noun.head.lower_ in cues.absent_preps:
+        return "cancelled"  # "left Hanoi without a deal": none was reached
     for child in noun.children:
         words = (child.lower_, child.lemma_.lower(), hyphenated(child))
         if child.dep_ in ("amod", "compound", "acl", "poss", "nmod") or child.tag_ in ("VBN", "JJ"):

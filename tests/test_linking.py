@@ -45,12 +45,26 @@ def test_a_claim_naming_one_side_joins_the_pair_its_article_names_nearby() -> No
     pair = event("p", "planned", at=100)
     lone = event("l", "planned", (MOREAU,), at=400)
     far = event("f", "planned", (MOREAU,), at=100 + stories.rules().partner_max_chars + 50)
+    far_other = event("o", "occurred", (MOREAU,), kind="ACCUSE", at=100 + stories.rules().partner_max_chars + 60)
     stranger = event("s", "planned", (("Omar Sahin", "TUR"),), at=300)
-    article = [pair, lone, far, stranger]
+    article = [pair, lone, far, far_other, stranger]
     assert stories.bucket_key(lone, article) == stories.bucket_key(pair, article)
     assert stories.bucket_key(lone) != stories.bucket_key(pair)          # alone, it says nothing of the other side
-    assert stories.bucket_key(far, article) != stories.bucket_key(pair)   # too far from the pair
+    assert stories.bucket_key(far, article) == stories.bucket_key(pair)   # the same family: anywhere in the article
+    pair_key = stories.bucket_key(event("q", "occurred", kind="ACCUSE", at=100), [])
+    assert stories.bucket_key(far_other, article) != pair_key             # another family, far from the pair
+    near_other = event("n", "occurred", (MOREAU,), kind="ACCUSE", at=300)
+    assert stories.bucket_key(near_other, article) == pair_key           # ... nearby, it takes the pair
     assert stories.bucket_key(stranger, article) != stories.bucket_key(pair)
+
+
+def test_a_country_alone_joins_the_pair_of_states_it_is_one_of() -> None:
+    states = event("t", "occurred", (("Norway", "NOR"), ("Chile", "CHL")), kind="SANCTION", at=100)
+    lone = event("u", "occurred", (("Chile", "CHL"),), kind="SANCTION", at=900)
+    other = event("v", "occurred", (("Peru", "PER"),), kind="SANCTION", at=950)
+    article = [states, lone, other]
+    assert stories.bucket_key(lone, article) == stories.bucket_key(states, article)
+    assert stories.bucket_key(other, article) != stories.bucket_key(states, article)
 
 
 def test_a_country_stands_for_its_person_only_where_the_article_names_them() -> None:

@@ -191,7 +191,7 @@ def bucket_key(event: Event, article_events: Sequence[Event] = ()) -> str:
     keys = participant_keys(event)
     if len(keys) == 1 and len(keys) < rules().min_participants:
         keys = partner(event, keys[0], article_events) or keys
-    elif len(keys) == 2 and _countries_only(keys) and family(event.type, event.cameo) in rules().state_sides:
+    if len(keys) == 2 and _countries_only(keys) and family(event.type, event.cameo) in rules().state_sides:
         keys = leaders(event, keys, article_events) or keys
     linked = len(keys) >= rules().min_participants
     basis = "\n".join((*keys, f"#{bucket_family(event)}")) if linked else f"event:{event.id}"
@@ -208,25 +208,25 @@ def bucket_family(event: Event) -> str:
 
 
 def partner(event: Event, key: str, article_events: Sequence[Event]) -> tuple[str, ...] | None:
-    """The participants of the nearest event of the same article (same family of type first)
-    that names the event's participant and exactly one other: "Trump arrives for the summit"
-    joins the Trump–Kim summit when the article names that pair nearby. A country alone joins
-    a pair that has one of its people ("North Korea said the summit ..."): a country is not
-    merged with its leader in general, only where its article names them together. Depends on
-    the article alone, so linking stays incremental and independent of the order articles
-    arrive in. (Claims between two countries keep their own stories: another article may
-    name no people, and a deal between states must link across both.)"""
+    """The participants of the nearest event of the same article that names the event's
+    participant and exactly one other: of the same family of type anywhere in the article, else
+    of another family at most `partner_max_chars` away. "Trump arrives for the summit" joins the
+    Trump–Kim summit when the article names that pair. A country alone joins a pair that has
+    one of its people ("North Korea said the summit ..."), or a pair of states it is one of: a
+    country is not merged with its leader in general, only where its article names them
+    together. Depends on the article alone, so linking stays incremental and independent of
+    the order articles arrive in."""
     fam = family(event.type, event.cameo)
     best: tuple[int, int, int, tuple[str, ...]] | None = None
     for other in article_events:
         pair = participant_keys(other)
-        if other.id == event.id or len(pair) != 2 or _countries_only(pair) or not _side_of(key, pair):
+        if other.id == event.id or len(pair) != 2 or not _side_of(key, pair) or (_countries_only(pair) and key not in pair):
             continue
         rank = (family(other.type, other.cameo) != fam, abs(other.evidence.start - event.evidence.start),
                 other.evidence.start, pair)
         if best is None or rank < best:
             best = rank
-    if best is None or best[1] > rules().partner_max_chars:
+    if best is None or (best[0] and best[1] > rules().partner_max_chars):
         return None
     return best[3]
 

@@ -205,7 +205,7 @@ def test_modality_reaches_only_its_own_clause(extractor: Extractor, text: str, k
     ("Analysts predict a summit between Lula and Petro in November.", "hypothetical"),
     ("Ruto anticipates talks with Museveni in Kampala next month, his office said.", "hypothetical"),
     # an occasion spoken of is neither held nor called off
-    ("Lula said the Brasilia summit won't be the last time he meets Petro.", "hypothetical"),
+    ("Lula said the Brasilia summit would not be the final time he meets Petro.", "hypothetical"),
     ("It will not be the last time Ruto meets Museveni, aides said.", "hypothetical"),
     ("The next time Lula meets Petro, they will sign the pact.", "hypothetical"),
     ("The last time Lula met Petro, they signed a pact.", "occurred"),

@@ -45,7 +45,7 @@ def _chain_status(trigger: Token, cues: Cues) -> str | None:
         if _is_question(node, cues):
             break  # "a reporter asked whether the minister would visit": no condition on the visit
         if node.dep_ == "relcl" and head.lower_ in cues.occasion_nouns and node.tag_ in ("VBP", "VBZ"):
-            return "hypothetical"  # "won't be the last time he meets her", "the next time they meet"
+            return "hypothetical"  # "would not be the final time she visits", "the next time they meet"
         if node.dep_ in ("relcl", "advcl") and _finite(node):
             # "Peru, which has urged talks, would ...", "warned when the bill was rejected", "will
             # meet after the envoys met": a finite relative or adverbial clause states its own

@@ -282,80 +282,20 @@ def link_pending(engine: Engine) -> list[str]:
         return _link_pending(conn)
 
 
-_BUCKETS_PER_QUERY = 400
-
-
 def _link_pending(conn: Connection) -> list[str]:
-    """Rebuild every bucket with unlinked claims; the claims of many buckets are read in one
-    query (a query per bucket cost more than linking itself)."""
     buckets = sorted(conn.execute(select(claims.c.bucket).where(claims.c.story_id.is_(None)).distinct()).scalars())
-    linked: list[str] = []
-    for chunk in (buckets[i:i + _BUCKETS_PER_QUERY] for i in range(0, len(buckets), _BUCKETS_PER_QUERY)):
-        reports = _read_buckets(conn, chunk)
-        if reports is None:
-            linked += [bucket for bucket in chunk if _build_bucket(conn, bucket, None) is not None]
-            continue
-        built = {bucket: found for bucket in chunk
-                 if (found := _built(bucket, reports.get(bucket, []))) is not None}
-        _replace_stories(conn, built)
-        linked += list(built)
+    linked = [bucket for bucket in buckets if _build_bucket(conn, bucket) is not None]
     if len(linked) < len(buckets):
         log.warning("stories of %d bucket(s) not linked (see above); their claims stay pending and are tried "
                     "again on the next run", len(buckets) - len(linked))
     return linked
 
 
-def _read_buckets(conn: Connection, buckets: Sequence[str]) -> dict[str, list[linking.Report]] | None:
-    """`_reports_of_buckets`, or None when a row cannot be read: each bucket is then read on its
-    own, so that one bad row holds back its bucket only."""
-    try:
-        return _reports_of_buckets(conn, buckets)
-    except SQLAlchemyError:
-        raise
-    except Exception:  # noqa: BLE001 - read again bucket by bucket, where the bad one is logged
-        return None
-
-
-def _built(bucket: str, reports: Sequence[linking.Report]) -> list[Story] | None:
-    """The stories of a bucket's reports, or None when they cannot be linked (logged)."""
-    try:
-        return linking.build(reports)
-    except Exception as exc:  # noqa: BLE001 - one bucket must never stop every later run
-        log.warning("stories of bucket %s not linked: %s: %s", bucket, type(exc).__name__, exc)
-        return None
-
-
-def _replace_stories(conn: Connection, built: dict[str, list[Story]]) -> None:
-    """`rebuild`'s writes for many buckets at once: their stories replaced, and their claims'
-    story, place and status updated where they changed."""
-    if not built:
-        return
-    names = list(built)
-    conn.execute(delete(stories).where(stories.c.bucket.in_(names)))
-    rows = [_story_row(story, bucket) for bucket, found in built.items() for story in found]
-    if rows:
-        conn.execute(insert(stories), rows)
-    old = {r["event_id"]: r for r in conn.execute(select(claims).where(claims.c.bucket.in_(names))).mappings()}
-    _update_claims(conn, [story for found in built.values() for story in found], old)
-
-
-def _update_claims(conn: Connection, built: Sequence[Story], old: dict[str, Any]) -> None:
-    changed = [
-        {"eid": c.event_id, "story_id": s.id, "seq": seq, "status": c.status, "change": c.change, "conflict": int(c.conflict)}
-        for s in built for seq, c in enumerate(s.claims)
-        if _claim_state(old[c.event_id]) != (s.id, seq, c.status, c.change, int(c.conflict))
-    ]
-    if changed:
-        conn.execute(update(claims).where(claims.c.event_id == bindparam("eid")).values(
-            story_id=bindparam("story_id"), seq=bindparam("seq"), status=bindparam("status"),
-            change=bindparam("change"), conflict=bindparam("conflict")), changed)
-
-
-def _build_bucket(conn: Connection, bucket: str, reports: Sequence[linking.Report] | None) -> list[Story] | None:
+def _build_bucket(conn: Connection, bucket: str) -> list[Story] | None:
     """`rebuild`, or None when the bucket's claims cannot be read or linked (logged). A database
     error is not the bucket's fault and is raised."""
     try:
-        return rebuild(conn, bucket, reports)
+        return rebuild(conn, bucket)
     except SQLAlchemyError:
         raise
     except Exception as exc:  # noqa: BLE001 - one bucket must never stop every later run
@@ -373,29 +313,34 @@ def relink(engine: Engine) -> int:
 def _relink(conn: Connection) -> int:
     conn.execute(delete(stories))
     conn.execute(delete(claims))
-    ids = conn.execute(select(articles.c.id).order_by(articles.c.id)).scalars().all()
-    for chunk in (ids[i:i + _BUCKETS_PER_QUERY] for i in range(0, len(ids), _BUCKETS_PER_QUERY)):
-        found = {r["id"]: article_from_row(r) for r in conn.execute(select(articles).where(articles.c.id.in_(chunk))).mappings()}
-        rows = conn.execute(select(events).where(events.c.article_id.in_(chunk))
-                            .order_by(events.c.article_id, events.c.seq)).mappings().all()
-        by_article: dict[str, list[Event]] = {}
-        for ev, row in zip(events_from_rows(conn, rows), rows, strict=True):
-            by_article.setdefault(row["article_id"], []).append(ev)
-        for article_id in chunk:
-            _insert_claims(conn, found[article_id], by_article.get(article_id, []))
+    for article_id in conn.execute(select(articles.c.id).order_by(articles.c.id)).scalars().all():
+        article = _article(conn, article_id)
+        rows = conn.execute(select(events).where(events.c.article_id == article_id).order_by(events.c.seq)).mappings().all()
+        _insert_claims(conn, article, events_from_rows(conn, rows))
     _link_pending(conn)
     return int(conn.execute(select(func.count()).select_from(stories)).scalar() or 0)
 
 
-def rebuild(conn: Connection, bucket: str, reports: Sequence[linking.Report] | None = None) -> list[Story]:
-    """Replace the stories of one bucket by those built from all of its claims (`reports`, when
-    the caller has read them)."""
-    built = linking.build(_bucket_reports(conn, bucket) if reports is None else reports)
+def _article(conn: Connection, article_id: str) -> Article:
+    return article_from_row(conn.execute(select(articles).where(articles.c.id == article_id)).mappings().one())
+
+
+def rebuild(conn: Connection, bucket: str) -> list[Story]:
+    """Replace the stories of one bucket by those built from all of its claims."""
+    built = linking.build(_bucket_reports(conn, bucket))
     conn.execute(delete(stories).where(stories.c.bucket == bucket))
     if built:
         conn.execute(insert(stories), [_story_row(s, bucket) for s in built])
     old = {r["event_id"]: r for r in conn.execute(select(claims).where(claims.c.bucket == bucket)).mappings()}
-    _update_claims(conn, built, old)
+    changed = [
+        {"eid": c.event_id, "story_id": s.id, "seq": seq, "status": c.status, "change": c.change, "conflict": int(c.conflict)}
+        for s in built for seq, c in enumerate(s.claims)
+        if _claim_state(old[c.event_id]) != (s.id, seq, c.status, c.change, int(c.conflict))
+    ]
+    if changed:
+        conn.execute(update(claims).where(claims.c.event_id == bindparam("eid")).values(
+            story_id=bindparam("story_id"), seq=bindparam("seq"), status=bindparam("status"),
+            change=bindparam("change"), conflict=bindparam("conflict")), changed)
     return built
 
 
@@ -404,21 +349,16 @@ def _claim_state(row: Any) -> tuple[Any, ...]:
 
 
 def _bucket_reports(conn: Connection, bucket: str) -> list[linking.Report]:
-    return _reports_of_buckets(conn, [bucket]).get(bucket, [])
-
-
-def _reports_of_buckets(conn: Connection, buckets: Sequence[str]) -> dict[str, list[linking.Report]]:
-    """The reports of the claims of the given buckets, by bucket."""
     query = (
-        select(events, claims.c.bucket, articles.c.published, articles.c.outlet, articles.c.url)
+        select(events, articles.c.published, articles.c.outlet, articles.c.url)
         .select_from(claims.join(events, events.c.id == claims.c.event_id).join(articles, articles.c.id == events.c.article_id))
-        .where(claims.c.bucket.in_(buckets))
+        .where(claims.c.bucket == bucket)
     )
     rows = conn.execute(query).mappings().all()
-    out: dict[str, list[linking.Report]] = {}
-    for ev, r in zip(events_from_rows(conn, rows), rows, strict=True):
-        out.setdefault(r["bucket"], []).append(linking.Report(ev, r["article_id"], r["published"], r["outlet"], r["url"]))
-    return out
+    return [
+        linking.Report(ev, r["article_id"], r["published"], r["outlet"], r["url"])
+        for ev, r in zip(events_from_rows(conn, rows), rows, strict=True)
+    ]
 
 
 def _story_row(story: Story, bucket: str) -> dict[str, Any]:

@@ -45,12 +45,26 @@ def test_a_claim_naming_one_side_joins_the_pair_its_article_names_nearby() -> No
     pair = event("p", "planned", at=100)
     lone = event("l", "planned", (MOREAU,), at=400)
     far = event("f", "planned", (MOREAU,), at=100 + stories.rules().partner_max_chars + 50)
+    far_other = event("o", "occurred", (MOREAU,), kind="ACCUSE", at=100 + stories.rules().partner_max_chars + 60)
     stranger = event("s", "planned", (("Omar Sahin", "TUR"),), at=300)
-    article = [pair, lone, far, stranger]
+    article = [pair, lone, far, far_other, stranger]
     assert stories.bucket_key(lone, article) == stories.bucket_key(pair, article)
     assert stories.bucket_key(lone) != stories.bucket_key(pair)          # alone, it says nothing of the other side
-    assert stories.bucket_key(far, article) != stories.bucket_key(pair)   # too far from the pair
+    assert stories.bucket_key(far, article) == stories.bucket_key(pair)   # the same family: anywhere in the article
+    pair_key = stories.bucket_key(event("q", "occurred", kind="ACCUSE", at=100), [])
+    assert stories.bucket_key(far_other, article) != pair_key             # another family, far from the pair
+    near_other = event("n", "occurred", (MOREAU,), kind="ACCUSE", at=300)
+    assert stories.bucket_key(near_other, article) == pair_key           # ... nearby, it takes the pair
     assert stories.bucket_key(stranger, article) != stories.bucket_key(pair)
+
+
+def test_a_country_alone_joins_the_pair_of_states_it_is_one_of() -> None:
+    states = event("t", "occurred", (("Norway", "NOR"), ("Chile", "CHL")), kind="SANCTION", at=100)
+    lone = event("u", "occurred", (("Chile", "CHL"),), kind="SANCTION", at=900)
+    other = event("v", "occurred", (("Peru", "PER"),), kind="SANCTION", at=950)
+    article = [states, lone, other]
+    assert stories.bucket_key(lone, article) == stories.bucket_key(states, article)
+    assert stories.bucket_key(other, article) != stories.bucket_key(states, article)
 
 
 def test_a_country_stands_for_its_person_only_where_the_article_names_them() -> None:
@@ -62,7 +76,15 @@ def test_a_country_stands_for_its_person_only_where_the_article_names_them() -> 
     assert stories.bucket_key(one_nation, article) == stories.bucket_key(pair)
     assert stories.bucket_key(one_nation, [one_nation]) != stories.bucket_key(pair)   # no pair named nearby
     assert stories.bucket_key(another, article) != stories.bucket_key(pair)
-    assert stories.bucket_key(nations, article) != stories.bucket_key(pair)           # states keep their own story
+    # two states stand for their leaders in a meeting the article names between them ...
+    assert stories.bucket_key(nations, article) == stories.bucket_key(pair)
+    assert stories.bucket_key(nations, [nations]) != stories.bucket_key(pair)
+    # ... not in a deal between states (another article may name no people), nor for other states
+    deal = event("d", "occurred", (("United States", "USA"), ("France", "FRA")), kind="AGREE", at=260)
+    deal_pair = event("e", "occurred", kind="AGREE", at=100)
+    assert stories.bucket_key(deal, [deal, deal_pair]) != stories.bucket_key(deal_pair)
+    others = event("o", "planned", (("United States", "USA"), ("Germany", "DEU")), at=250)
+    assert stories.bucket_key(others, article + [others]) != stories.bucket_key(pair)
 
 
 def test_a_report_published_before_the_occurrence_began_is_a_plan() -> None:
@@ -110,3 +132,75 @@ def test_within_a_moment_the_claim_that_names_both_sides_sets_the_status() -> No
     pair_claim = report(event("q", "planned"), D(2031, 3, 1), "one")
     (built,) = stories.build([pair_claim, side_remark])
     assert [c.event_id for c in built.claims] == ["r", "q"] and built.status == "planned"
+
+
+ZONE = Place("Border Zone", None, 41.0, 20.0)          # an invented region across a border
+NEAR_ZONE = Place("Crossing Village", "ALB", 41.1, 20.1)
+FAR_CITY = Place("Far City", "THA", 13.7, 100.5)
+
+
+def test_a_place_without_a_country_agrees_by_distance() -> None:
+    assert stories.same_place(ZONE, NEAR_ZONE) and stories.same_place(NEAR_ZONE, ZONE)
+    assert not stories.same_place(ZONE, FAR_CITY)
+    assert stories.same_place(ZONE, None) and stories.same_place(GENEVA, GENEVA)
+    assert not stories.same_place(GENEVA, OSLO)
+    assert stories.same_place(Place("Old Quarter", None), Place("old quarter", None))   # no coordinates: by name
+    assert not stories.same_place(Place("Old Quarter", None), Place("New Harbour", None))
+
+
+def test_an_undated_report_at_a_border_zone_is_not_the_summit_far_away() -> None:
+    summit = report(event("s", "occurred", day=(D(2031, 3, 4), D(2031, 3, 5)), place=FAR_CITY), D(2031, 3, 6))
+    zone = report(event("z", "occurred", place=ZONE), D(2031, 6, 30))             # months later, at the zone
+    village = report(event("v", "occurred", day=(D(2031, 6, 29), D(2031, 6, 29)), place=NEAR_ZONE), D(2031, 6, 30))
+    assert stories_of([summit, zone, village]) == [["s"], ["v", "z"]]
+
+
+def test_an_undated_held_report_before_the_first_occurrence_is_talk_of_it() -> None:
+    early = report(event("e", "occurred"), D(2031, 2, 10))              # "the summit", weeks ahead
+    held = report(event("h", "occurred", day=(D(2031, 3, 4), D(2031, 3, 5)), place=GENEVA), D(2031, 3, 6))
+    (built,) = stories.build([early, held])
+    assert [(c.event_id, c.status) for c in built.claims] == [("e", "planned"), ("h", "occurred")]
+    dated_aside = report(event("d", "occurred", day=(D(2031, 2, 1), D(2031, 2, 1))), D(2031, 2, 10))
+    assert ["d"] in stories_of([dated_aside, held])                     # its own date says another time
+
+
+def test_stories_do_not_depend_on_the_order_of_reports() -> None:
+    import random
+    reports = [
+        report(event("p", "planned"), D(2031, 2, 1)),
+        report(event("e", "occurred"), D(2031, 2, 10)),
+        report(event("h", "occurred", day=(D(2031, 3, 4), D(2031, 3, 5)), place=GENEVA), D(2031, 3, 6)),
+        report(event("c", "cancelled", (LEE,)), D(2031, 3, 6)),
+        report(event("z", "occurred", place=ZONE), D(2031, 6, 30)),
+        report(event("v", "occurred", day=(D(2031, 6, 29), D(2031, 6, 29)), place=NEAR_ZONE), D(2031, 6, 30)),
+        report(event("o", "occurred", day=(D(2031, 5, 10), D(2031, 5, 10)), place=OSLO), D(2031, 5, 11)),
+    ]
+    expected = [(s.id, [(c.event_id, c.status, c.change) for c in s.claims]) for s in stories.build(reports)]
+    for seed in range(5):
+        shuffled = reports[:]
+        random.Random(seed).shuffle(shuffled)
+        got = [(s.id, [(c.event_id, c.status, c.change) for c in s.claims]) for s in stories.build(shuffled)]
+        assert got == expected
+
+
+def test_a_one_sided_directed_claim_joins_the_lane_where_its_side_acts() -> None:
+    pair = report(event("p", "occurred", kind="ACCUSE"), D(2031, 3, 1), "one")
+    lone = report(event("l", "occurred", (LEE,), kind="ACCUSE"), D(2031, 3, 1), "one")            # "Lee accused ..."
+    state = report(event("s", "occurred", (("United States", "USA"),), kind="ACCUSE"), D(2031, 3, 2), "two")
+    assert stories_of([pair, lone, state]) == [["l", "p", "s"]]
+    # the role decides: Lee accusing joins Lee's accusation of Moreau, not Moreau's of Lee
+    back = report(event("b", "occurred", (MOREAU, LEE), kind="ACCUSE"), D(2031, 3, 2), "three")
+    assert stories_of([pair, lone, back]) == [["b"], ["l", "p"]]
+    other = report(event("o", "occurred", (MOREAU,), kind="ACCUSE"), D(2031, 3, 1), "one")      # Moreau accuses: other role
+    assert ["o"] in stories_of([pair, other])
+
+
+def test_a_generic_member_of_a_government_stands_for_its_state() -> None:
+    uk = stories.participant_key(Actor("United Kingdom", "GBR", "GOV"))
+    assert stories.participant_key(Actor("~diplomats", "GBR", "GOV")) == uk
+    assert stories.participant_key(Actor("~officials", "GBR", "GOV")) == uk
+    assert stories.participant_key(Actor("~soldiers", "GBR", "MIL")) != uk     # an army is not the state
+    assert stories.participant_key(Actor("~officials", None, "GOV")) is None   # nobody
+    expelled = event("x", "occurred", (("Norway", "NOR"), ("~diplomats", "GBR")), kind="SANCTION")
+    states = event("y", "occurred", (("Norway", "NOR"), ("United Kingdom", "GBR")), kind="SANCTION")
+    assert stories.bucket_key(expelled) == stories.bucket_key(states)

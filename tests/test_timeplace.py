@@ -195,3 +195,46 @@ def test_a_condition_still_makes_an_event_hypothetical(extractor: Extractor, tex
 ])
 def test_modality_reaches_only_its_own_clause(extractor: Extractor, text: str, kind: str, status: str) -> None:
     assert event_of(extractor, text, kind)["status"] == status
+
+
+# ---------------------------------------------------------------- forward-looking talk and endings
+@pytest.mark.parametrize(("text", "status"), [
+    # hopes, expectations and predictions are not a meeting held (the lemmatizer reads "hopes" as "hop")
+    ("Lula hopes to meet Petro in Brasilia this month.", "hypothetical"),
+    ("Ruto hoped to meet Museveni in Kampala before the vote.", "hypothetical"),
+    ("Analysts predict a summit between Lula and Petro in November.", "hypothetical"),
+    ("Ruto anticipates talks with Museveni in Kampala next month, his office said.", "hypothetical"),
+    # an occasion spoken of is neither held nor called off
+    ("Lula said the Brasilia summit would not be the final time he meets Petro.", "hypothetical"),
+    ("It will not be the last time Ruto meets Museveni, aides said.", "hypothetical"),
+    ("The next time Lula meets Petro, they will sign the pact.", "hypothetical"),
+    ("The last time Lula met Petro, they signed a pact.", "occurred"),
+    # a happening that ended, even early or badly, was held
+    ("The summit between Lula and Petro ended abruptly on Tuesday.", "occurred"),
+    ("The meeting between Ruto and Museveni broke off early on Friday.", "occurred"),
+    ("Talks between Lula and Petro concluded on Monday without a deal.", "occurred"),
+    ("The Lula-Petro summit in Brasilia ended in failure on Thursday.", "occurred"),
+    # a happening "without" which another ended did not take place
+    ("Ruto left Kampala on Friday without a meeting with Museveni.", "cancelled"),
+    ("Lula returned from Bogota on Monday without a meeting with Petro.", "cancelled"),
+    # ... while calling it off, or its end to come, are not
+    ("Lula cancelled the summit with Petro on Monday.", "cancelled"),
+    ("Talks between Ruto and Museveni will end on Friday.", "planned"),
+])
+def test_forward_looking_talk_and_endings(extractor: Extractor, text: str, status: str) -> None:
+    assert event_of(extractor, text, "CONSULT")["status"] == status
+
+
+@pytest.mark.parametrize(("text", "published", "dates"), [
+    # a day range takes the year a single day would (the nearest to publication in its tense)
+    ("The Oct. 27-28 summit between Lula and Petro was called off.", "2025-11-02", ("2025-10-27", "2025-10-28")),
+    ("Lula will meet Petro on 3–4 November in Brasilia.", "2025-10-21", ("2025-11-03", "2025-11-04")),
+    ("Ruto met Museveni on Oct. 9-10 in Kampala.", "2025-10-21", ("2025-10-09", "2025-10-10")),
+    # a preview of a meeting days ahead that the parser reads as held keeps the year
+    ("Aides of Ruto and Museveni spoke before the October 28 meeting of the two.", "2025-10-21", ("2025-10-28", "2025-10-28")),
+])
+def test_day_ranges_and_near_days_keep_the_year_of_publication(extractor: Extractor, text: str, published: str,
+                                                               dates: tuple[str, str]) -> None:
+    article = clean(make_document("t.txt", text, "text"), dt.date.fromisoformat(published))
+    found = [e for e in result_dict(extractor(article))["events"] if e["type"] == "CONSULT"]
+    assert found and span(found[0]) == dates, found

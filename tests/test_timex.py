@@ -305,3 +305,66 @@ def test_a_malformed_file_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "bad.tml").write_text("<TimeML><TEXT>unclosed</TimeML>", "utf-8")
     with pytest.raises(StorylineError, match="bad.tml: not well-formed TimeML"):
         evaluate(tmp_path)
+
+
+# --- day ranges in one month -----------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "extent", "first", "last"), [
+    ("The ministers meet on Nov. 4-5 in Lisbon.", "Nov. 4-5", D(2025, 11, 4), D(2025, 11, 5)),
+    ("The forum of 12–14 November drew few guests.", "12–14 November", D(2025, 11, 12), D(2025, 11, 14)),
+    ("Talks will run from November 2 to 3 in Accra.", "November 2 to 3", D(2025, 11, 2), D(2025, 11, 3)),
+    ("The Dec. 8 through 10 conference in Oslo is set.", "Dec. 8 through 10", D(2025, 12, 8), D(2025, 12, 10)),
+    ("The talks on March 3-4, 2026 are the first.", "March 3-4, 2026", D(2026, 3, 3), D(2026, 3, 4)),
+])
+def test_a_day_range_in_one_month_is_one_expression(text: str, extent: str, first: dt.date, last: dt.date) -> None:
+    timex = only(text)
+    assert timex.text == extent
+    assert span(timex, PUBLISHED, "future") == (first, last, "range")
+
+
+@pytest.mark.parametrize(("text", "tense", "first"), [
+    # the range's year is placed by its first day, as a single day's would be
+    ("The Oct. 14-15 summit in Doha ended without a deal.", "past", D(2025, 10, 14)),
+    ("The summit of 2–3 October was cut short.", "past", D(2025, 10, 2)),
+    ("Leaders will gather on Jan. 20-22 in Davos.", "future", D(2026, 1, 20)),
+    ("Leaders gathered on Jan. 20-22 in Davos.", "past", D(2025, 1, 20)),
+])
+def test_a_day_range_takes_its_year_from_the_tense_like_a_day(text: str, tense: Tense, first: dt.date) -> None:
+    timex = only(text)
+    found = span(timex, PUBLISHED, tense)
+    assert found is not None and found[0] == first and found[2] == "range"
+
+
+@pytest.mark.parametrize("text", [
+    "Prices rose on May 5-10 percent of stores.",       # a percentage is no day
+    "The Feb. 30-31 meeting",                          # no such days: no range
+])
+def test_what_is_not_a_day_range(text: str) -> None:
+    for timex in tag(text, PUBLISHED):
+        result = resolve(timex, PUBLISHED, "future")
+        assert result is None or result.precision != "range"
+
+
+@pytest.mark.parametrize(("text", "tense", "anchor", "first"), [
+    # the tense a status gives is a guess: a day within a few weeks of the statement keeps its
+    # year even against it ("before the October 28 meeting" a week ahead; called off a day ago)
+    ("It came before the October 28 meeting.", "past", PUBLISHED, D(2025, 10, 28)),
+    ("The Oct. 19-20 talks were scrapped.", "future", PUBLISHED, D(2025, 10, 19)),
+    ("They called off the October 15 visit.", "present", PUBLISHED, D(2025, 10, 15)),
+    # ... but across the turn of a year, or far from it, the tense decides
+    ("They met on December 28.", "past", D(2026, 1, 5), D(2025, 12, 28)),
+    ("They will meet on January 3.", "future", D(2026, 12, 30), D(2027, 1, 3)),
+    ("They met on June 9.", "past", D(2026, 10, 21), D(2026, 6, 9)),
+])
+def test_a_guessed_tense_keeps_a_near_day_in_its_year(text: str, tense: Tense, anchor: dt.date,
+                                                       first: dt.date) -> None:
+    result = resolve(only(text, anchor), anchor, tense, guessed=True)
+    assert result is not None and result.start == first
+
+
+def test_a_called_off_month_is_the_nearest() -> None:
+    # "present" is neither tense: a called-off happening may have been due either side
+    result = resolve(only("The September summit was called off."), PUBLISHED, "present", guessed=True)
+    assert result is not None and (result.start, result.end) == (D(2025, 9, 1), D(2025, 9, 30))
+    result = resolve(only("The November summit was called off."), PUBLISHED, "present", guessed=True)
+    assert result is not None and result.start == D(2025, 11, 1)

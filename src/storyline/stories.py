@@ -6,9 +6,10 @@ outlet. The time of the statement ("a U.S. official said Tuesday") is the event'
 never re-reads an article, and imports no NLP. Linking runs in two steps:
 
 1. `bucket_key(event)`: the participants of the event after actor resolution (names and
-   countries; generic actors as their country and sector). It depends on the event alone, so a
-   new article only touches the buckets of its own events; an event with fewer than two
-   participants is a bucket, and a story, of its own.
+   countries; generic actors as their country and sector) and its family of types
+   (`bucket_family`). It depends on the event and its article alone, so a new article only
+   touches the buckets of its own events; an event with fewer than two participants (none
+   taken from its article) is a bucket, and a story, of its own.
 2. `build(reports)`: the reports of one bucket split into stories, by family of event type
    (a planned and a held meeting are one happening), direction (for directed types), mode
    class (a phone call is not the meeting it prepares) and time: occurrences dated within a
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -56,6 +58,9 @@ class Rules:
     separate_modes: frozenset[str]
     min_participants: int
     partner_max_chars: int
+    state_sides: frozenset[str]
+    state_sectors: frozenset[str]
+    bucket_together: frozenset[str]
     ignore_sectors: frozenset[str]
     generic_prefix: str
     max_gap: dt.timedelta
@@ -63,6 +68,7 @@ class Rules:
     anchor_statuses: frozenset[str]
     anchor_max_days: int
     anchor_slack: dt.timedelta
+    place_max_km: float
     lifecycle: tuple[str, ...]
     future_occurred: str
     ongoing_max_days: int
@@ -75,13 +81,16 @@ SCHEMA = Table({
     "families": Table({
         "meeting_as": Table({"type": Key(str, required=True), "statuses": _WORDS}, required=True),
         "symmetric": Table({"names": _WORDS}, required=True),
+        "bucket_together": Table({"names": _WORDS}, required=True),
         "canonical": Table(other=Key(str), required=True),
     }, other=Key(str), required=True),
     "modes": Table({"separate": _WORDS}, required=True),
     "participants": Table({"min": Key(int, required=True), "partner_max_chars": Key(int, required=True), "ignore_sectors": _WORDS,
+                           "state_sides": _WORDS, "state_sectors": _WORDS,
                            "generic_prefix": Key(str, required=True)}, required=True),
     "time": Table({"max_gap_days": Key(int, required=True), "anchor_precisions": _WORDS, "anchor_statuses": _WORDS,
-                   "anchor_max_days": Key(int, required=True), "anchor_slack_days": Key(int, required=True)},
+                   "anchor_max_days": Key(int, required=True), "anchor_slack_days": Key(int, required=True),
+                   "place_max_km": Key(int, required=True)},
                   required=True),
     "status": Table({"lifecycle": _WORDS, "future_occurred": Key(str, required=True),
                      "ongoing_max_days": Key(int, required=True),
@@ -104,7 +113,10 @@ def rules() -> Rules:
         meeting_as_type=fam["meeting_as"]["type"], meeting_as_statuses=frozenset(fam["meeting_as"]["statuses"]),
         symmetric=frozenset(fam["symmetric"]["names"]), canonical=dict(fam["canonical"]),
         separate_modes=frozenset(raw["modes"]["separate"]),
+        bucket_together=frozenset(fam["bucket_together"]["names"]),
         min_participants=raw["participants"]["min"], partner_max_chars=raw["participants"]["partner_max_chars"],
+        state_sides=frozenset(raw["participants"]["state_sides"]),
+        state_sectors=frozenset(raw["participants"]["state_sectors"]),
         ignore_sectors=frozenset(raw["participants"]["ignore_sectors"]),
         generic_prefix=raw["participants"]["generic_prefix"],
         max_gap=dt.timedelta(days=raw["time"]["max_gap_days"]),
@@ -112,6 +124,7 @@ def rules() -> Rules:
         anchor_statuses=frozenset(raw["time"]["anchor_statuses"]),
         anchor_max_days=raw["time"]["anchor_max_days"],
         anchor_slack=dt.timedelta(days=raw["time"]["anchor_slack_days"]),
+        place_max_km=float(raw["time"]["place_max_km"]),
         lifecycle=tuple(raw["status"]["lifecycle"]), future_occurred=raw["status"]["future_occurred"],
         ongoing_max_days=raw["status"]["ongoing_max_days"],
         conflicts=frozenset(frozenset(pair) for pair in raw["status"]["conflicts"]),
@@ -143,15 +156,20 @@ class Report:
 # ---------------------------------------------------------------- participants and buckets
 def participant_key(actor: Actor) -> str | None:
     """Who an actor is, for linking: name and country; a generic actor is its country and
-    sector; None for an actor that identifies nobody."""
+    sector, and a generic member of a government (`state_sectors`: "officials", "diplomats")
+    its state; None for an actor that identifies nobody."""
     r = rules()
     if actor.sector in r.ignore_sectors:
         return None
     if actor.name.startswith(r.generic_prefix):
+        state = country_table().get(actor.country or "") if actor.sector in r.state_sectors else None
+        if state is not None:
+            return f"{name_key(state[0])}/{actor.country}"  # "British diplomats" expelled: the United Kingdom
         return f"{r.generic_prefix}{actor.country}/{actor.sector}" if actor.country else None
     return f"{name_key(actor.name)}/{actor.country or ''}"
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """A name as linking compares it: folded, hyphens, dots and spacing variants made one
     ("Kim Jong-un", "Kim Jong Un" and "KIM JONG UN" are one person; "J.D. Vance" = "J. D. Vance")."""
@@ -173,32 +191,65 @@ def bucket_key(event: Event, article_events: Sequence[Event] = ()) -> str:
     keys = participant_keys(event)
     if len(keys) == 1 and len(keys) < rules().min_participants:
         keys = partner(event, keys[0], article_events) or keys
-    basis = "\n".join(keys) if len(keys) >= rules().min_participants else f"event:{event.id}"
+    if len(keys) == 2 and _countries_only(keys) and family(event.type, event.cameo) in rules().state_sides:
+        keys = leaders(event, keys, article_events) or keys
+    linked = len(keys) >= rules().min_participants
+    basis = "\n".join((*keys, f"#{bucket_family(event)}")) if linked else f"event:{event.id}"
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:24]
 
 
+def bucket_family(event: Event) -> str:
+    """The part of the bucket key that the type gives: its family, or the group of families
+    that can be one happening (`bucket_together`: an announced meeting coded AGREE). Lanes never
+    join reports of families apart, so buckets split by family lose nothing, and a pair in the
+    news every day (whose bucket each run rebuilds whole) is rebuilt a family at a time."""
+    fam = family(event.type, event.cameo)
+    return "+".join(sorted(rules().bucket_together)) if fam in rules().bucket_together else fam
+
+
 def partner(event: Event, key: str, article_events: Sequence[Event]) -> tuple[str, ...] | None:
-    """The participants of the nearest event of the same article (same family of type first)
-    that names the event's participant and exactly one other: "Trump arrives for the summit"
-    joins the Trump–Kim summit when the article names that pair nearby. A country alone joins
-    a pair that has one of its people ("North Korea said the summit ..."): a country is not
-    merged with its leader in general, only where its article names them together. Depends on
-    the article alone, so linking stays incremental and independent of the order articles
-    arrive in. (Claims between two countries keep their own stories: another article may
-    name no people, and a deal between states must link across both.)"""
+    """The participants of the nearest event of the same article that names the event's
+    participant and exactly one other: of the same family of type anywhere in the article, else
+    of another family at most `partner_max_chars` away. "Trump arrives for the summit" joins the
+    Trump–Kim summit when the article names that pair. A country alone joins a pair that has
+    one of its people ("North Korea said the summit ..."), or a pair of states it is one of: a
+    country is not merged with its leader in general, only where its article names them
+    together. Depends on the article alone, so linking stays incremental and independent of
+    the order articles arrive in."""
     fam = family(event.type, event.cameo)
     best: tuple[int, int, int, tuple[str, ...]] | None = None
     for other in article_events:
         pair = participant_keys(other)
-        if other.id == event.id or len(pair) != 2 or _countries_only(pair) or not _side_of(key, pair):
+        if other.id == event.id or len(pair) != 2 or not _side_of(key, pair) or (_countries_only(pair) and key not in pair):
             continue
         rank = (family(other.type, other.cameo) != fam, abs(other.evidence.start - event.evidence.start),
                 other.evidence.start, pair)
         if best is None or rank < best:
             best = rank
-    if best is None or best[1] > rules().partner_max_chars:
+    if best is None or (best[0] and best[1] > rules().partner_max_chars):
         return None
     return best[3]
+
+
+def leaders(event: Event, keys: tuple[str, ...], article_events: Sequence[Event]) -> tuple[str, ...] | None:
+    """The people who stand for two states in the nearest event of the same family of the
+    article between one person of each, however far: "the US–North Korea
+    summit" joins the Trump–Kim summit where its article names them. Only for the families of
+    `state_sides` (a summit's sides are its leaders); a country is not merged with its leader
+    in general, and never across articles."""
+    fam, countries = family(event.type, event.cameo), sorted(_country_of(k) for k in keys)
+    best: tuple[int, int, tuple[str, ...]] | None = None
+    for other in article_events:
+        pair = participant_keys(other)
+        if other.id == event.id or len(pair) != 2 or family(other.type, other.cameo) != fam:
+            continue
+        people = not any(_is_country(k) or k.startswith(rules().generic_prefix) for k in pair)
+        if not people or sorted(_country_of(k) for k in pair) != countries:
+            continue
+        rank = (abs(other.evidence.start - event.evidence.start), other.evidence.start, pair)
+        if best is None or rank < best:
+            best = rank
+    return best[2] if best is not None else None
 
 
 def _side_of(key: str, pair: tuple[str, ...]) -> bool:
@@ -210,6 +261,7 @@ def _country_of(key: str) -> str:
     return key.rsplit("/", 1)[-1]
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_country(key: str) -> bool:
     """A participant that is a country itself ("North Korea", "the United States")."""
     name, _, code = key.rpartition("/")
@@ -323,7 +375,34 @@ def lanes(reports: Sequence[Report]) -> dict[tuple[str, ...], list[Report]]:
     out: dict[tuple[str, ...], list[Report]] = {}
     for report in reports:
         out.setdefault(_lane(report, meetings), []).append(report)
+    return _join_one_sided(out)
+
+
+def _join_one_sided(found: dict[tuple[str, ...], list[Report]]) -> dict[tuple[str, ...], list[Report]]:
+    """A directed report that names one side only ("Lee accused ...", linked to the pair through
+    its article) joins the lane of the same family and mode where that side acts (or is acted
+    on) in the same role, when there is exactly one such lane: the other side is the one its
+    article names. A country counts as the side of its person."""
+    full = [lane for lane in found if lane[2] and lane[3]]
+    out: dict[tuple[str, ...], list[Report]] = {}
+    for lane in sorted(found):
+        fam, mode, actors, recipients = lane
+        target = lane
+        if bool(actors) != bool(recipients):
+            role, side = (2, actors) if actors else (3, recipients)
+            fits = [f for f in full if f[:2] == (fam, mode) and _same_side(side, f[role])]
+            target = fits[0] if len(fits) == 1 else lane
+        out.setdefault(target, []).extend(found[lane])
     return out
+
+
+def _same_side(side: str, other: str) -> bool:
+    """Two lane sides (newline-joined participant keys) are one: equal, or one country
+    standing for a side of its people."""
+    if side == other:
+        return True
+    keys = other.split("\n")
+    return _is_country(side) and all(_country_of(k) == _country_of(side) and not _is_country(k) for k in keys)
 
 
 # ---------------------------------------------------------------- happenings in time
@@ -333,7 +412,7 @@ class Held:
 
     start: dt.date
     end: dt.date
-    country: str | None
+    place: Place | None
     members: tuple[Report, ...]
 
 
@@ -348,8 +427,37 @@ def _is_anchor(report: Report) -> bool:
     return sharp and (report.published is None or date.end <= report.published)  # over when reported
 
 
-def _country(report: Report) -> str | None:
-    return report.event.location.country if report.event.location else None
+def _place_of(report: Report) -> Place | None:
+    return report.event.location
+
+
+def same_place(a: Place | None, b: Place | None) -> bool:
+    """Two places of one happening: either unknown; else the same country; else, where one has
+    no country (a region across a border: a demilitarized zone, a strait, a border crossing),
+    within `place_max_km` of each other by their coordinates (the gazetteer gives them), or
+    with the same name when coordinates are missing."""
+    if a is None or b is None:
+        return True
+    if a.country and b.country:
+        return a.country == b.country
+    if a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None:
+        return _km(a.lat, a.lon, b.lat, b.lon) <= rules().place_max_km
+    return fold(a.name, ascii_only=True) == fold(b.name, ascii_only=True)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _better(a: Place | None, b: Place | None) -> Place | None:
+    """The place an occurrence keeps: the first known, unless only the other has a country."""
+    if a is None or (not a.country and b is not None and b.country):
+        return b
+    return a
 
 
 def _span(report: Report) -> tuple[dt.date, dt.date]:
@@ -366,32 +474,36 @@ def _held(anchors: Sequence[Report]) -> list[Held]:
     9999, can overflow."""
     out: list[Held] = []
     for report in sorted(anchors, key=lambda r: (*_span(r), r.event.id)):
-        (start, end), country = _span(report), _country(report)
+        (start, end), place = _span(report), _place_of(report)
         last = out[-1] if out else None
-        if last is not None and start - last.end <= rules().anchor_slack and (country is None or last.country in (None, country)):
-            out[-1] = Held(last.start, max(last.end, end), last.country or country, last.members + (report,))
+        if last is not None and start - last.end <= rules().anchor_slack and same_place(place, last.place):
+            out[-1] = Held(last.start, max(last.end, end), _better(last.place, place), last.members + (report,))
         else:
-            out.append(Held(start, end, country, (report,)))
+            out.append(Held(start, end, place, (report,)))
     return out
 
 
 def _target(report: Report, held: Sequence[Held]) -> int | None:
     """The occurrence a report is about: the one its date falls in; else, for a plan, the next
-    one after the report, for an occurrence or denial, the latest before it."""
-    date, country, gap = report.event.date, _country(report), rules().max_gap
+    one after the report, for an occurrence or denial, the latest before it (for an undated one,
+    the next one when none was held within `max_gap_days` before it)."""
+    date, place, gap = report.event.date, _place_of(report), rules().max_gap
     if date is not None and date.start is not None and date.end is not None:
         for i, h in enumerate(held):
-            if h.start <= date.end and date.start <= h.end and (country is None or h.country in (None, country)):
+            if h.start <= date.end and date.start <= h.end and same_place(place, h.place):
                 return i
     when = report.said or report.published
     if when is None:
         return None
-    here = [i for i, h in enumerate(held) if country is None or h.country in (None, country)]  # one place
+    here = [i for i, h in enumerate(held) if same_place(place, h.place)]  # one place
+    future = [i for i in here if held[i].end >= when and held[i].start - when <= gap]
     if implied_status(report) in ("occurred", "denied"):
         slack = rules().anchor_slack
         past = [i for i in here if held[i].start - when <= slack and when - held[i].end <= gap]
-        return past[-1] if past else None
-    future = [i for i in here if held[i].end >= when and held[i].start - when <= gap]
+        # none held lately: an undated report of it "held" before the next one is talk of that
+        # one ("the summit" in a preview; `_not_yet` makes it a plan)
+        undated = date is None or date.start is None
+        return past[-1] if past else (future[0] if future and undated else None)
     return future[0] if future else None
 
 
@@ -431,9 +543,9 @@ def _held_later(report: Report, held: Sequence[Held]) -> bool:
     """A report that a happening was called off on a date is a time slot of its own only when
     no occurrence at its place was held within `max_gap_days` after it: otherwise it was the
     plan of that occurrence, called off and then revived."""
-    date, country = report.event.date, _country(report)
+    date, place = report.event.date, _place_of(report)
     assert date is not None and date.start is not None and date.end is not None  # an anchor's
-    return any(h.end >= date.start and h.start - date.end <= rules().max_gap and (country is None or h.country in (None, country))
+    return any(h.end >= date.start and h.start - date.end <= rules().max_gap and same_place(place, h.place)
                for h in held)
 
 

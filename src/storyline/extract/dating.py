@@ -52,7 +52,6 @@ import datetime as dt
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
@@ -60,7 +59,7 @@ from ..model import Actor, Article, Attribution, Event, TimeSpan
 from .actors import gazetteer
 from .attribution import Report
 from .lexicon import Cues, Lexicon
-from .timex import Timex, resolve, tag
+from .timex import Tense, Timex, resolve, tag
 from .triggers import Trigger
 
 RANGE_WORDS = ("by", "before", "until", "till")
@@ -200,12 +199,11 @@ def _date(trigger: Trigger, report: Report | None, status: str, ctx: Timeline) -
                 or _paragraph_time(trigger, status, ctx) or _elaborated_perfect(trigger, status, ctx))
     if not known and all(t.type == "DURATION" for t in found):
         return None  # "within two weeks" said at an unknown time
-    tense: Literal["past", "future"] = "past" if status in ("occurred", "denied") else "future"
     # a point in time before a range's open end or a frequency ("monthly talks since May")
     points = ([t for t in found if _word_before(t, ctx) not in OPEN_RANGE_WORDS and t.type != "SET"]
               or [t for t in found if t.type != "SET"] or found)
     timex = min(points, key=lambda t: (t.start < trigger.token.idx, abs(t.start - trigger.token.idx)))
-    span = resolve(timex, anchor, tense)
+    span = resolve(timex, anchor, status_tense(status), guessed=True)
     if span is None:
         return None
     word = _word_before(timex, ctx)
@@ -214,6 +212,18 @@ def _date(trigger: Trigger, report: Report | None, status: str, ctx: Timeline) -
     if word in RANGE_WORDS and anchor is not None and span.end and span.end >= anchor:
         return TimeSpan(anchor, span.end, "range", text=f"{word} {timex.text}", value=timex.value)
     return span
+
+
+def status_tense(status: str) -> Tense:
+    """The tense an event's status gives the year-less dates of its clause: a held or denied
+    event is in the past, a planned or possible one ahead; a called-off one may have been due
+    either side of the report ("the June summit was called off", "called off the Feb. 27-28
+    talks"), so neither ("present": the nearest). The status is itself read from the text and
+    can be wrong, so the tense is a guess: a day close to the time of the statement keeps its
+    year whatever the tense ("before the February 27 meeting" a week earlier is that one)."""
+    if status in ("occurred", "denied"):
+        return "past"
+    return "present" if status == "cancelled" else "future"
 
 
 def _word_before(timex: Timex, ctx: Timeline) -> str:

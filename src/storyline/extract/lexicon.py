@@ -97,6 +97,9 @@ class Cues:
     question_verbs: frozenset[str] = frozenset()   # whose "if" clause is a question
     time_marks: frozenset[str] = frozenset()       # open a time clause: "will sign when he arrives"
     refusal_verbs: frozenset[str] = frozenset()    # cancel an infinitive they govern: "refused to meet"
+    ending_verbs: frozenset[str] = frozenset()     # their subject was held and ended: "the talks ended"
+    occasion_nouns: frozenset[str] = frozenset()   # "the last time he meets her": spoken of, not held
+    absent_preps: frozenset[str] = frozenset()     # their object did not happen: "without a deal"
 
 
 @dataclass(frozen=True, eq=False)
@@ -263,13 +266,14 @@ STATUS = Table({
     "conditional": _lists("marks"),
     "governors": _lists("cancelled", "denied", "planned", "hypothetical"),
     "particles": _lists("cancel", "needs_particle", "begin"),
-    "modifiers": _lists("planned", "hypothetical", "cancelled"),
+    "modifiers": _lists("planned", "hypothetical", "cancelled", "absent"),
     "negated_plan": _lists("nouns", "unnecessary"),
     "reporting": _lists("verbs", "nouns", "anonymity", "quote_verbs"),
     "commitment": _lists("threat", "marks", "intent", "warning"),
     "question": _lists("marks", "verbs"),
     "time": _lists("marks"),
     "refusal": _lists("verbs"),
+    "ending": _lists("verbs", "occasions"),
 })
 
 
@@ -298,4 +302,6 @@ def build_cues(text: str, name: str = "status.toml") -> Cues:
         intent_types=fs(raw["commitment"]["intent"]), warning_verbs=fs(raw["commitment"]["warning"]),
         question_marks=fs(raw["question"]["marks"]), question_verbs=fs(raw["question"]["verbs"]),
         time_marks=fs(raw["time"]["marks"]), refusal_verbs=fs(raw["refusal"]["verbs"]),
+        ending_verbs=fs(raw["ending"]["verbs"]), occasion_nouns=fs(raw["ending"]["occasions"]),
+        absent_preps=fs(raw["modifiers"]["absent"]),
     )

@@ -44,6 +44,8 @@ def _chain_status(trigger: Token, cues: Cues) -> str | None:
             break
         if _is_question(node, cues):
             break  # "a reporter asked whether the minister would visit": no condition on the visit
+        if node.dep_ == "relcl" and head.lower_ in cues.occasion_nouns and node.tag_ in ("VBP", "VBZ"):
+            return "hypothetical"  # "would not be the final time she visits", "the next time they meet"
         if node.dep_ in ("relcl", "advcl") and _finite(node):
             # "Peru, which has urged talks, would ...", "warned when the bill was rejected", "will
             # meet after the envoys met": a finite relative or adverbial clause states its own
@@ -177,9 +179,11 @@ def _is_negated_noun(noun: Token) -> bool:
 
 def _noun_status(noun: Token, cues: Cues) -> str | None:
     """ "the planned summit", "a would-be meeting" (the modifier may be hyphenated); "there was
-    no meeting" (denied), "there will be no talks" (cancelled)."""
+    no meeting" (denied), "there will be no talks", "ended without a deal" (cancelled)."""
     if any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children):
         return "denied" if noun.head.tag_ in ("VBD", "VBN") and not _modal(noun.head) else "cancelled"
+    if noun.dep_ == "pobj" and noun.head.lower_ in cues.absent_preps:
+        return "cancelled"  # "left Hanoi without a deal": none was reached
     for child in noun.children:
         words = (child.lower_, child.lemma_.lower(), hyphenated(child))
         if child.dep_ in ("amod", "compound", "acl", "poss", "nmod") or child.tag_ in ("VBN", "JJ"):
@@ -209,6 +213,8 @@ def _governor_status(head: Token, node: Token, cues: Cues) -> str | None:
         return "cancelled"  # "refused to meet him"
     if node.dep_ in SUBJECTS and particles & cues.begin_particles:
         return _clause_modality(head, cues)  # "clashes broke out": the event begins ("pulled out of talks" ends them)
+    if node.dep_ == "nsubj" and lemma in cues.ending_verbs:
+        return _clause_modality(head, cues)  # "the summit ended abruptly", "talks broke off": held, then over
     if lemma in cues.needs_particle and not particles & cues.cancel_particles:
         if lemma == "call" and particles & {"for", "on", "upon"}:
             return "hypothetical"

@@ -91,8 +91,10 @@ def _build_date(m: re.Match[str], text: str) -> Reading | None:
         return None
     if loose and m["wd"]:
         return None
+    through = _day(m["through"] or m["through2"])
     sense = Sense("calendar", year=year, year_shift=_YEAR_SHIFT.get((m["ys"] or "").lower()), month=month,
-                  day=day, weekday=_weekday(m["wd"]), pick=_PICKS.get((m["dir"] or "").lower(), "tense"))
+                  day=day, weekday=_weekday(m["wd"]), pick=_PICKS.get((m["dir"] or "").lower(), "tense"),
+                  through=through if day is not None and through is not None and through > day else None)
     return Reading("DATE", sense)
 
 

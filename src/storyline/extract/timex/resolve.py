@@ -91,18 +91,22 @@ def _within(timex: Timex, anchor: dt.date | None) -> TimeSpan | None:
     return TimeSpan(anchor, end, "range", timex.text, timex.value)
 
 
-def resolve(timex: Timex, anchor: dt.date | None, tense: Tense | None = None) -> TimeSpan | None:
+def resolve(timex: Timex, anchor: dt.date | None, tense: Tense | None = None,
+            guessed: bool | None = None) -> TimeSpan | None:
     """The calendar span `timex` names as an event date, said at `anchor` in a clause of `tense`.
 
-    `tense` None uses the tense `tag` guessed for the clause. See the module docstring for
-    the choices made; None when the expression names no date or cannot be anchored.
+    `tense` None uses the tense `tag` guessed for the clause. `guessed` says the tense is a
+    guess (by default: when `tense` is None), so that a day without a year close to the anchor
+    keeps the anchor's year whatever the tense (see `calendar._place`). See the module
+    docstring for the choices made; None when the expression names no date or cannot be
+    anchored.
     """
     sense = timex.sense
     if sense is not None and sense.kind == "duration":
         return _within(timex, anchor)
     if sense is not None and sense.kind not in ("calendar", "relative"):
         return None
-    point = _timex_point(timex, anchor, tense or timex.tense, tense is None)
+    point = _timex_point(timex, anchor, tense or timex.tense, tense is None if guessed is None else guessed)
     if point is None:
         return None
     try:
@@ -111,4 +115,16 @@ def resolve(timex: Timex, anchor: dt.date | None, tense: Tense | None = None) ->
         first, last = point.first, dt.date.max
     if sense is not None and sense.clip and anchor is not None and first <= anchor <= last:
         first, last = (first, anchor) if sense.clip == "before" else (anchor, last)
+    if sense is not None and sense.through and point.gran == "day":
+        return _through(first, sense.through, timex, point)
     return TimeSpan(first, last, PRECISION.get(point.gran, point.gran), timex.text, format_point(point))
+
+
+def _through(first: dt.date, through: int, timex: Timex, point: Point) -> TimeSpan:
+    """A day range in one month ("the Feb. 27-28 summit"): from the day placed in the calendar,
+    whose year the first day decides as for a single day, to the range's last day."""
+    try:
+        last = first.replace(day=through)
+    except ValueError:          # "Feb. 28-30": no such last day; the first day stands alone
+        return TimeSpan(first, first, "day", timex.text, format_point(point))
+    return TimeSpan(first, last, "range", timex.text, format_point(point))

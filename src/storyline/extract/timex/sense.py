@@ -50,6 +50,7 @@ class Sense(NamedTuple):
     amount: int | None = None          # durations: how many `unit`s, when known
     forward: bool = False              # "within two weeks", "the next three days"
     clip: Literal["before", "after"] | None = None   # "earlier this month", "later this year"
+    through: int | None = None         # the last day of a range in one month ("Feb. 27-28")
 
 
 @dataclass(frozen=True)

@@ -306,6 +306,22 @@ def test_a_version_1_store_is_migrated_and_its_stories_rebuilt(nk_db: str, tmp_p
     assert version == str(store.SCHEMA_VERSION)
 
 
+def test_a_version_4_store_is_relinked_into_the_buckets_of_version_5(nk_db: str, tmp_path: Path) -> None:
+    """Version 5 buckets claims by event family too: a store linked by version 4's buckets
+    (here: every claim in one stale bucket) is relinked on upgrade, to the stories of a new store."""
+    db = str(tmp_path / "v4.db")
+    src = sqlite3.connect(nk_db)
+    src.backup(dst := sqlite3.connect(db))
+    src.close()
+    dst.executescript("update claims set bucket = 'stale'; update meta set value = '4' where key = 'schema_version';")
+    dst.commit()
+    dst.close()
+    assert snapshot(db) == snapshot(nk_db)
+    again = sqlite3.connect(db)
+    assert again.execute("select value from meta where key='schema_version'").fetchone()[0] == str(store.SCHEMA_VERSION)
+    assert again.execute("select count(*) from claims where bucket = 'stale'").fetchone()[0] == 0
+
+
 def test_a_version_2_store_keeps_its_statement_times(nk_db: str, tmp_path: Path) -> None:
     """Version 2 kept the time of a statement with the claims; version 3 keeps it with the
     event: the upgrade moves it, so the stories stay as they were without extracting again."""

@@ -56,9 +56,10 @@ from sqlalchemy.pool import QueuePool
 from .errors import Problem, StorylineError, fail
 from .ontology import goldstein
 
-SCHEMA_VERSION = 4  # 2: stories rebuilt from claims; the unused events.story_id dropped
+SCHEMA_VERSION = 5  # 2: stories rebuilt from claims; the unused events.story_id dropped
                     # 3: the time of the statement is the event's (events.said, events.said_earlier)
                     # 4: events carry casualties and a Goldstein score; stories their outlets and sources
+                    # 5: claims are bucketed by event family as well (stories relinked on upgrade)
 BACKENDS = ("sqlite", "postgresql")
 BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for another writer's transaction
 WRITE = "storyline_write"  # execution option: the connection's transactions take the write lock at once

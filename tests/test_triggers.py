@@ -303,6 +303,21 @@ SENSES = [
     ("Reporters asked the minister about the visit.", "asked", None),
     ("Chile asked Peru to extradite the banker.", "asked", "REQUEST"),
     ("The mayor asked for federal help after the flood.", "asked", "REQUEST"),
+    # abduction is ASSAULT (CAMEO 181); a person held hostage is abducted, one held in custody arrested
+    ("Gunmen kidnapped two aid workers near the dam.", "kidnapped", "ASSAULT"),
+    ("Bandits abducted a bishop and his driver on the highway.", "abducted", "ASSAULT"),
+    ("The two engineers were held hostage by the militia for a week.", "held", "ASSAULT"),
+    ("The rebels took three soldiers hostage.", "took", "ASSAULT"),
+    ("Police held the two reporters overnight.", "held", "COERCE"),
+    ("Pirates hijacked an oil tanker off the coast.", "hijacked", "ASSAULT"),
+    ("The senator hijacked the debate with a long speech.", "hijacked", None),
+    # "rip": a decision or person criticised; "ripped up" a contract is another act
+    ("The opposition ripped the budget on Monday.", "ripped", "ACCUSE"),
+    ("Columnists ripped the coach for the defeat.", "ripped", "ACCUSE"),
+    ("The mayor ripped up the old contract.", "ripped", None),
+    # a participle said of an object is an adjective ("called the talks promising"), no act of its own
+    ("The president called the talks promising.", "promising", None),
+    ("The envoy called the offer insulting.", "insulting", None),
 ]
 
 
@@ -333,6 +348,15 @@ VOCABULARY = [
     ("Turkey persuaded Sweden to change the law.", "persuaded", "REQUEST"),
     ("The minister cautioned Iran against any escalation.", "cautioned", "THREATEN"),
     ("The party continued to have confidence in its leader.", "confidence", "SUPPORT"),
+    ("The kidnapping of the journalist by militants shocked the town.", "kidnapping", "ASSAULT"),
+    ("Opposition leaders derided the minister's plan.", "derided", "ACCUSE"),
+    ("The senator belittled the envoy in a radio interview.", "belittled", "ACCUSE"),
+    ("The board reprimanded the chief executive.", "reprimanded", "ACCUSE"),
+    ("Lawmakers ripped into the defence secretary.", "ripped", "ACCUSE"),
+    # a participle as the predicate of "call", "term": its polarity decides praise or criticism
+    ("The Danish minister called the decision disappointing.", "called", "ACCUSE"),
+    ("Peru's foreign ministry termed the remarks deeply troubling.", "termed", "ACCUSE"),
+    ("Ghana's president called the ruling encouraging.", "called", "SUPPORT"),
 ]
 
 

@@ -81,6 +81,8 @@ def find_triggers(sent: Span, lex: Lexicon, actors: ActorIndex) -> Iterator[Trig
         pos = POS_OF.get(token.pos_)
         if pos is None or i in covered or (token.pos_ == "PROPN" and token.ent_type_ in NAMED):
             continue
+        if pos == "VERB" and token.dep_ == "oprd":
+            continue  # "called the talks promising": a participle said of an object is an adjective
         patterns = lex.candidates(token.lemma_.lower(), pos)
         trigger = _trigger(token, pos, patterns, ctx) if patterns else None
         if trigger is not None:
@@ -239,13 +241,23 @@ def verb_slots(verb: Token) -> Slots:
         _add_child(slots, child)
     if verb.dep_ in ("amod", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
         slots["modified"] = [verb.head]
-    slots["predicate"] = [c for c in verb.children if c.dep_ in ("oprd", "xcomp", "ccomp") and c.pos_ in ("NOUN", "ADJ", "PROPN")]
+    slots["predicate"] = [c for c in verb.children if c.dep_ in ("oprd", "xcomp", "ccomp") and _predicative(c)]
     slots["xcomp_obj"] = [t for c in verb.children if c.dep_ == "xcomp" for t in _expand([object_of(c), _with_object(c)])]
     partners = [t for t in _expand(_nested_partners(verb)) if t not in slots.get("prep:with", [])]
     if partners:
         slots.setdefault("prep:with", []).extend(partners)
     slots["prep_obj"] = [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"][:1]
     return slots
+
+
+def _predicative(token: Token) -> bool:
+    """A noun or adjective said of the object ("called it a provocation"), or a participle used
+    as an adjective ("called the move damaging", "termed it insulting"): the parser tags those
+    VERB, but an object predicate (`oprd`) or a participle without an auxiliary is no clause."""
+    if token.pos_ in ("NOUN", "ADJ", "PROPN"):
+        return True
+    participle = token.tag_ in ("VBG", "VBN") and not any(c.dep_ in ("aux", "auxpass", "nsubj") for c in token.children)
+    return token.pos_ == "VERB" and (token.dep_ == "oprd" or participle)
 
 
 def _nested_partners(verb: Token) -> list[Token]:

@@ -71,6 +71,26 @@ def test_a_coordinated_clause_lends_its_date(extractor: Extractor, text: str, ki
     assert span(event_of(extractor, text, kind)) == (day, day)
 
 
+@pytest.mark.parametrize(("text", "kind", "dated"), [
+    # a present-perfect lead takes the day the next sentence gives it ...
+    ("Peru has urged Chile to reopen the border. The minister said on Monday that talks would follow.",
+     "REQUEST", True),
+    ("Ghana has accused Togo of arming the rebels. The ministry said on Friday that it had proof.",
+     "ACCUSE", True),
+    # ... a perfect progressive is an activity up to now, not that day's news
+    ("Peru has been urging Chile to reopen the border. The minister said on Monday that talks would follow.",
+     "REQUEST", False),
+    ("Kenyan farmers have been pressing the government to cut the tariff. The minister said on Friday that talks would go on.",
+     "REQUEST", False),
+    ("Ghana has been accusing Togo of arming the rebels. The ministry said on Friday that it had proof.",
+     "ACCUSE", False),
+])
+def test_a_perfect_progressive_takes_no_day_from_the_next_sentence(extractor: Extractor, text: str, kind: str,
+                                                                   dated: bool) -> None:
+    date = span(event_of(extractor, text, kind))
+    assert (date is not None and date[0] == date[1]) is dated, date
+
+
 def test_a_planned_conjunct_takes_no_past_date(extractor: Extractor) -> None:
     consults = [e for e in events_of(extractor, "Lula met Petro on Monday and will meet Boric in Santiago next month.")
                 if e["type"] == "CONSULT"]

@@ -356,7 +356,8 @@ def _elaborated_perfect(trigger: Trigger, status: str, ctx: Timeline) -> TimeSpa
     said Sunday in Lima ...": an undated present-perfect lead takes the day the next sentence
     gives it."""
     published, token = ctx.article.published, trigger.token
-    if status != "occurred" or published is None or _perfect_verb(token) is None:
+    perfect = _perfect_verb(token)
+    if status != "occurred" or published is None or perfect is None or _progressive(perfect):
         return None
     if token.sent.end >= len(ctx.doc):
         return None
@@ -368,6 +369,12 @@ def _elaborated_perfect(trigger: Trigger, status: str, ctx: Timeline) -> TimeSpa
         if span is not None and span.precision == "day":
             return TimeSpan(span.start, span.end, "day", text="", value=span.value)
     return None
+
+
+def _progressive(verb: Token) -> bool:
+    """ "have been pressing for sanctions": a perfect progressive states an activity over a
+    period up to now, not a news lead that the next sentence dates to one day."""
+    return verb.tag_ == "VBG" and any(c.dep_ == "aux" and c.lower_ == "been" for c in verb.children)
 
 
 def _quoted(token: Token) -> bool:

@@ -215,3 +215,21 @@ def test_a_condition_still_makes_an_event_hypothetical(extractor: Extractor, tex
 ])
 def test_modality_reaches_only_its_own_clause(extractor: Extractor, text: str, kind: str, status: str) -> None:
     assert event_of(extractor, text, kind)["status"] == status
+
+
+# ---------------------------------------------------------------- who claims an event
+@pytest.mark.parametrize(("text", "actor", "status"), [
+    ("The Taliban claimed responsibility for the bombing of the school.", "Taliban", "occurred"),
+    ("Boko Haram claimed responsibility for Sunday's attack in Maiduguri.", "Boko Haram", "occurred"),
+    ("Al-Shabaab admitted responsibility for the massacre.", "Al-Shabaab", "occurred"),
+    ("Hezbollah denied responsibility for the bombing.", "Hezbollah", "denied"),
+])
+def test_who_claims_responsibility_for_an_attack_did_it(extractor: Extractor, text: str, actor: str,
+                                                        status: str) -> None:
+    event = event_of(extractor, text, "ASSAULT")
+    assert [a["name"] for a in event["actors"]] == [actor] and event["status"] == status, event
+
+
+def test_responsibility_for_a_plan_is_no_claim_of_an_attack(extractor: Extractor) -> None:
+    kinds = {e["type"] for e in events_of(extractor, "The Taliban claimed responsibility for the budget.")}
+    assert "ASSAULT" not in kinds

@@ -357,6 +357,11 @@ VOCABULARY = [
     ("The Danish minister called the decision disappointing.", "called", "ACCUSE"),
     ("Peru's foreign ministry termed the remarks deeply troubling.", "termed", "ACCUSE"),
     ("Ghana's president called the ruling encouraging.", "called", "SUPPORT"),
+    # assets frozen are a sanction; a border or airspace closed restricts movement (CAMEO 191)
+    ("Canada froze the assets of two Venezuelan generals.", "froze", "SANCTION"),
+    ("The bank blocked the accounts of the firm.", "blocked", "SANCTION"),
+    ("Pakistan closed its airspace to Indian flights.", "closed", "COERCE"),
+    ("Algeria shut its border with Morocco.", "shut", "COERCE"),
 ]
 
 

@@ -109,6 +109,8 @@ class Lexicon:
     group_nouns: frozenset[str] = frozenset()
     particle_verbs: frozenset[str] = frozenset()
     partitives: frozenset[str] = frozenset()
+    claiming: frozenset[str] = frozenset()
+    credit: frozenset[str] = frozenset()
     phrases: tuple[Phrase, ...] = ()
     polarity: Mapping[str, frozenset[str]] = field(default_factory=dict)
     _finder: list[tuple[Vocab, PhraseFinder]] = field(default_factory=list, init=False, repr=False)
@@ -175,7 +177,8 @@ TRIGGER = Table({
 })
 EVENTS = Table({
     "verbs": Table({name: Key(list, items=str, required=True)
-                    for name in ("support", "happening", "particle_verbs", "group_nouns", "partitives")}),
+                    for name in ("support", "happening", "particle_verbs", "group_nouns", "partitives",
+                                 "claiming", "credit")}),
     "polarity": Table(other=_WORDS),
     "classes": Table(other=Table({"words": _WORDS, "entities": _WORDS})),
     "trigger": ArrayOf(TRIGGER, required=True),
@@ -241,6 +244,8 @@ def build_lexicon(text: str, name: str = "events.toml") -> Lexicon:
         group_nouns=frozenset(verbs.get("group_nouns", [])),
         particle_verbs=frozenset(verbs.get("particle_verbs", [])),
         partitives=frozenset(verbs.get("partitives", [])),
+        claiming=frozenset(verbs.get("claiming", [])),
+        credit=frozenset(verbs.get("credit", [])),
         phrases=tuple(Phrase(word, pos, split(word)) for word, pos in by_key if len(split(word)) > 1),
         polarity=MappingProxyType({k: frozenset(v) for k, v in raw.get("polarity", {}).items()}),
     )

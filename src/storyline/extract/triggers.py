@@ -498,6 +498,9 @@ def noun_slots(noun: Token, lex: Lexicon) -> Slots:
         slots["governor"] = [governor]
         if noun.dep_ in ("dobj", "pobj", "attr", *PASSIVE_SUBJ) and _carries(governor, lex):
             slots["gov_subj"] = _expand(subject_of(governor))
+    claimer = claimed_by(noun, lex)
+    if claimer is not None and not slots.get("gov_subj"):
+        slots["gov_subj"] = _expand(subject_of(claimer))
     return slots
 
 
@@ -523,6 +526,19 @@ def _carries(verb: Token, lex: Lexicon) -> bool:
     if lemma in lex.particle_verbs:
         return any(c.dep_ == "prt" and c.lower_ in ("off", "out") for c in verb.children)
     return True
+
+
+def claimed_by(noun: Token, lex: Lexicon) -> Token | None:
+    """The verb that claims or denies the event as its subject's own: "IS claimed
+    responsibility for the bombing", "the group denied responsibility for the attacks"."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ != "for" or prep.head.lemma_.lower() not in lex.credit:
+        return None
+    credit = prep.head
+    verb = credit.head
+    if credit.dep_ in ("dobj", *PASSIVE_SUBJ) and verb.pos_ == "VERB" and verb.lemma_.lower() in lex.claiming:
+        return verb
+    return None
 
 
 def governing_verb(noun: Token, lex: Lexicon) -> Token | None:

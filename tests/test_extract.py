@@ -348,6 +348,11 @@ def test_a_named_speakers_own_announced_cooperation_is_an_intent(extractor: Extr
     ("Israel warned that Iran is months away from a nuclear weapon.", "ACCUSE", "Iran"),
     ("Kim Yo Jong warned that North Korea would respond with force.", "THREATEN", None),
     ("The Russian foreign ministry warned that Moscow will retaliate against any new sanctions.", "THREATEN", None),
+    # a bare "the country" in a government's warning is its own state, whatever state was named last
+    ("After the tariff talks with the United States, Peru's trade ministry warned that the country would respond firmly.",
+     "THREATEN", None),
+    ("After the Swedish vote, the Norwegian finance ministry warned that the nation would retaliate.", "THREATEN", None),
+    ("Turkey warned that the country's neighbour Greece is arming the islands.", "ACCUSE", "Greece"),
 ])
 def test_a_warning_about_another_party_accuses_it_and_of_ones_own_act_threatens(
         extractor: Extractor, text: str, kind: str, accused: str | None) -> None:
@@ -355,6 +360,17 @@ def test_a_warning_about_another_party_accuses_it_and_of_ones_own_act_threatens(
     assert warning["type"] == kind
     if accused:
         assert accused in {r["name"] for r in warning["recipients"]}
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("The Chinese commerce ministry condemned the tariffs.", "CHN"),
+    ("Brazil's finance ministry criticised the central bank.", "BRA"),
+    ("Turkey's Ministry of the Interior condemned the march.", "TUR"),
+    ("The Kenyan health ministry praised the donors.", "KEN"),
+])
+def test_a_ministry_of_any_portfolio_is_its_governments_organ(extractor: Extractor, text: str, country: str) -> None:
+    actors = [a for e in events_of(extractor, text) for a in e["actors"]]
+    assert actors and actors[0]["country"] == country and actors[0]["sector"] == "GOV", actors
 
 
 @pytest.mark.parametrize(("text", "kind"), [

@@ -224,10 +224,18 @@ def warned_about(trigger: Trigger, actors: Sequence[Actor], ctx: Context) -> lis
         if clause.dep_ not in ("ccomp", "parataxis"):
             continue
         subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and _own_side(subject, ctx.cues):
+            continue
         mention = ctx.actors.at(subject.i) if subject is not None else None
         if mention is not None and mention.actors and all(a.country and a.country not in own for a in mention.actors):
             return list(mention.actors)
     return []
+
+
+def _own_side(subject: Token, cues: Cues) -> bool:
+    """ "warned that the country would fight back": a bare "the country" is the speaker's state."""
+    return subject.lemma_.lower() in cues.own_side and not any(
+        c.dep_ in ("poss", "amod", "compound", "prep") or (c.dep_ == "det" and c.lower_ != "the") for c in subject.children)
 
 
 def _same_party(sources: Sequence[Actor], actors: Sequence[Actor]) -> bool:

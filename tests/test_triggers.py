@@ -318,6 +318,9 @@ SENSES = [
     # a participle said of an object is an adjective ("called the talks promising"), no act of its own
     ("The president called the talks promising.", "promising", None),
     ("The envoy called the offer insulting.", "insulting", None),
+    ("The Polish ministers discussed the budget.", "discussed", None),
+    ("The minister took the road to the airport.", "took", None),
+    ("Water poured into the cellar.", "poured", None),
 ]
 
 
@@ -362,6 +365,12 @@ VOCABULARY = [
     ("The bank blocked the accounts of the firm.", "blocked", "SANCTION"),
     ("Pakistan closed its airspace to Indian flights.", "closed", "COERCE"),
     ("Algeria shut its border with Morocco.", "shut", "COERCE"),
+    # two parties discussing something together, or by phone, consult
+    ("Putin and Erdogan discussed the Syrian conflict.", "discussed", "CONSULT"),
+    ("The Kenyan president discussed the dispute by phone with the Somali leader.", "discussed", "CONSULT"),
+    # protesters take to the streets or pour into a square
+    ("Thousands of Sudanese took to the streets of Khartoum.", "took", "PROTEST"),
+    ("Crowds of Chilean students poured into the main square.", "poured", "PROTEST"),
 ]
 
 

@@ -91,6 +91,19 @@ def test_a_perfect_progressive_takes_no_day_from_the_next_sentence(extractor: Ex
     assert (date is not None and date[0] == date[1]) is dated, date
 
 
+@pytest.mark.parametrize(("text", "kind", "date"), [
+    # a day in the possessive dates its noun, not the verb that takes the noun as object
+    ("Peruvian officials sharply criticised Friday's announcement.", "ACCUSE", None),
+    ("The Ghanaian opposition rejected Monday's proposal.", "REJECT", None),
+    ("On Sunday Peruvian officials sharply criticised Friday's announcement.", "ACCUSE", ("2025-10-19", "2025-10-19")),
+    # and an event noun in the possessive takes it
+    ("Boko Haram claimed responsibility for Saturday's attack in Maiduguri.", "ASSAULT", ("2025-10-18", "2025-10-18")),
+])
+def test_a_possessive_day_dates_its_own_noun(extractor: Extractor, text: str, kind: str,
+                                            date: tuple[str, str] | None) -> None:
+    assert span(event_of(extractor, text, kind)) == date
+
+
 def test_a_planned_conjunct_takes_no_past_date(extractor: Extractor) -> None:
     consults = [e for e in events_of(extractor, "Lula met Petro on Monday and will meet Boric in Santiago next month.")
                 if e["type"] == "CONSULT"]

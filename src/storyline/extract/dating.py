@@ -124,6 +124,9 @@ def _attach_timexes(doc: Doc, timexes: Sequence[Timex], lex: Lexicon) -> Iterabl
         if span is None or len(span) == 0:
             continue
         node = span.root
+        if node.dep_ == "poss" and node.head.pos_ in ("NOUN", "PROPN"):
+            yield node.head.i, timex  # "criticised Friday's announcement": the announcement's time
+            continue
         bare = node.dep_ == "npadvmod"   # "Saturday", not "on Saturday"
         for _ in range(10):
             if node.head.i == node.i:

@@ -104,6 +104,17 @@ def test_a_possessive_day_dates_its_own_noun(extractor: Extractor, text: str, ki
     assert span(event_of(extractor, text, kind)) == date
 
 
+@pytest.mark.parametrize(("text", "kind", "day"), [
+    # an act done through a letter or statement is dated by the letter's sending
+    ("The Kenyan ministry, in a statement issued on Monday, accused Somalia of meddling.", "ACCUSE", "2025-10-20"),
+    ("Chile demanded in a note delivered Friday that Bolivia withdraw its troops.", "REQUEST", "2025-10-17"),
+    ("President Okafor, in a letter dated October 14, urged Niger to reopen the border.", "REQUEST", "2025-10-14"),
+])
+def test_the_time_of_the_letter_an_act_is_done_through_is_its_time(extractor: Extractor, text: str, kind: str,
+                                                                     day: str) -> None:
+    assert span(event_of(extractor, text, kind)) == (day, day)
+
+
 def test_a_planned_conjunct_takes_no_past_date(extractor: Extractor) -> None:
     consults = [e for e in events_of(extractor, "Lula met Petro on Monday and will meet Boric in Santiago next month.")
                 if e["type"] == "CONSULT"]

@@ -179,7 +179,23 @@ def _event_timexes(trigger: Trigger, ctx: Timeline) -> list[Timex]:
     token = trigger.token
     if token.dep_ == "pobj" and token.head.lower_ in SIMULTANEOUS_PREPS and token.head.head.pos_ in ("VERB", "AUX"):
         hosts.add(token.head.head.i)  # "Ortega snubbed Lula during talks with him on Friday"
+    hosts.update(_medium_participles(token))
     return [t for i, t in ctx.anchors if i in hosts]
+
+
+def _medium_participles(verb: Token) -> list[int]:
+    """ "asked, in a letter sent Thursday, for details", "demanded in a statement issued on
+    Monday": the act is done through the letter or statement, so the time of its sending is the
+    act's. Only a participle on the object of "in", "through" or "via" on the verb, or set off
+    between the verb and its subject (where the parser hangs it on the subject)."""
+    if verb.pos_ != "VERB":
+        return []
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < verb.i]
+    preps = [c for c in verb.children if c.dep_ == "prep"]
+    preps += [c for s in subjects for c in s.children if c.dep_ == "prep" and s.i < c.i < verb.i]
+    return [acl.i for prep in preps if prep.lower_ in ("in", "through", "via")
+            for medium in prep.children if medium.dep_ == "pobj"
+            for acl in medium.children if acl.dep_ == "acl" and acl.tag_ == "VBN"]
 
 
 def _lends_time(governor: Token, ctx: Timeline) -> bool:

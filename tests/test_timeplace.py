@@ -257,3 +257,17 @@ def test_who_claims_responsibility_for_an_attack_did_it(extractor: Extractor, te
 def test_responsibility_for_a_plan_is_no_claim_of_an_attack(extractor: Extractor) -> None:
     kinds = {e["type"] for e in events_of(extractor, "The Taliban claimed responsibility for the budget.")}
     assert "ASSAULT" not in kinds
+
+
+# ---------------------------------------------------------------- "any": no particular event
+@pytest.mark.parametrize(("text", "kind", "status"), [
+    ("Kenya will retaliate against any incursion by Somali forces.", "ASSAULT", "hypothetical"),
+    ("China opposes any sanctions on North Korea.", "SANCTION", "hypothetical"),
+    ("Any talks between Peru and Chile will have to wait.", "CONSULT", "hypothetical"),
+    # under a negated verb, "any" is the negation's
+    ("The United States has not imposed any sanctions on Russia.", "SANCTION", "denied"),
+    ("Peru did not attend any meeting with Chile.", "CONSULT", "cancelled"),
+])
+def test_an_event_noun_with_any_is_no_particular_event(extractor: Extractor, text: str, kind: str,
+                                                       status: str) -> None:
+    assert event_of(extractor, text, kind)["status"] == status

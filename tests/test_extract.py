@@ -367,6 +367,8 @@ def test_a_warning_about_another_party_accuses_it_and_of_ones_own_act_threatens(
     ("Brazil's finance ministry criticised the central bank.", "BRA"),
     ("Turkey's Ministry of the Interior condemned the march.", "TUR"),
     ("The Kenyan health ministry praised the donors.", "KEN"),
+    ("The Canadian justice department charged two men with fraud.", "CAN"),
+    ("Australia's Department of Defence praised the pilots.", "AUS"),
 ])
 def test_a_ministry_of_any_portfolio_is_its_governments_organ(extractor: Extractor, text: str, country: str) -> None:
     actors = [a for e in events_of(extractor, text) for a in e["actors"]]

@@ -321,6 +321,10 @@ SENSES = [
     ("The Polish ministers discussed the budget.", "discussed", None),
     ("The minister took the road to the airport.", "took", None),
     ("Water poured into the cellar.", "poured", None),
+    # what is held or freed is a person of any kind
+    ("Militiamen held three engineers for a week.", "held", "COERCE"),
+    ("The rebels freed two pilgrims on Sunday.", "freed", "RETREAT"),
+    ("The navy held the tanker for a week.", "held", None),
 ]
 
 

@@ -325,6 +325,12 @@ SENSES = [
     ("Militiamen held three engineers for a week.", "held", "COERCE"),
     ("The rebels freed two pilgrims on Sunday.", "freed", "RETREAT"),
     ("The navy held the tanker for a week.", "held", None),
+    # ordered or forced to leave is expelled; ordered to withdraw is a request
+    ("Moscow ordered 60 Norwegian diplomats to leave.", "ordered", "SANCTION"),
+    ("Peru forced the Chilean envoy to leave the country.", "forced", "SANCTION"),
+    ("The general ordered the troops to withdraw.", "ordered", "REQUEST"),
+    # retaliating with a means is that means' act
+    ("Beijing retaliated with tariffs on American soybeans.", "retaliated", None),
 ]
 
 
@@ -375,6 +381,10 @@ VOCABULARY = [
     # protesters take to the streets or pour into a square
     ("Thousands of Sudanese took to the streets of Khartoum.", "took", "PROTEST"),
     ("Crowds of Chilean students poured into the main square.", "poured", "PROTEST"),
+    ("The lower house voted to impeach the Peruvian president.", "impeach", "ACCUSE"),
+    ("The two presidents shook hands at the border crossing.", "shook", "CONSULT"),
+    ("The Pope shook hands with the Cuban leader.", "shook", "CONSULT"),
+    ("Ankara said it would retaliate against the sanctions.", "retaliate", "THREATEN"),
 ]
 
 

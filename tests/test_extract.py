@@ -440,3 +440,23 @@ def test_a_refused_demand_was_still_made(extractor: Extractor) -> None:
 ])
 def test_more_light_verbs_carry_their_events_subject(extractor: Extractor, text: str, kind: str, country: str) -> None:
     assert (kind, "occurred", country) in _kinds(events_of(extractor, text))
+
+
+@pytest.mark.parametrize(("text", "accuser", "accused"), [
+    ("Prosecutors said the Kenyan businessman plotted to kill the judge.", "~prosecutors", "~businessman"),
+    ("Turkey said Greek agents conspired to attack its consulate.", "Turkey", "~agents"),
+    ("Police in Lagos said the Ghanaian smugglers schemed to kidnap a banker.", "~police", "~smugglers"),
+])
+def test_a_plot_a_source_reports_of_another_party_is_an_accusation(extractor: Extractor, text: str, accuser: str,
+                                                                   accused: str) -> None:
+    (event,) = events_of(extractor, text)
+    assert event["type"] == "ACCUSE" and event["status"] == "occurred", event
+    assert accuser in {a["name"] for a in event["actors"]} and accused in {r["name"] for r in event["recipients"]}
+
+
+@pytest.mark.parametrize("text", [
+    "The rebels plotted to attack the base.",          # the narrator's report of a plot: the planned act
+    "Peru said it had plotted to expel the envoys.",   # a party speaking of its own plans
+])
+def test_a_plot_without_another_partys_source_stays_the_planned_act(extractor: Extractor, text: str) -> None:
+    assert "ACCUSE" not in {e["type"] for e in events_of(extractor, text)}

@@ -182,6 +182,9 @@ def _event(trigger: Trigger, actors: list[Actor], recipients: list[Actor], sent:
     elif accused := warned_about(trigger, actors, ctx):
         kind, cameo = "ACCUSE", WARNING_ABOUT_ANOTHER
         recipients = recipients + [a for a in accused if a not in recipients]
+    elif accuser := alleged_plot(trigger, report, actors, ctx.cues):
+        kind, cameo, status, actors, recipients = "ACCUSE", WARNING_ABOUT_ANOTHER, "occurred", accuser, actors
+        date = TimeSpan(dating.said, dating.said, "day") if dating.said else None
     return Event(
         id=_event_id(ctx.article.id, token.idx, kind),
         type=kind, mode=_mode(trigger, actors + recipients, location) if act is None else None,
@@ -236,6 +239,22 @@ def _own_side(subject: Token, cues: Cues) -> bool:
     """ "warned that the country would fight back": a bare "the country" is the speaker's state."""
     return subject.lemma_.lower() in cues.own_side and not any(
         c.dep_ in ("poss", "amod", "compound", "prep") or (c.dep_ == "det" and c.lower_ != "the") for c in subject.children)
+
+
+def alleged_plot(trigger: Trigger, report: Report | None, actors: Sequence[Actor], cues: Cues) -> list[Actor]:
+    """The accuser, when a source says another party plotted a hostile act ("officials said the
+    man plotted to bomb the embassy", "conspired to kill the judge"): what is reported is an
+    accusation (CAMEO 112), not the act. Empty for the narrator's voice and for a party
+    speaking of its own plans."""
+    token = trigger.token
+    if trigger.pattern.type not in cues.threat_types | {"ASSAULT"} or not actors:
+        return []
+    if token.dep_ != "xcomp" or token.head.lemma_.lower() not in cues.plotting:
+        return []
+    if report is None or report.source is None or not report.source.actors:
+        return []
+    sources = list(report.source.actors)
+    return [] if _same_party(sources, actors) else sources
 
 
 def _same_party(sources: Sequence[Actor], actors: Sequence[Actor]) -> bool:

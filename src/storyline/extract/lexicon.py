@@ -93,6 +93,7 @@ class Cues:
     intent_types: frozenset[str] = frozenset()    # a speaker's own future act of these types is an intent (AGREE)
     warning_verbs: frozenset[str] = frozenset()   # threaten when the warned clause is the speaker's side's act
     own_side: frozenset[str] = frozenset()        # "the country" in a warning: the speaker's own state
+    plotting: frozenset[str] = frozenset()        # a hostile act another party plotted: an accusation
     begin_particles: frozenset[str] = frozenset()  # on a verb whose subject is the event, it begins: "broke out"
     question_marks: frozenset[str] = frozenset()   # open an object clause that is a question: "asked if"
     question_verbs: frozenset[str] = frozenset()   # whose "if" clause is a question
@@ -270,7 +271,7 @@ STATUS = Table({
     "modifiers": _lists("planned", "hypothetical", "cancelled"),
     "negated_plan": _lists("nouns", "unnecessary"),
     "reporting": _lists("verbs", "nouns", "anonymity", "quote_verbs"),
-    "commitment": _lists("threat", "marks", "intent", "warning", "own_side"),
+    "commitment": _lists("threat", "marks", "intent", "warning", "own_side", "plotting"),
     "question": _lists("marks", "verbs"),
     "time": _lists("marks"),
     "refusal": _lists("verbs"),
@@ -300,7 +301,7 @@ def build_cues(text: str, name: str = "status.toml") -> Cues:
         anonymity=fs(raw["reporting"]["anonymity"]), quote_verbs=fs(raw["reporting"]["quote_verbs"]),
         threat_types=fs(raw["commitment"]["threat"]), threat_marks=fs(raw["commitment"]["marks"]),
         intent_types=fs(raw["commitment"]["intent"]), warning_verbs=fs(raw["commitment"]["warning"]),
-        own_side=fs(raw["commitment"]["own_side"]),
+        own_side=fs(raw["commitment"]["own_side"]), plotting=fs(raw["commitment"]["plotting"]),
         question_marks=fs(raw["question"]["marks"]), question_verbs=fs(raw["question"]["verbs"]),
         time_marks=fs(raw["time"]["marks"]), refusal_verbs=fs(raw["refusal"]["verbs"]),
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from itertools import islice
 
@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Actor, Article, ArticleResult, ClassifiedSentence, Event, Evidence, Place, TimeSpan
-from ..ontology import QUAD_BY_ROOT, plover_type
+from ..ontology import QUAD_BY_ROOT, goldstein, plover_type
 from . import nlp as nlp_module
 from .actors import ActorIndex, resolve_actors
 from .attribution import Report, attribution, find_report
@@ -151,7 +151,21 @@ def _sentence_events(sent: Span, ctx: Context, earlier: Sequence[Event]) -> Iter
         if not actors and not recipients:
             actors, recipients = _antecedent_event(trigger, earlier)
         if actors or recipients:
-            yield trigger, _event(trigger, actors, recipients, sent, report, ctx)
+            event = _event(trigger, actors, recipients, sent, report, ctx)
+            yield trigger, event
+            accuser = alleged_plot(trigger, report, actors, ctx.cues)
+            if accuser:
+                yield trigger, _accusation(event, accuser, trigger.token.idx, ctx)
+
+
+def _accusation(plot: Event, accuser: list[Actor], offset: int, ctx: Context) -> Event:
+    """The accusation a source makes by saying another party plotted the act: the source accuses
+    the plotters (CAMEO 112) when it says so, beside the planned act itself."""
+    return replace(plot, id=_event_id(ctx.article.id, offset, "ACCUSE"), type="ACCUSE", mode=None,
+                   cameo=WARNING_ABOUT_ANOTHER, quad=QUAD_BY_ROOT.get(WARNING_ABOUT_ANOTHER[:2]),
+                   actors=tuple(accuser), recipients=plot.actors, status="occurred", location=None,
+                   date=TimeSpan(plot.said, plot.said, "day") if plot.said else None,
+                   goldstein=goldstein(WARNING_ABOUT_ANOTHER), casualties=None)
 
 
 def _antecedent_event(trigger: Trigger, earlier: Sequence[Event]) -> tuple[list[Actor], list[Actor]]:
@@ -182,9 +196,6 @@ def _event(trigger: Trigger, actors: list[Actor], recipients: list[Actor], sent:
     elif accused := warned_about(trigger, actors, ctx):
         kind, cameo = "ACCUSE", WARNING_ABOUT_ANOTHER
         recipients = recipients + [a for a in accused if a not in recipients]
-    elif accuser := alleged_plot(trigger, report, actors, ctx.cues):
-        kind, cameo, status, actors, recipients = "ACCUSE", WARNING_ABOUT_ANOTHER, "occurred", accuser, actors
-        date = TimeSpan(dating.said, dating.said, "day") if dating.said else None
     return Event(
         id=_event_id(ctx.article.id, token.idx, kind),
         type=kind, mode=_mode(trigger, actors + recipients, location) if act is None else None,

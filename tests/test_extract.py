@@ -348,13 +348,32 @@ def test_a_named_speakers_own_announced_cooperation_is_an_intent(extractor: Extr
     ("Israel warned that Iran is months away from a nuclear weapon.", "ACCUSE", "Iran"),
     ("Kim Yo Jong warned that North Korea would respond with force.", "THREATEN", None),
     ("The Russian foreign ministry warned that Moscow will retaliate against any new sanctions.", "THREATEN", None),
+    # a bare "the country" in a government's warning is its own state, whatever state was named last
+    ("After the tariff talks with the United States, Peru's trade ministry warned that the country would respond firmly.",
+     "THREATEN", None),
+    ("After the Swedish vote, the Norwegian finance ministry warned that the nation would retaliate.", "THREATEN", None),
+    ("Turkey warned that the country's neighbour Greece is arming the islands.", "ACCUSE", "Greece"),
 ])
 def test_a_warning_about_another_party_accuses_it_and_of_ones_own_act_threatens(
         extractor: Extractor, text: str, kind: str, accused: str | None) -> None:
-    (warning,) = [e for e in events_of(extractor, text) if e["type"] in ("ACCUSE", "THREATEN")]
+    # the warning is the first act; what it warns of ("will retaliate") may be one of its own
+    warning = [e for e in events_of(extractor, text) if e["type"] in ("ACCUSE", "THREATEN")][0]
     assert warning["type"] == kind
     if accused:
         assert accused in {r["name"] for r in warning["recipients"]}
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("The Chinese commerce ministry condemned the tariffs.", "CHN"),
+    ("Brazil's finance ministry criticised the central bank.", "BRA"),
+    ("Turkey's Ministry of the Interior condemned the march.", "TUR"),
+    ("The Kenyan health ministry praised the donors.", "KEN"),
+    ("The Canadian justice department charged two men with fraud.", "CAN"),
+    ("Australia's Department of Defence praised the pilots.", "AUS"),
+])
+def test_a_ministry_of_any_portfolio_is_its_governments_organ(extractor: Extractor, text: str, country: str) -> None:
+    actors = [a for e in events_of(extractor, text) for a in e["actors"]]
+    assert actors and actors[0]["country"] == country and actors[0]["sector"] == "GOV", actors
 
 
 @pytest.mark.parametrize(("text", "kind"), [
@@ -471,3 +490,26 @@ def test_a_reporter_named_in_apposition_is_the_source(extractor: Extractor, text
 def test_a_that_clause_hung_on_the_medium_is_still_reported(extractor: Extractor, text: str, source: str) -> None:
     (event,) = [e for e in events_of(extractor, text) if e["type"] == "ASSAULT"]
     assert event["attributed_to"] and event["attributed_to"]["name"] == source
+
+
+@pytest.mark.parametrize(("text", "accuser", "accused"), [
+    ("Prosecutors said the Kenyan businessman plotted to kill the judge.", "~prosecutors", "~businessman"),
+    ("Turkey said Greek agents conspired to attack its consulate.", "Turkey", "~agents"),
+    ("Police in Lagos said the Ghanaian smugglers schemed to kidnap a banker.", "~police", "~smugglers"),
+])
+def test_a_plot_a_source_reports_of_another_party_is_also_an_accusation(extractor: Extractor, text: str, accuser: str,
+                                                                   accused: str) -> None:
+    events = events_of(extractor, text)
+    (event,) = [e for e in events if e["type"] == "ACCUSE"]
+    assert event["status"] == "occurred", event
+    assert accuser in {a["name"] for a in event["actors"]} and accused in {r["name"] for r in event["recipients"]}
+    # the plotted act itself is reported too, as planned
+    assert any(e["type"] != "ACCUSE" and e["status"] == "planned" for e in events), events
+
+
+@pytest.mark.parametrize("text", [
+    "The rebels plotted to attack the base.",          # the narrator's report of a plot: the planned act
+    "Peru said it had plotted to expel the envoys.",   # a party speaking of its own plans
+])
+def test_a_plot_without_another_partys_source_stays_the_planned_act(extractor: Extractor, text: str) -> None:
+    assert "ACCUSE" not in {e["type"] for e in events_of(extractor, text)}

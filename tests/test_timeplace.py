@@ -71,6 +71,50 @@ def test_a_coordinated_clause_lends_its_date(extractor: Extractor, text: str, ki
     assert span(event_of(extractor, text, kind)) == (day, day)
 
 
+@pytest.mark.parametrize(("text", "kind", "dated"), [
+    # a present-perfect lead takes the day the next sentence gives it ...
+    ("Peru has urged Chile to reopen the border. The minister said on Monday that talks would follow.",
+     "REQUEST", True),
+    ("Ghana has accused Togo of arming the rebels. The ministry said on Friday that it had proof.",
+     "ACCUSE", True),
+    # ... a perfect progressive is an activity up to now, not that day's news
+    ("Peru has been urging Chile to reopen the border. The minister said on Monday that talks would follow.",
+     "REQUEST", False),
+    ("Kenyan farmers have been pressing the government to cut the tariff. The minister said on Friday that talks would go on.",
+     "REQUEST", False),
+    ("Ghana has been accusing Togo of arming the rebels. The ministry said on Friday that it had proof.",
+     "ACCUSE", False),
+])
+def test_a_perfect_progressive_takes_no_day_from_the_next_sentence(extractor: Extractor, text: str, kind: str,
+                                                                   dated: bool) -> None:
+    date = span(event_of(extractor, text, kind))
+    assert (date is not None and date[0] == date[1]) is dated, date
+
+
+@pytest.mark.parametrize(("text", "kind", "date"), [
+    # a day in the possessive dates its noun, not the verb that takes the noun as object
+    ("Peruvian officials sharply criticised Friday's announcement.", "ACCUSE", None),
+    ("The Ghanaian opposition rejected Monday's proposal.", "REJECT", None),
+    ("On Sunday Peruvian officials sharply criticised Friday's announcement.", "ACCUSE", ("2025-10-19", "2025-10-19")),
+    # and an event noun in the possessive takes it
+    ("Boko Haram claimed responsibility for Saturday's attack in Maiduguri.", "ASSAULT", ("2025-10-18", "2025-10-18")),
+])
+def test_a_possessive_day_dates_its_own_noun(extractor: Extractor, text: str, kind: str,
+                                            date: tuple[str, str] | None) -> None:
+    assert span(event_of(extractor, text, kind)) == date
+
+
+@pytest.mark.parametrize(("text", "kind", "day"), [
+    # an act done through a letter or statement is dated by the letter's sending
+    ("The Kenyan ministry, in a statement issued on Monday, accused Somalia of meddling.", "ACCUSE", "2025-10-20"),
+    ("Chile demanded in a note delivered Friday that Bolivia withdraw its troops.", "REQUEST", "2025-10-17"),
+    ("President Okafor, in a letter dated October 14, urged Niger to reopen the border.", "REQUEST", "2025-10-14"),
+])
+def test_the_time_of_the_letter_an_act_is_done_through_is_its_time(extractor: Extractor, text: str, kind: str,
+                                                                     day: str) -> None:
+    assert span(event_of(extractor, text, kind)) == (day, day)
+
+
 def test_a_planned_conjunct_takes_no_past_date(extractor: Extractor) -> None:
     consults = [e for e in events_of(extractor, "Lula met Petro on Monday and will meet Boric in Santiago next month.")
                 if e["type"] == "CONSULT"]
@@ -238,3 +282,35 @@ def test_day_ranges_and_near_days_keep_the_year_of_publication(extractor: Extrac
     article = clean(make_document("t.txt", text, "text"), dt.date.fromisoformat(published))
     found = [e for e in result_dict(extractor(article))["events"] if e["type"] == "CONSULT"]
     assert found and span(found[0]) == dates, found
+
+
+# ---------------------------------------------------------------- who claims an event
+@pytest.mark.parametrize(("text", "actor", "status"), [
+    ("The Taliban claimed responsibility for the bombing of the school.", "Taliban", "occurred"),
+    ("Boko Haram claimed responsibility for Sunday's attack in Maiduguri.", "Boko Haram", "occurred"),
+    ("Al-Shabaab admitted responsibility for the massacre.", "Al-Shabaab", "occurred"),
+    ("Hezbollah denied responsibility for the bombing.", "Hezbollah", "denied"),
+])
+def test_who_claims_responsibility_for_an_attack_did_it(extractor: Extractor, text: str, actor: str,
+                                                        status: str) -> None:
+    event = event_of(extractor, text, "ASSAULT")
+    assert [a["name"] for a in event["actors"]] == [actor] and event["status"] == status, event
+
+
+def test_responsibility_for_a_plan_is_no_claim_of_an_attack(extractor: Extractor) -> None:
+    kinds = {e["type"] for e in events_of(extractor, "The Taliban claimed responsibility for the budget.")}
+    assert "ASSAULT" not in kinds
+
+
+# ---------------------------------------------------------------- "any": no particular event
+@pytest.mark.parametrize(("text", "kind", "status"), [
+    ("Kenya will retaliate against any incursion by Somali forces.", "ASSAULT", "hypothetical"),
+    ("China opposes any sanctions on North Korea.", "SANCTION", "hypothetical"),
+    ("Any talks between Peru and Chile will have to wait.", "CONSULT", "hypothetical"),
+    # under a negated verb, "any" is the negation's
+    ("The United States has not imposed any sanctions on Russia.", "SANCTION", "denied"),
+    ("Peru did not attend any meeting with Chile.", "CONSULT", "cancelled"),
+])
+def test_an_event_noun_with_any_is_no_particular_event(extractor: Extractor, text: str, kind: str,
+                                                       status: str) -> None:
+    assert event_of(extractor, text, kind)["status"] == status

@@ -303,6 +303,34 @@ SENSES = [
     ("Reporters asked the minister about the visit.", "asked", None),
     ("Chile asked Peru to extradite the banker.", "asked", "REQUEST"),
     ("The mayor asked for federal help after the flood.", "asked", "REQUEST"),
+    # abduction is ASSAULT (CAMEO 181); a person held hostage is abducted, one held in custody arrested
+    ("Gunmen kidnapped two aid workers near the dam.", "kidnapped", "ASSAULT"),
+    ("Bandits abducted a bishop and his driver on the highway.", "abducted", "ASSAULT"),
+    ("The two engineers were held hostage by the militia for a week.", "held", "ASSAULT"),
+    ("The rebels took three soldiers hostage.", "took", "ASSAULT"),
+    ("Police held the two reporters overnight.", "held", "COERCE"),
+    ("Pirates hijacked an oil tanker off the coast.", "hijacked", "ASSAULT"),
+    ("The senator hijacked the debate with a long speech.", "hijacked", None),
+    # "rip": a decision or person criticised; "ripped up" a contract is another act
+    ("The opposition ripped the budget on Monday.", "ripped", "ACCUSE"),
+    ("Columnists ripped the coach for the defeat.", "ripped", "ACCUSE"),
+    ("The mayor ripped up the old contract.", "ripped", None),
+    # a participle said of an object is an adjective ("called the talks promising"), no act of its own
+    ("The president called the talks promising.", "promising", None),
+    ("The envoy called the offer insulting.", "insulting", None),
+    ("The Polish ministers discussed the budget.", "discussed", None),
+    ("The minister took the road to the airport.", "took", None),
+    ("Water poured into the cellar.", "poured", None),
+    # what is held or freed is a person of any kind
+    ("Militiamen held three engineers for a week.", "held", "COERCE"),
+    ("The rebels freed two pilgrims on Sunday.", "freed", "RETREAT"),
+    ("The navy held the tanker for a week.", "held", None),
+    # ordered or forced to leave is expelled; ordered to withdraw is a request
+    ("Moscow ordered 60 Norwegian diplomats to leave.", "ordered", "SANCTION"),
+    ("Peru forced the Chilean envoy to leave the country.", "forced", "SANCTION"),
+    ("The general ordered the troops to withdraw.", "ordered", "REQUEST"),
+    # retaliating with a means is that means' act
+    ("Beijing retaliated with tariffs on American soybeans.", "retaliated", None),
 ]
 
 
@@ -333,6 +361,30 @@ VOCABULARY = [
     ("Turkey persuaded Sweden to change the law.", "persuaded", "REQUEST"),
     ("The minister cautioned Iran against any escalation.", "cautioned", "THREATEN"),
     ("The party continued to have confidence in its leader.", "confidence", "SUPPORT"),
+    ("The kidnapping of the journalist by militants shocked the town.", "kidnapping", "ASSAULT"),
+    ("Opposition leaders derided the minister's plan.", "derided", "ACCUSE"),
+    ("The senator belittled the envoy in a radio interview.", "belittled", "ACCUSE"),
+    ("The board reprimanded the chief executive.", "reprimanded", "ACCUSE"),
+    ("Lawmakers ripped into the defence secretary.", "ripped", "ACCUSE"),
+    # a participle as the predicate of "call", "term": its polarity decides praise or criticism
+    ("The Danish minister called the decision disappointing.", "called", "ACCUSE"),
+    ("Peru's foreign ministry termed the remarks deeply troubling.", "termed", "ACCUSE"),
+    ("Ghana's president called the ruling encouraging.", "called", "SUPPORT"),
+    # assets frozen are a sanction; a border or airspace closed restricts movement (CAMEO 191)
+    ("Canada froze the assets of two Venezuelan generals.", "froze", "SANCTION"),
+    ("The bank blocked the accounts of the firm.", "blocked", "SANCTION"),
+    ("Pakistan closed its airspace to Indian flights.", "closed", "COERCE"),
+    ("Algeria shut its border with Morocco.", "shut", "COERCE"),
+    # two parties discussing something together, or by phone, consult
+    ("Putin and Erdogan discussed the Syrian conflict.", "discussed", "CONSULT"),
+    ("The Kenyan president discussed the dispute by phone with the Somali leader.", "discussed", "CONSULT"),
+    # protesters take to the streets or pour into a square
+    ("Thousands of Sudanese took to the streets of Khartoum.", "took", "PROTEST"),
+    ("Crowds of Chilean students poured into the main square.", "poured", "PROTEST"),
+    ("The lower house voted to impeach the Peruvian president.", "impeach", "ACCUSE"),
+    ("The two presidents shook hands at the border crossing.", "shook", "CONSULT"),
+    ("The Pope shook hands with the Cuban leader.", "shook", "CONSULT"),
+    ("Ankara said it would retaliate against the sanctions.", "retaliate", "THREATEN"),
 ]
 
 

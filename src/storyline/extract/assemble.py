@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from itertools import islice
 
@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Actor, Article, ArticleResult, ClassifiedSentence, Event, Evidence, Place, TimeSpan
-from ..ontology import QUAD_BY_ROOT, plover_type
+from ..ontology import QUAD_BY_ROOT, goldstein, plover_type
 from . import nlp as nlp_module
 from .actors import ActorIndex, resolve_actors
 from .attribution import Report, attribution, find_report
@@ -153,7 +153,21 @@ def _sentence_events(sent: Span, ctx: Context, earlier: Sequence[Event]) -> Iter
         if not actors and not recipients:
             actors, recipients = _antecedent_event(trigger, earlier)
         if actors or recipients:
-            yield trigger, _event(trigger, actors, recipients, sent, report, ctx)
+            event = _event(trigger, actors, recipients, sent, report, ctx)
+            yield trigger, event
+            accuser = alleged_plot(trigger, report, actors, ctx.cues)
+            if accuser:
+                yield trigger, _accusation(event, accuser, trigger.token.idx, ctx)
+
+
+def _accusation(plot: Event, accuser: list[Actor], offset: int, ctx: Context) -> Event:
+    """The accusation a source makes by saying another party plotted the act: the source accuses
+    the plotters (CAMEO 112) when it says so, beside the planned act itself."""
+    return replace(plot, id=_event_id(ctx.article.id, offset, "ACCUSE"), type="ACCUSE", mode=None,
+                   cameo=WARNING_ABOUT_ANOTHER, quad=QUAD_BY_ROOT.get(WARNING_ABOUT_ANOTHER[:2]),
+                   actors=tuple(accuser), recipients=plot.actors, status="occurred", location=None,
+                   date=TimeSpan(plot.said, plot.said, "day") if plot.said else None,
+                   goldstein=goldstein(WARNING_ABOUT_ANOTHER), casualties=None)
 
 
 def _antecedent_event(trigger: Trigger, earlier: Sequence[Event]) -> tuple[list[Actor], list[Actor]]:
@@ -226,10 +240,34 @@ def warned_about(trigger: Trigger, actors: Sequence[Actor], ctx: Context) -> lis
         if clause.dep_ not in ("ccomp", "parataxis"):
             continue
         subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and _own_side(subject, ctx.cues):
+            continue
         mention = ctx.actors.at(subject.i) if subject is not None else None
         if mention is not None and mention.actors and all(a.country and a.country not in own for a in mention.actors):
             return list(mention.actors)
     return []
+
+
+def _own_side(subject: Token, cues: Cues) -> bool:
+    """ "warned that the country would fight back": a bare "the country" is the speaker's state."""
+    return subject.lemma_.lower() in cues.own_side and not any(
+        c.dep_ in ("poss", "amod", "compound", "prep") or (c.dep_ == "det" and c.lower_ != "the") for c in subject.children)
+
+
+def alleged_plot(trigger: Trigger, report: Report | None, actors: Sequence[Actor], cues: Cues) -> list[Actor]:
+    """The accuser, when a source says another party plotted a hostile act ("officials said the
+    man plotted to bomb the embassy", "conspired to kill the judge"): what is reported is an
+    accusation (CAMEO 112), not the act. Empty for the narrator's voice and for a party
+    speaking of its own plans."""
+    token = trigger.token
+    if trigger.pattern.type not in cues.threat_types | {"ASSAULT"} or not actors:
+        return []
+    if token.dep_ != "xcomp" or token.head.lemma_.lower() not in cues.plotting:
+        return []
+    if report is None or report.source is None or not report.source.actors:
+        return []
+    sources = list(report.source.actors)
+    return [] if _same_party(sources, actors) else sources
 
 
 def _same_party(sources: Sequence[Actor], actors: Sequence[Actor]) -> bool:

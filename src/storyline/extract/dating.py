@@ -123,6 +123,9 @@ def _attach_timexes(doc: Doc, timexes: Sequence[Timex], lex: Lexicon) -> Iterabl
         if span is None or len(span) == 0:
             continue
         node = span.root
+        if node.dep_ == "poss" and node.head.pos_ in ("NOUN", "PROPN"):
+            yield node.head.i, timex  # "criticised Friday's announcement": the announcement's time
+            continue
         bare = node.dep_ == "npadvmod"   # "Saturday", not "on Saturday"
         for _ in range(10):
             if node.head.i == node.i:
@@ -175,7 +178,23 @@ def _event_timexes(trigger: Trigger, ctx: Timeline) -> list[Timex]:
     token = trigger.token
     if token.dep_ == "pobj" and token.head.lower_ in SIMULTANEOUS_PREPS and token.head.head.pos_ in ("VERB", "AUX"):
         hosts.add(token.head.head.i)  # "Ortega snubbed Lula during talks with him on Friday"
+    hosts.update(_medium_participles(token))
     return [t for i, t in ctx.anchors if i in hosts]
+
+
+def _medium_participles(verb: Token) -> list[int]:
+    """ "asked, in a letter sent Thursday, for details", "demanded in a statement issued on
+    Monday": the act is done through the letter or statement, so the time of its sending is the
+    act's. Only a participle on the object of "in", "through" or "via" on the verb, or set off
+    between the verb and its subject (where the parser hangs it on the subject)."""
+    if verb.pos_ != "VERB":
+        return []
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < verb.i]
+    preps = [c for c in verb.children if c.dep_ == "prep"]
+    preps += [c for s in subjects for c in s.children if c.dep_ == "prep" and s.i < c.i < verb.i]
+    return [acl.i for prep in preps if prep.lower_ in ("in", "through", "via")
+            for medium in prep.children if medium.dep_ == "pobj"
+            for acl in medium.children if acl.dep_ == "acl" and acl.tag_ == "VBN"]
 
 
 def _lends_time(governor: Token, ctx: Timeline) -> bool:
@@ -366,7 +385,8 @@ def _elaborated_perfect(trigger: Trigger, status: str, ctx: Timeline) -> TimeSpa
     said Sunday in Lima ...": an undated present-perfect lead takes the day the next sentence
     gives it."""
     published, token = ctx.article.published, trigger.token
-    if status != "occurred" or published is None or _perfect_verb(token) is None:
+    perfect = _perfect_verb(token)
+    if status != "occurred" or published is None or perfect is None or _progressive(perfect):
         return None
     if token.sent.end >= len(ctx.doc):
         return None
@@ -378,6 +398,12 @@ def _elaborated_perfect(trigger: Trigger, status: str, ctx: Timeline) -> TimeSpa
         if span is not None and span.precision == "day":
             return TimeSpan(span.start, span.end, "day", text="", value=span.value)
     return None
+
+
+def _progressive(verb: Token) -> bool:
+    """ "have been pressing for sanctions": a perfect progressive states an activity over a
+    period up to now, not a news lead that the next sentence dates to one day."""
+    return verb.tag_ == "VBG" and any(c.dep_ == "aux" and c.lower_ == "been" for c in verb.children)
 
 
 def _quoted(token: Token) -> bool:

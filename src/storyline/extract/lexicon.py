@@ -92,6 +92,8 @@ class Cues:
     threat_marks: frozenset[str] = frozenset()    # the conditions: "if", "unless"
     intent_types: frozenset[str] = frozenset()    # a speaker's own future act of these types is an intent (AGREE)
     warning_verbs: frozenset[str] = frozenset()   # threaten when the warned clause is the speaker's side's act
+    own_side: frozenset[str] = frozenset()        # "the country" in a warning: the speaker's own state
+    plotting: frozenset[str] = frozenset()        # a hostile act another party plotted: an accusation
     begin_particles: frozenset[str] = frozenset()  # on a verb whose subject is the event, it begins: "broke out"
     question_marks: frozenset[str] = frozenset()   # open an object clause that is a question: "asked if"
     question_verbs: frozenset[str] = frozenset()   # whose "if" clause is a question
@@ -113,6 +115,10 @@ class Lexicon:
     particle_verbs: frozenset[str] = frozenset()
     partitives: frozenset[str] = frozenset()
     people: frozenset[str] = frozenset()   # the words of [classes.person]: nouns for people
+
+
+    claiming: frozenset[str] = frozenset()
+    credit: frozenset[str] = frozenset()
     phrases: tuple[Phrase, ...] = ()
     polarity: Mapping[str, frozenset[str]] = field(default_factory=dict)
     _finder: list[tuple[Vocab, PhraseFinder]] = field(default_factory=list, init=False, repr=False)
@@ -179,7 +185,8 @@ TRIGGER = Table({
 })
 EVENTS = Table({
     "verbs": Table({name: Key(list, items=str, required=True)
-                    for name in ("support", "happening", "particle_verbs", "group_nouns", "partitives")}),
+                    for name in ("support", "happening", "particle_verbs", "group_nouns", "partitives",
+                                 "claiming", "credit")}),
     "polarity": Table(other=_WORDS),
     "classes": Table(other=Table({"words": _WORDS, "entities": _WORDS})),
     "trigger": ArrayOf(TRIGGER, required=True),
@@ -246,6 +253,10 @@ def build_lexicon(text: str, name: str = "events.toml") -> Lexicon:
         particle_verbs=frozenset(verbs.get("particle_verbs", [])),
         partitives=frozenset(verbs.get("partitives", [])),
         people=_class_members(raw.get("classes", {}), ["person"])[0],
+
+
+        claiming=frozenset(verbs.get("claiming", [])),
+        credit=frozenset(verbs.get("credit", [])),
         phrases=tuple(Phrase(word, pos, split(word)) for word, pos in by_key if len(split(word)) > 1),
         polarity=MappingProxyType({k: frozenset(v) for k, v in raw.get("polarity", {}).items()}),
     )
@@ -269,7 +280,7 @@ STATUS = Table({
     "modifiers": _lists("planned", "hypothetical", "cancelled", "absent"),
     "negated_plan": _lists("nouns", "unnecessary"),
     "reporting": _lists("verbs", "nouns", "anonymity", "quote_verbs"),
-    "commitment": _lists("threat", "marks", "intent", "warning"),
+    "commitment": _lists("threat", "marks", "intent", "warning", "own_side", "plotting"),
     "question": _lists("marks", "verbs"),
     "time": _lists("marks"),
     "refusal": _lists("verbs"),
@@ -300,6 +311,7 @@ def build_cues(text: str, name: str = "status.toml") -> Cues:
         anonymity=fs(raw["reporting"]["anonymity"]), quote_verbs=fs(raw["reporting"]["quote_verbs"]),
         threat_types=fs(raw["commitment"]["threat"]), threat_marks=fs(raw["commitment"]["marks"]),
         intent_types=fs(raw["commitment"]["intent"]), warning_verbs=fs(raw["commitment"]["warning"]),
+        own_side=fs(raw["commitment"]["own_side"]), plotting=fs(raw["commitment"]["plotting"]),
         question_marks=fs(raw["question"]["marks"]), question_verbs=fs(raw["question"]["verbs"]),
         time_marks=fs(raw["time"]["marks"]), refusal_verbs=fs(raw["refusal"]["verbs"]),
         ending_verbs=fs(raw["ending"]["verbs"]), occasion_nouns=fs(raw["ending"]["occasions"]),

@@ -186,6 +186,8 @@ def _noun_status(noun: Token, cues: Cues) -> str | None:
         return "cancelled"  # "left Hanoi without a deal": none was reached
     for child in noun.children:
         words = (child.lower_, child.lemma_.lower(), hyphenated(child))
+        if child.dep_ == "det" and child.lower_ in cues.modifiers["hypothetical"] and not _in_negation(noun):
+            return "hypothetical"  # "will respond to any attack": no particular one
         if child.dep_ in ("amod", "compound", "acl", "poss", "nmod") or child.tag_ in ("VBN", "JJ"):
             for status in ("cancelled", "planned", "hypothetical"):
                 if any(word in cues.modifiers[status] for word in words):
@@ -195,6 +197,22 @@ def _noun_status(noun: Token, cues: Cues) -> str | None:
         if child.dep_ == "acl" and child.lemma_.lower() in cues.governors["planned"] and not _aimed_at(child):
             return "planned"
     return None
+
+
+def _in_negation(noun: Token) -> bool:
+    """ "has not imposed any sanctions", "without any talks": an "any" under a negated verb or
+    "without" belongs to that negation, which decides the status."""
+    node = noun
+    for _ in range(4):
+        head = node.head
+        if head.i == node.i:
+            return False
+        if head.lower_ == "without" or (head.pos_ in ("VERB", "AUX") and _negated(head)):
+            return True
+        if head.pos_ in ("VERB", "AUX"):
+            return False
+        node = head
+    return False
 
 
 def _aimed_at(verb: Token) -> bool:

@@ -81,6 +81,8 @@ def find_triggers(sent: Span, lex: Lexicon, actors: ActorIndex) -> Iterator[Trig
         pos = POS_OF.get(token.pos_)
         if pos is None or i in covered or (token.pos_ == "PROPN" and token.ent_type_ in NAMED):
             continue
+        if pos == "VERB" and token.dep_ == "oprd":
+            continue  # "called the talks promising": a participle said of an object is an adjective
         patterns = lex.candidates(token.lemma_.lower(), pos)
         trigger = _trigger(token, pos, patterns, ctx) if patterns else None
         if trigger is not None:
@@ -243,7 +245,7 @@ def verb_slots(verb: Token) -> Slots:
         _add_child(slots, child)
     if verb.dep_ in ("amod", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
         slots["modified"] = [verb.head]
-    slots["predicate"] = [c for c in verb.children if c.dep_ in ("oprd", "xcomp", "ccomp") and c.pos_ in ("NOUN", "ADJ", "PROPN")]
+    slots["predicate"] = [c for c in verb.children if c.dep_ in ("oprd", "xcomp", "ccomp") and _predicative(c)]
     slots["xcomp_obj"] = [t for c in verb.children if c.dep_ == "xcomp" for t in _expand([object_of(c), _with_object(c)])]
     partners = [t for t in _expand(_nested_partners(verb)) if t not in slots.get("prep:with", [])]
     if partners:
@@ -285,6 +287,16 @@ def _controlling(verb: Token) -> list[Token]:
 
 def _together_with(prep: Token) -> bool:
     return prep.lower_ == "with" and any(c.dep_ == "advmod" and c.lower_ == "together" for c in prep.children)
+
+
+def _predicative(token: Token) -> bool:
+    """A noun or adjective said of the object ("called it a provocation"), or a participle used
+    as an adjective ("called the move damaging", "termed it insulting"): the parser tags those
+    VERB, but an object predicate (`oprd`) or a participle without an auxiliary is no clause."""
+    if token.pos_ in ("NOUN", "ADJ", "PROPN"):
+        return True
+    participle = token.tag_ in ("VBG", "VBN") and not any(c.dep_ in ("aux", "auxpass", "nsubj") for c in token.children)
+    return token.pos_ == "VERB" and (token.dep_ == "oprd" or participle)
 
 
 def _nested_partners(verb: Token) -> list[Token]:
@@ -599,6 +611,9 @@ def noun_slots(noun: Token, lex: Lexicon) -> Slots:
         slots["governor"] = [governor]
         if noun.dep_ in ("dobj", "pobj", "attr", *PASSIVE_SUBJ) and _carries(governor, lex):
             slots["gov_subj"] = _expand(subject_of(governor))
+    claimer = claimed_by(noun, lex)
+    if claimer is not None and not slots.get("gov_subj"):
+        slots["gov_subj"] = _expand(subject_of(claimer))
     return slots
 
 
@@ -629,6 +644,19 @@ def _carries(verb: Token, lex: Lexicon) -> bool:
     if lemma in lex.particle_verbs:
         return any(c.dep_ == "prt" and c.lower_ in ("off", "out") for c in verb.children)
     return True
+
+
+def claimed_by(noun: Token, lex: Lexicon) -> Token | None:
+    """The verb that claims or denies the event as its subject's own: "IS claimed
+    responsibility for the bombing", "the group denied responsibility for the attacks"."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ != "for" or prep.head.lemma_.lower() not in lex.credit:
+        return None
+    credit = prep.head
+    verb = credit.head
+    if credit.dep_ in ("dobj", *PASSIVE_SUBJ) and verb.pos_ == "VERB" and verb.lemma_.lower() in lex.claiming:
+        return verb
+    return None
 
 
 def governing_verb(noun: Token, lex: Lexicon) -> Token | None:

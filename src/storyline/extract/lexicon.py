@@ -115,8 +115,6 @@ class Lexicon:
     particle_verbs: frozenset[str] = frozenset()
     partitives: frozenset[str] = frozenset()
     people: frozenset[str] = frozenset()   # the words of [classes.person]: nouns for people
-
-
     claiming: frozenset[str] = frozenset()
     credit: frozenset[str] = frozenset()
     phrases: tuple[Phrase, ...] = ()
@@ -253,8 +251,6 @@ def build_lexicon(text: str, name: str = "events.toml") -> Lexicon:
         particle_verbs=frozenset(verbs.get("particle_verbs", [])),
         partitives=frozenset(verbs.get("partitives", [])),
         people=_class_members(raw.get("classes", {}), ["person"])[0],
-
-
         claiming=frozenset(verbs.get("claiming", [])),
         credit=frozenset(verbs.get("credit", [])),
         phrases=tuple(Phrase(word, pos, split(word)) for word, pos in by_key if len(split(word)) > 1),

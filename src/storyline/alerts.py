@@ -457,10 +457,8 @@ def deliver(engine: Engine, settings: Settings) -> tuple[int, int]:
     """Try every pending delivery; (delivered, failed)."""
     import httpx
 
-    from . import __version__
-
     delivered = failed = 0
-    headers = {"User-Agent": f"storyline/{__version__} (alerts)", "Content-Type": "application/json"}
+    headers = {"User-Agent": settings.fetch.user_agent, "Content-Type": "application/json"}
     with httpx.Client(timeout=settings.alert_timeout, follow_redirects=False, headers=headers) as client:
         for item in pending(engine, settings.alert_give_up):
             send = _poster(client, item) if item.channel == "webhook" else _mailer(item, settings)
